@@ -1,0 +1,49 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { clusterAnnotations, clusterLabels } from '../fleet/contract.js';
+import { ResolvedCluster, ResolvedFleet } from '../fleet/resolve.js';
+import { MANAGED_BY } from './sync-wave.js';
+
+export interface ClusterSecretProps {
+  readonly fleet: ResolvedFleet;
+  readonly cluster: ResolvedCluster;
+}
+
+/**
+ * The Argo CD cluster Secret of one cluster, carrying the GitOps Bridge labels and annotations.
+ * It holds no credentials: Argo CD reaches a spoke by assuming `argocdRoleArn` (`awsAuthConfig`),
+ * the hub is Argo CD's own cluster, and the EKS Argo CD capability uses the cluster ARN as `server`.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#eks
+ */
+export class ClusterSecret extends Construct {
+  /** Secret name: `cluster-<name>`. */
+  public readonly secretName: string;
+
+  public constructor(scope: Construct, id: string, props: ClusterSecretProps) {
+    super(scope, id);
+    const { fleet, cluster } = props;
+    this.secretName = `cluster-${cluster.name}`;
+
+    const stringData: Record<string, string> = { name: cluster.name, server: cluster.server };
+    if (fleet.mode === 'self-managed') {
+      const config: Record<string, unknown> = {};
+      if (cluster.role === 'spoke') {
+        config.awsAuthConfig = { clusterName: cluster.awsClusterName, roleARN: cluster.spec.argocdRoleArn };
+      }
+      config.tlsClientConfig = cluster.spec.caData ? { caData: cluster.spec.caData, insecure: false } : { insecure: false };
+      stringData.config = JSON.stringify(config);
+    }
+
+    new k8s.KubeSecret(this, 'Resource', {
+      metadata: {
+        name: this.secretName,
+        namespace: fleet.argocdNamespace,
+        labels: { ...MANAGED_BY, 'argocd.argoproj.io/secret-type': 'cluster', ...clusterLabels(cluster) },
+        annotations: clusterAnnotations(fleet, cluster),
+      },
+      type: 'Opaque',
+      stringData,
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import { Construct } from 'constructs';
+import { AppProject } from '../../imports/argoproj.io.js';
+import { MANAGED_BY, syncWave } from './sync-wave.js';
+
+/** A kind of Kubernetes resource, as AppProject allow and deny lists name it. */
+export interface GroupKind {
+  /** API group; '' for the core group. */
+  readonly group: string;
+  readonly kind: string;
+}
+
+export interface FleetAppProjectProps {
+  /** AppProject name (DNS-1123). */
+  readonly name: string;
+  /** Argo CD's namespace. */
+  readonly namespace: string;
+  /** What the project is for. */
+  readonly description: string;
+  /** Repositories Applications of this project may read. At least one; no `*`. */
+  readonly sourceRepos: readonly string[];
+  /** Clusters and namespaces Applications of this project may deploy to. At least one. */
+  readonly destinations: ReadonlyArray<{ readonly server: string; readonly namespace: string }>;
+  /**
+   * Cluster-scoped kinds the project may manage: `'all'` for platform add-ons that install CRDs.
+   * @default - none
+   */
+  readonly clusterResources?: 'all' | readonly GroupKind[];
+  /**
+   * Namespaced kinds the project may manage.
+   * @default - all namespaced kinds
+   */
+  readonly namespaceResources?: readonly GroupKind[];
+  /**
+   * Sync wave of the AppProject itself.
+   * @default - none
+   */
+  readonly syncWave?: number;
+}
+
+/**
+ * An AppProject with least privilege by default: named source repositories (no wildcard), named
+ * destinations, and no cluster-scoped resources unless asked for.
+ */
+export class FleetAppProject extends Construct {
+  public readonly projectName: string;
+
+  public constructor(scope: Construct, id: string, props: FleetAppProjectProps) {
+    super(scope, id);
+    if (props.sourceRepos.length === 0 || props.sourceRepos.includes('*')) {
+      throw new Error(`${this.node.path}: sourceRepos must name at least one repository and may not be '*', got ${JSON.stringify(props.sourceRepos)}`);
+    }
+    if (props.destinations.length === 0) {
+      throw new Error(`${this.node.path}: destinations must name at least one cluster and namespace`);
+    }
+    this.projectName = props.name;
+    const clusterResources = props.clusterResources ?? [];
+    new AppProject(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: { ...MANAGED_BY },
+        annotations: props.syncWave === undefined ? undefined : syncWave(props.syncWave),
+      },
+      spec: {
+        description: props.description,
+        sourceRepos: [...new Set(props.sourceRepos)].sort(),
+        destinations: [...props.destinations]
+          .sort((a, b) => (a.server + a.namespace < b.server + b.namespace ? -1 : 1))
+          .map((d) => ({ server: d.server, namespace: d.namespace })),
+        clusterResourceWhitelist: clusterResources === 'all' ? [{ group: '*', kind: '*' }] : clusterResources.map((r) => ({ ...r })),
+        namespaceResourceWhitelist: props.namespaceResources?.map((r) => ({ ...r })),
+      },
+    });
+  }
+}

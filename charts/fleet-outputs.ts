@@ -1,0 +1,28 @@
+import { AddonDefinition } from './addons/addon.js';
+import { ADDON_CATALOG } from './addons/catalog.js';
+import { FleetSource } from './fleet/model.js';
+import { FleetValidationError } from './fleet/problems.js';
+import { resolveFleet } from './fleet/resolve.js';
+import { validateFleet } from './fleet/validate.js';
+import { coreHubComponents, hubOutputs } from './hub/hub-outputs.js';
+import { OutputFile } from './output.js';
+
+export interface FleetOutputsOptions {
+  /**
+   * The add-on catalog.
+   * @default ADDON_CATALOG
+   */
+  readonly catalog?: readonly AddonDefinition[];
+}
+
+/**
+ * Everything `dist/` holds for a fleet, as output files. Validates the whole input first and throws
+ * one `FleetValidationError` listing every problem; nothing is built from an invalid fleet.
+ */
+export function fleetOutputs(source: FleetSource, options: FleetOutputsOptions = {}): OutputFile[] {
+  const catalog = options.catalog ?? ADDON_CATALOG;
+  const problems = validateFleet(source, catalog);
+  if (problems.length > 0) throw new FleetValidationError(problems);
+  const fleet = resolveFleet(source.spec, catalog);
+  return hubOutputs(fleet, coreHubComponents(fleet));
+}

@@ -1,0 +1,165 @@
+/**
+ * The GitOps Bridge contract: the labels and annotations of each Argo CD cluster Secret, and the
+ * Go-template references ApplicationSets use to read them.
+ *
+ * Both sides use this one module: `clusterLabels()`/`clusterAnnotations()` write the values, and
+ * `ClusterTemplate` is the only way a template reads them. A template that reads a key records it,
+ * so tests and validation can prove every key a template reads is written for every selected cluster.
+ *
+ * @see https://github.com/gitops-bridge-dev/gitops-bridge
+ */
+import type { AddonDefinition } from '../addons/addon.js';
+import type { ResolvedCluster, ResolvedFleet } from './resolve.js';
+
+/** Label keys written on every cluster Secret (label values are strings). */
+export const ClusterLabel = {
+  environment: 'environment',
+  fleetMember: 'fleet_member',
+  tenant: 'tenant',
+  clusterName: 'cluster_name',
+  kubernetesVersion: 'kubernetes_version',
+  workloads: 'workloads',
+} as const;
+export type ClusterLabelKey = (typeof ClusterLabel)[keyof typeof ClusterLabel] | `enable_${string}`;
+
+/** Annotation keys written on every cluster Secret. */
+export const ClusterAnnotation = {
+  awsClusterName: 'aws_cluster_name',
+  awsRegion: 'aws_region',
+  awsAccountId: 'aws_account_id',
+  awsVpcId: 'aws_vpc_id',
+  addonsRepoUrl: 'addons_repo_url',
+  addonsRepoBasepath: 'addons_repo_basepath',
+  addonsRepoPath: 'addons_repo_path',
+  addonsRepoRevision: 'addons_repo_revision',
+  workloadRepoUrl: 'workload_repo_url',
+  workloadRepoBasepath: 'workload_repo_basepath',
+  workloadRepoPath: 'workload_repo_path',
+  workloadRepoRevision: 'workload_repo_revision',
+} as const;
+
+/** `cert-manager` -> `cert_manager`: how add-on names appear in label and annotation keys. */
+export function snakeCase(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+/** Label that turns an add-on on for a cluster: `enable_<addon>: "true"`. */
+export function enableLabel(addon: string): `enable_${string}` {
+  return `enable_${snakeCase(addon)}`;
+}
+
+/** Per-add-on annotation keys. */
+export const AddonAnnotation = {
+  iamRoleArn: (addon: string) => `${snakeCase(addon)}_iam_role_arn`,
+  namespace: (addon: string) => `${snakeCase(addon)}_namespace`,
+  serviceAccount: (addon: string) => `${snakeCase(addon)}_service_account`,
+};
+
+/** The label value for booleans in the contract. */
+export const TRUE = 'true';
+export const FALSE = 'false';
+
+/**
+ * Go-template references to the parameters of Argo CD's clusters generator, for templates rendered
+ * with `goTemplate: true` and `missingkey=error`. Every key read is recorded in `labelsRead` and
+ * `annotationsRead`.
+ */
+export class ClusterTemplate {
+  /** Label keys this template reads. */
+  public readonly labelsRead = new Set<string>();
+  /** Annotation keys this template reads. */
+  public readonly annotationsRead = new Set<string>();
+  /** Generator `values` keys this template reads. */
+  public readonly valuesRead = new Set<string>();
+
+  /** `{{.metadata.labels.<key>}}` */
+  public label(key: ClusterLabelKey): string {
+    this.labelsRead.add(key);
+    return `{{.metadata.labels.${key}}}`;
+  }
+
+  /** `{{.metadata.annotations.<key>}}` */
+  public annotation(key: string): string {
+    if (!/^[a-z][a-z0-9_]*$/.test(key)) {
+      throw new Error(`annotation key "${key}" is not snake_case; the contract only uses snake_case keys`);
+    }
+    this.annotationsRead.add(key);
+    return `{{.metadata.annotations.${key}}}`;
+  }
+
+  /** `{{.values.<key>}}`: a value set by the generator (version pins). */
+  public value(key: string): string {
+    this.valuesRead.add(key);
+    return `{{.values.${key}}}`;
+  }
+
+  /** The cluster's Argo CD name, `{{.name}}`. */
+  public get name(): string {
+    return '{{.name}}';
+  }
+
+  /** The cluster name normalized for use in object names, `{{.nameNormalized}}`. */
+  public get nameNormalized(): string {
+    return '{{.nameNormalized}}';
+  }
+
+  /** The cluster's API server (or cluster ARN in `eks-capability` mode), `{{.server}}`. */
+  public get server(): string {
+    return '{{.server}}';
+  }
+}
+
+/** The labels of a cluster's Secret: what ApplicationSets select on. Sorted by key. */
+export function clusterLabels(cluster: ResolvedCluster): Record<string, string> {
+  const labels: Record<string, string> = {
+    [ClusterLabel.environment]: cluster.environment.name,
+    [ClusterLabel.fleetMember]: cluster.role,
+    [ClusterLabel.tenant]: cluster.tenant,
+    [ClusterLabel.clusterName]: cluster.name,
+    [ClusterLabel.kubernetesVersion]: cluster.spec.kubernetesVersion,
+    [ClusterLabel.workloads]: cluster.workloads ? TRUE : FALSE,
+  };
+  for (const name of cluster.addons.keys()) labels[enableLabel(name)] = TRUE;
+  return sortKeys(labels);
+}
+
+/** The annotations of a cluster's Secret: the values templates read. Sorted by key. */
+export function clusterAnnotations(fleet: ResolvedFleet, cluster: ResolvedCluster): Record<string, string> {
+  const { addons, workloads } = fleet.repos;
+  const annotations: Record<string, string> = {
+    [ClusterAnnotation.awsClusterName]: cluster.awsClusterName,
+    [ClusterAnnotation.awsRegion]: cluster.spec.region,
+    [ClusterAnnotation.awsAccountId]: cluster.account.id,
+    [ClusterAnnotation.awsVpcId]: cluster.spec.vpcId,
+    [ClusterAnnotation.addonsRepoUrl]: addons.url,
+    [ClusterAnnotation.addonsRepoBasepath]: addons.basePath,
+    [ClusterAnnotation.addonsRepoPath]: addons.path,
+    [ClusterAnnotation.addonsRepoRevision]: addons.revision,
+    [ClusterAnnotation.workloadRepoUrl]: workloads.url,
+    [ClusterAnnotation.workloadRepoBasepath]: workloads.basePath,
+    [ClusterAnnotation.workloadRepoPath]: workloads.path,
+    [ClusterAnnotation.workloadRepoRevision]: workloads.revision,
+  };
+  for (const [name, addon] of cluster.addons) {
+    annotations[AddonAnnotation.namespace(name)] = addon.definition.namespace;
+    if (addon.definition.serviceAccount) annotations[AddonAnnotation.serviceAccount(name)] = addon.definition.serviceAccount;
+    if (addon.iamRoleArn) annotations[AddonAnnotation.iamRoleArn(name)] = addon.iamRoleArn;
+  }
+  return sortKeys(annotations);
+}
+
+/**
+ * Annotation keys a cluster must carry for an add-on: what its template reads, plus its IAM role
+ * when the catalog says it needs one (later templates, such as Crossplane providers, read it).
+ */
+export function requiredAddonAnnotations(addon: AddonDefinition): string[] {
+  const t = new ClusterTemplate();
+  addon.clusterValues?.(t, addon);
+  t.annotation(AddonAnnotation.namespace(addon.name));
+  if (addon.iamRole) t.annotation(AddonAnnotation.iamRoleArn(addon.name));
+  return [...t.annotationsRead].sort();
+}
+
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,192 @@
+/**
+ * The fleet model: plain, typed data that describes accounts, clusters, environments and git repos.
+ *
+ * Nothing here renders anything. `validateFleet()` checks a model in one pass and `resolveFleet()`
+ * applies defaults, so that the constructs in `charts/` only ever see a valid, fully resolved fleet.
+ */
+
+/** A git repository Argo CD reads from. */
+export interface GitRepoSpec {
+  /** Clone URL, `https://...` or `git@host:org/repo.git`. */
+  readonly url: string;
+  /**
+   * Branch, tag or commit Argo CD follows. Never `HEAD` by accident: it must be given.
+   */
+  readonly revision: string;
+  /**
+   * Folder inside the repository that everything else is relative to. Empty or ending in `/`.
+   * @default ''
+   */
+  readonly basePath?: string;
+  /**
+   * Folder below `basePath` that the ApplicationSets of this repository read.
+   * @default - `addons` for the add-ons repository, `apps` for the workloads repository
+   */
+  readonly path?: string;
+}
+
+/** An AWS account of the fleet. */
+export interface AccountSpec {
+  /** Short name used in cluster specs (`central`, `tenant1`). DNS-1123 label. */
+  readonly name: string;
+  /** The 12-digit AWS account id. */
+  readonly id: string;
+  /** `central` holds the hub; `tenant` accounts hold spokes. */
+  readonly kind: 'central' | 'tenant';
+}
+
+/** Per-cluster or per-environment settings of one add-on. */
+export interface AddonSetting {
+  /**
+   * Whether the add-on runs.
+   * @default true when a setting object is given
+   */
+  readonly enabled?: boolean;
+  /**
+   * Chart version pin. Rendered only where it differs from what it overrides
+   * (catalog default, then environment pin).
+   * @default - the environment's pin, else the catalog's version
+   */
+  readonly version?: string;
+  /**
+   * Helm values layered over the catalog's defaults (default -> environment -> cluster).
+   * Rendered into `dist/addons/values/...`; never put secrets here.
+   * @default - no values file for this layer
+   */
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+/** Per-cluster setting of one add-on: adds the IAM role the add-on runs with. */
+export interface ClusterAddonSetting extends AddonSetting {
+  /**
+   * IAM role the add-on's service account assumes (IRSA). Required for add-ons whose catalog entry
+   * says `iamRole: true`; becomes the `<addon>_iam_role_arn` annotation of the cluster Secret.
+   * @default - none; an error for add-ons that need one
+   */
+  readonly iamRoleArn?: string;
+}
+
+/** One EKS cluster, the hub or a spoke. */
+export interface ClusterSpec {
+  /** Cluster name: DNS-1123 label, unique in the fleet; also the EKS cluster name unless `awsClusterName` is set. */
+  readonly name: string;
+  /** Name of the account (see `FleetSpec.accounts`) the cluster runs in. */
+  readonly account: string;
+  /** AWS region, for example `us-west-2`. */
+  readonly region: string;
+  /** Environment name (see `FleetSpec.environments`). The hub's environment is `control-plane`. */
+  readonly environment: string;
+  /** `hub` runs Argo CD (exactly one); `spoke` clusters run workloads. */
+  readonly role: 'hub' | 'spoke';
+  /** Kubernetes minor version, for example `1.31`. */
+  readonly kubernetesVersion: string;
+  /** VPC id, `vpc-...`. */
+  readonly vpcId: string;
+  /**
+   * EKS cluster name in AWS.
+   * @default - `name`
+   */
+  readonly awsClusterName?: string;
+  /**
+   * Tenant the cluster belongs to (the `tenant` label).
+   * @default - the account name
+   */
+  readonly tenant?: string;
+  /**
+   * API server endpoint, `https://...eks.amazonaws.com`. Required for spokes when Argo CD is
+   * self-managed; unused for the hub (in-cluster) and in `eks-capability` mode (cluster ARN).
+   * @default - none
+   */
+  readonly endpoint?: string;
+  /**
+   * Base64 cluster CA bundle (public data), written to the cluster Secret's `tlsClientConfig.caData`.
+   * @default - none: Argo CD uses the system roots
+   */
+  readonly caData?: string;
+  /**
+   * IAM role Argo CD on the hub assumes to reach this spoke (`awsAuthConfig.roleARN`).
+   * Required for spokes when Argo CD is self-managed.
+   * @default - none
+   */
+  readonly argocdRoleArn?: string;
+  /**
+   * Whether team workloads are delivered to this cluster (the `workloads` label).
+   * @default - true for spokes, false for the hub
+   */
+  readonly workloads?: boolean;
+  /**
+   * Add-ons on this cluster: `true`/`false`, or a setting with version pin, values and IAM role.
+   * Overrides the environment's enablement.
+   * @default {}
+   */
+  readonly addons?: Readonly<Record<string, boolean | ClusterAddonSetting>>;
+}
+
+/** An environment: a stage of promotion (`staging`, `prod`) or the hub's `control-plane`. */
+export interface EnvironmentSpec {
+  /** DNS-1123 label. */
+  readonly name: string;
+  /**
+   * Position in the promotion order: lower goes first (`control-plane` 0, `staging` 1, `prod` 2).
+   * The order of the `environments` list itself never matters.
+   */
+  readonly promotionOrder: number;
+  /**
+   * Add-on settings for every cluster of this environment: enablement, version pins and values.
+   * @default {}
+   */
+  readonly addons?: Readonly<Record<string, boolean | AddonSetting>>;
+}
+
+/** How Argo CD runs on the hub. */
+export interface ArgoCdSpec {
+  /**
+   * Namespace of Argo CD on the hub.
+   * @default 'argocd'
+   */
+  readonly namespace?: string;
+  /**
+   * `self-managed`: Argo CD runs from the `argo-cd` add-on and reaches spokes with `awsAuthConfig`.
+   * `eks-capability`: the EKS managed Argo CD capability; cluster Secrets use the cluster ARN as `server`.
+   * @default 'self-managed'
+   */
+  readonly mode?: 'self-managed' | 'eks-capability';
+  /**
+   * Roll add-on changes out environment by environment with ApplicationSet RollingSync, in the order
+   * of `FleetSpec.environments`. Needs the ApplicationSet controller's progressive syncs enabled.
+   * @default false
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Progressive-Syncs/
+   */
+  readonly progressiveSync?: boolean;
+}
+
+/** The whole fleet. */
+export interface FleetSpec {
+  /** Fleet name, DNS-1123 label; prefixes the hub's own Argo CD objects. */
+  readonly name: string;
+  /** Argo CD on the hub. @default {} */
+  readonly argocd?: ArgoCdSpec;
+  /** Git repositories. */
+  readonly repos: {
+    /** The repository holding this project's `dist/` (add-on ApplicationSets, values, hub config). */
+    readonly addons: GitRepoSpec;
+    /** The repository holding team workloads. */
+    readonly workloads: GitRepoSpec;
+  };
+  /** AWS accounts. */
+  readonly accounts: readonly AccountSpec[];
+  /** Environments; their `promotionOrder` sets the rollout order. */
+  readonly environments: readonly EnvironmentSpec[];
+  /** Clusters: exactly one hub and any number of spokes. */
+  readonly clusters: readonly ClusterSpec[];
+}
+
+/**
+ * A fleet together with the source file of each of its top-level fields, so that every validation
+ * problem can name the file and field to fix.
+ */
+export interface FleetSource {
+  readonly spec: FleetSpec;
+  /** File each top-level field of `spec` comes from; `default` for the rest. */
+  readonly files: Partial<Record<keyof FleetSpec | 'default', string>>;
+}

@@ -1,0 +1,26 @@
+/** One thing wrong with the input: the file and field to fix, and what is wrong. */
+export interface Problem {
+  /** Source file, relative to the project root (`environments/clusters.ts`). */
+  readonly file: string;
+  /** Field path inside the file's exported data (`clusters[1].addons.karpenter.iamRoleArn`). */
+  readonly path: string;
+  /** What was received, what is allowed, and how to fix it. */
+  readonly message: string;
+}
+
+/** `file: path: message`, the one-line form printed to users. */
+export function formatProblem(p: Problem): string {
+  return `${p.file}: ${p.path}: ${p.message}`;
+}
+
+/** Thrown when the input is invalid; carries every problem found, not only the first. */
+export class FleetValidationError extends Error {
+  public readonly problems: readonly Problem[];
+
+  public constructor(problems: readonly Problem[]) {
+    const n = problems.length;
+    super(`${n} problem${n === 1 ? '' : 's'} in the fleet input:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    this.name = 'FleetValidationError';
+    this.problems = problems;
+  }
+}

@@ -1,0 +1,136 @@
+import { AddonDefinition } from '../addons/addon.js';
+import { addonWaves } from '../addons/order.js';
+import { AccountSpec, AddonSetting, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec } from './model.js';
+
+/** An add-on as it runs on one cluster. */
+export interface ClusterAddon {
+  readonly definition: AddonDefinition;
+  /** The version this cluster runs: cluster pin, else environment pin, else catalog default. */
+  readonly version: string;
+  readonly iamRoleArn?: string;
+}
+
+/** A cluster with every default applied. */
+export interface ResolvedCluster {
+  readonly spec: ClusterSpec;
+  readonly name: string;
+  readonly awsClusterName: string;
+  readonly account: AccountSpec;
+  readonly environment: EnvironmentSpec;
+  readonly role: 'hub' | 'spoke';
+  readonly tenant: string;
+  readonly workloads: boolean;
+  /** What Argo CD calls the cluster's API: in-cluster URL for the self-managed hub, cluster ARN in capability mode. */
+  readonly server: string;
+  /** Enabled add-ons, sorted by name. */
+  readonly addons: ReadonlyMap<string, ClusterAddon>;
+}
+
+/** A valid fleet with every default applied and every list in a canonical order. */
+export interface ResolvedFleet {
+  readonly spec: FleetSpec;
+  readonly name: string;
+  readonly argocdNamespace: string;
+  readonly mode: 'self-managed' | 'eks-capability';
+  readonly progressiveSync: boolean;
+  readonly repos: { readonly addons: Required<GitRepoSpec>; readonly workloads: Required<GitRepoSpec> };
+  /** Environments in promotion order. */
+  readonly environments: readonly EnvironmentSpec[];
+  /** Clusters sorted by name. */
+  readonly clusters: readonly ResolvedCluster[];
+  readonly hub: ResolvedCluster;
+  /** The catalog, sorted by name. */
+  readonly catalog: readonly AddonDefinition[];
+  /** Sync wave of each catalog add-on. */
+  readonly addonWaves: ReadonlyMap<string, number>;
+}
+
+/** Argo CD's name for the cluster it runs in. */
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+/** A boolean-or-setting entry as a setting (`true` -> `{enabled: true}`). */
+export function asSetting<T extends AddonSetting>(value: boolean | T | undefined): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'boolean') return { enabled: value } as T;
+  return value;
+}
+
+/** Whether an add-on runs on a cluster: the cluster's setting wins over the environment's. */
+export function isEnabled(cluster: ClusterSpec, env: EnvironmentSpec | undefined, addon: string): boolean {
+  const c = asSetting(cluster.addons?.[addon]);
+  if (c) return c.enabled ?? true;
+  const e = asSetting(env?.addons?.[addon]);
+  return e ? (e.enabled ?? true) : false;
+}
+
+/** The EKS cluster ARN, which the EKS Argo CD capability uses as `server`. */
+export function clusterArn(c: { region: string; account: AccountSpec; awsClusterName: string }): string {
+  return `arn:aws:eks:${c.region}:${c.account.id}:cluster/${c.awsClusterName}`;
+}
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function repo(spec: GitRepoSpec, defaultPath: string): Required<GitRepoSpec> {
+  return { url: spec.url, revision: spec.revision, basePath: spec.basePath ?? '', path: spec.path ?? defaultPath };
+}
+
+/**
+ * Applies defaults and sorts. Call only on a fleet that `validateFleet()` accepted: this function
+ * trusts its input.
+ */
+export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[]): ResolvedFleet {
+  const mode = spec.argocd?.mode ?? 'self-managed';
+  const sortedCatalog = [...catalog].sort(byName);
+  const catalogByName = new Map(sortedCatalog.map((a) => [a.name, a]));
+  const accounts = new Map(spec.accounts.map((a) => [a.name, a]));
+  const envs = new Map(spec.environments.map((e) => [e.name, e]));
+
+  const clusters = [...spec.clusters].sort(byName).map((c): ResolvedCluster => {
+    const account = accounts.get(c.account)!;
+    const environment = envs.get(c.environment)!;
+    const awsClusterName = c.awsClusterName ?? c.name;
+    const addons = new Map<string, ClusterAddon>();
+    for (const definition of sortedCatalog) {
+      if (!isEnabled(c, environment, definition.name)) continue;
+      const cs = asSetting<ClusterAddonSetting>(c.addons?.[definition.name]);
+      const es = asSetting(environment.addons?.[definition.name]);
+      addons.set(definition.name, {
+        definition,
+        version: cs?.version ?? es?.version ?? definition.version,
+        iamRoleArn: cs?.iamRoleArn,
+      });
+    }
+    let server: string;
+    if (mode === 'eks-capability') server = clusterArn({ region: c.region, account, awsClusterName });
+    else server = c.role === 'hub' ? IN_CLUSTER_SERVER : c.endpoint!;
+    return {
+      spec: c,
+      name: c.name,
+      awsClusterName,
+      account,
+      environment,
+      role: c.role,
+      tenant: c.tenant ?? c.account,
+      workloads: c.workloads ?? c.role === 'spoke',
+      server,
+      addons,
+    };
+  });
+
+  const environments = [...spec.environments].sort((a, b) => a.promotionOrder - b.promotionOrder || byName(a, b));
+  return {
+    spec,
+    name: spec.name,
+    argocdNamespace: spec.argocd?.namespace ?? 'argocd',
+    mode,
+    progressiveSync: spec.argocd?.progressiveSync ?? false,
+    repos: { addons: repo(spec.repos.addons, 'addons'), workloads: repo(spec.repos.workloads, 'apps') },
+    environments,
+    clusters,
+    hub: clusters.find((c) => c.role === 'hub')!,
+    catalog: sortedCatalog,
+    addonWaves: addonWaves([...catalogByName.values()]).waves,
+  };
+}

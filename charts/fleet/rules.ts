@@ -1,0 +1,41 @@
+/** Shared value rules of the fleet model: one definition each, used by validation and tests. */
+
+/** RFC 1123 label: what Kubernetes requires of namespace and most object names. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Kubernetes label value: at most 63 characters, alphanumeric at both ends. */
+export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** Exact chart version: semver with an optional leading `v`. Ranges are not pins. */
+export const CHART_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+/** Git clone URL over https or ssh. */
+export const GIT_URL = /^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+@[^\s/]+\/\S+|[\w.-]+@[\w.-]+:\S+)$/;
+/** Helm repository over https. */
+export const HELM_REPO_URL = /^https:\/\/[^\s/]+(\/\S*)?$/;
+/** OCI registry path without scheme (`public.ecr.aws/karpenter`). */
+export const OCI_REPO = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/;
+export const AWS_ACCOUNT_ID = /^\d{12}$/;
+export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+export const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+export const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** EKS cluster name as AWS allows it. */
+export const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+export const KUBERNETES_MINOR = /^1\.\d{1,2}$/;
+export const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** A git revision Argo CD follows: a branch, tag or commit, never the implicit `HEAD`. */
+export const GIT_REVISION = /^(?!HEAD$)[\w./-]+$/;
+
+/** Human-readable reason for a failed DNS-1123 label check. */
+export function dnsLabelProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return `must be a non-empty string, got ${JSON.stringify(value)}`;
+  if (value.length > 63) return `"${value}" is ${value.length} characters; at most 63 are allowed (DNS-1123 label)`;
+  if (!DNS1123_LABEL.test(value)) {
+    return `"${value}" is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
+/** Human-readable reason for a failed label value check. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length > 63) return `label value "${value}" is ${value.length} characters; at most 63 are allowed`;
+  if (!LABEL_VALUE.test(value)) return `label value "${value}" may hold only letters, digits, '-', '_' and '.', alphanumeric at both ends`;
+  return undefined;
+}

@@ -1,0 +1,142 @@
+import { AddonApplicationSet, ADDONS_PROJECT } from '../argocd/addon-application-set.js';
+import { ClusterSecret } from '../argocd/cluster-secret.js';
+import { FleetApplication } from '../argocd/fleet-application.js';
+import { FleetAppProject } from '../argocd/fleet-app-project.js';
+import { HelmOciRepository } from '../argocd/helm-oci-repository.js';
+import { addonValuesOutputs } from '../addons/values-files.js';
+import { IN_CLUSTER_SERVER, ResolvedFleet } from '../fleet/resolve.js';
+import { joinPath, OutputFile } from '../output.js';
+
+/** The AppProject of the hub's own Argo CD objects (root, children, projects, cluster Secrets). */
+export const PLATFORM_PROJECT = 'platform';
+
+/** Folder of the hub's files inside `dist/`. */
+export const HUB_DIR = 'hub';
+
+/**
+ * One child of the app-of-ApplicationSets: a folder under `hub/argocd/` and its sync wave. Later
+ * parts of the fleet (workloads, Crossplane) add a component and their files; the root picks them up.
+ */
+export interface HubComponent {
+  /** Folder name under `hub/argocd/`, also the child Application's name suffix. */
+  readonly name: string;
+  /** Sync wave: projects and cluster Secrets before the ApplicationSets that need them. */
+  readonly syncWave: number;
+  /** The component's files, paths relative to `hub/argocd/<name>/`. */
+  readonly files: readonly OutputFile[];
+}
+
+/** The built-in components: projects, repositories, clusters, add-ons. */
+export function coreHubComponents(fleet: ResolvedFleet): HubComponent[] {
+  const ns = fleet.argocdNamespace;
+  const running = fleet.catalog.filter((a) => fleet.clusters.some((c) => c.addons.has(a.name)));
+  const capability = fleet.mode === 'eks-capability';
+
+  const projects: OutputFile[] = [
+    {
+      path: `${ADDONS_PROJECT}.yaml`,
+      build: (chart) =>
+        new FleetAppProject(chart, 'addons', {
+          name: ADDONS_PROJECT,
+          namespace: ns,
+          description: 'Platform add-ons on every cluster of the fleet (charts from the add-on catalog).',
+          sourceRepos: [fleet.repos.addons.url, ...running.map((a) => a.repoUrl)],
+          destinations: fleet.clusters.map((c) => ({ server: c.server, namespace: '*' })),
+          clusterResources: 'all',
+        }),
+    },
+  ];
+
+  // In capability mode the hub's own Secret is part of the bootstrap (the capability does not
+  // register its local cluster), so it is not repeated here.
+  const clusters: OutputFile[] = fleet.clusters
+    .filter((c) => !(capability && c === fleet.hub))
+    .map((cluster) => ({ path: `${cluster.name}.yaml`, build: (chart) => new ClusterSecret(chart, cluster.name, { fleet, cluster }) }));
+
+  const ociRepos = new Map<string, string>();
+  for (const a of running) if (a.oci) ociRepos.set(a.repoUrl, a.name);
+  const repositories: OutputFile[] = [...ociRepos].map(([url, name]) => ({
+    path: `${name}.yaml`,
+    build: (chart) => new HelmOciRepository(chart, name, { name, url, namespace: ns }),
+  }));
+
+  const addons: OutputFile[] = running.map((addon) => ({
+    path: `${addon.name}.yaml`,
+    build: (chart) => new AddonApplicationSet(chart, addon.name, { fleet, addon }),
+  }));
+
+  return [
+    { name: 'projects', syncWave: -3, files: projects },
+    { name: 'repositories', syncWave: -2, files: repositories },
+    { name: 'clusters', syncWave: -2, files: clusters },
+    { name: 'addons', syncWave: 0, files: addons },
+  ];
+}
+
+/**
+ * Every file of the hub and the add-ons: the bootstrap (the platform AppProject and the one root
+ * Application a human applies once), one child Application per component (app-of-ApplicationSets),
+ * the components' files, and the add-on values layers.
+ */
+export function hubOutputs(fleet: ResolvedFleet, components: readonly HubComponent[]): OutputFile[] {
+  const ns = fleet.argocdNamespace;
+  const repo = fleet.repos.addons;
+  const hubPath = `${repo.basePath}${HUB_DIR}`;
+  const hubDestination = { server: fleet.hub.server, namespace: ns };
+  const capability = fleet.mode === 'eks-capability';
+  const out: OutputFile[] = [];
+
+  out.push({
+    path: joinPath(HUB_DIR, 'bootstrap', 'root-app.yaml'),
+    build: (chart) => {
+      if (capability) new ClusterSecret(chart, 'hub-cluster', { fleet, cluster: fleet.hub });
+      new FleetAppProject(chart, 'platform', {
+        name: PLATFORM_PROJECT,
+        namespace: ns,
+        description: `The hub's own Argo CD objects of fleet ${fleet.name}: root, children, projects, cluster and repository Secrets.`,
+        sourceRepos: [repo.url],
+        destinations: [hubDestination],
+        namespaceResources: [
+          { group: 'argoproj.io', kind: 'Application' },
+          { group: 'argoproj.io', kind: 'ApplicationSet' },
+          { group: 'argoproj.io', kind: 'AppProject' },
+          { group: '', kind: 'Secret' },
+        ],
+      });
+      new FleetApplication(chart, 'root', {
+        name: `${fleet.name}-root`,
+        namespace: ns,
+        project: PLATFORM_PROJECT,
+        repoUrl: repo.url,
+        revision: repo.revision,
+        path: hubPath,
+        recurse: true,
+        include: '{bootstrap/*.yaml,apps/*.yaml}',
+        destination: capability ? hubDestination : { server: IN_CLUSTER_SERVER, namespace: ns },
+      });
+    },
+  });
+
+  for (const component of components) {
+    if (component.files.length === 0) continue;
+    out.push({
+      path: joinPath(HUB_DIR, 'apps', `${component.name}.yaml`),
+      build: (chart) =>
+        new FleetApplication(chart, component.name, {
+          name: `${fleet.name}-${component.name}`,
+          namespace: ns,
+          project: PLATFORM_PROJECT,
+          repoUrl: repo.url,
+          revision: repo.revision,
+          path: `${hubPath}/argocd/${component.name}`,
+          destination: hubDestination,
+          syncWave: component.syncWave,
+          labels: { component: component.name },
+        }),
+    });
+    for (const f of component.files) out.push({ ...f, path: joinPath(HUB_DIR, 'argocd', component.name, f.path) } as OutputFile);
+  }
+
+  out.push(...addonValuesOutputs(fleet));
+  return out;
+}

@@ -1,0 +1,21 @@
+/**
+ * cdk8s-fleet: the public library. Import from here; everything else is internal layout.
+ */
+export * from './fleet/model.js';
+export * from './fleet/contract.js';
+export * from './fleet/problems.js';
+export * from './fleet/resolve.js';
+export * from './fleet/validate.js';
+export * from './addons/addon.js';
+export * from './addons/catalog.js';
+export * from './addons/order.js';
+export * from './addons/values-files.js';
+export * from './argocd/addon-application-set.js';
+export * from './argocd/cluster-secret.js';
+export * from './argocd/fleet-application.js';
+export * from './argocd/fleet-app-project.js';
+export * from './argocd/helm-oci-repository.js';
+export * from './argocd/sync-wave.js';
+export * from './hub/hub-outputs.js';
+export * from './output.js';
+export * from './fleet-outputs.js';

@@ -1,0 +1,14 @@
+import type { FleetSource } from '../charts/index.js';
+import { clusters } from './clusters.js';
+import { environments } from './environments.js';
+import { accounts, argocd, name, repos } from './fleet.js';
+
+/** The example fleet: what `npm run synth` renders. Each part names its file for error messages. */
+export const exampleFleet: FleetSource = {
+  spec: { name, argocd, repos, accounts, environments, clusters },
+  files: {
+    default: 'environments/fleet.ts',
+    environments: 'environments/environments.ts',
+    clusters: 'environments/clusters.ts',
+  },
+};

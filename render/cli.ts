@@ -1,0 +1,79 @@
+import * as path from 'node:path';
+import { fleetOutputs, FleetOutputsOptions } from '../charts/fleet-outputs.js';
+import { FleetSource } from '../charts/fleet/model.js';
+import { FleetValidationError } from '../charts/fleet/problems.js';
+import { renderFiles } from './render.js';
+import { diffTree, isClean, readTree } from './tree.js';
+import { recoverTree, writeTreeAtomic } from './write-tree.js';
+
+const USAGE = `usage: main.ts <synth|check> [--out DIR]
+  synth   render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
+  check   exit 1 and list the files that differ when DIR is not what the code renders`;
+
+/** Where output goes: --out, else cdk8s synth's $CDK8S_OUTDIR, else dist/. */
+function outDir(args: string[]): string {
+  const i = args.indexOf('--out');
+  if (i >= 0) {
+    const dir = args[i + 1];
+    if (!dir) throw new UsageError('--out needs a folder');
+    return dir;
+  }
+  return process.env.CDK8S_OUTDIR ?? 'dist';
+}
+
+class UsageError extends Error {}
+
+function seconds(): string {
+  return `${process.uptime().toFixed(2)} s`;
+}
+
+/**
+ * The command line: validates, renders, then writes (`synth`) or compares (`check`). Returns the exit
+ * code. Every failure is one clear message on stderr and a non-zero code; the output folder is only
+ * ever replaced whole, after everything rendered.
+ */
+export function runCli(argv: readonly string[], source: FleetSource, options: FleetOutputsOptions = {}): number {
+  const [command, ...args] = argv;
+  try {
+    if (command !== 'synth' && command !== 'check') throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}`);
+    const dir = outDir(args);
+    const rel = path.relative(process.cwd(), path.resolve(dir)) || '.';
+    const files = renderFiles(fleetOutputs(source, options));
+
+    if (command === 'synth') {
+      const r = writeTreeAtomic(dir, files);
+      const written = r.added.length + r.changed.length;
+      console.log(`cdk8s-fleet: ${r.total} files in ${rel}/ (${written} written, ${r.removed.length} removed, ${r.total - written} unchanged) in ${seconds()}`);
+      return 0;
+    }
+
+    recoverTree(dir);
+    const diff = diffTree(files, readTree(dir));
+    if (isClean(diff)) {
+      console.log(`cdk8s-fleet: ${rel}/ is up to date (${files.size} files) in ${seconds()}`);
+      return 0;
+    }
+    const n = diff.added.length + diff.changed.length + diff.removed.length;
+    const lines = [
+      `cdk8s-fleet: ${rel}/ is not what the code renders: ${n} file${n === 1 ? '' : 's'} differ.`,
+      ...diff.changed.map((f) => `  changed  ${rel}/${f}`),
+      ...diff.added.map((f) => `  missing  ${rel}/${f}`),
+      ...diff.removed.map((f) => `  stale    ${rel}/${f}`),
+      'Run `npm run synth` and commit the result.',
+    ];
+    console.error(lines.join('\n'));
+    return 1;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`cdk8s-fleet: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof FleetValidationError) {
+      console.error(`cdk8s-fleet: ${e.message}\nNothing was written.`);
+      return 1;
+    }
+    const err = e as Error;
+    console.error(`cdk8s-fleet: ${err?.message ?? String(e)}\nNothing was written.${process.env.DEBUG ? `\n${err?.stack}` : ' (set DEBUG=1 for a stack trace)'}`);
+    return 1;
+  }
+}

@@ -1,0 +1,42 @@
+import { App, Chart } from 'cdk8s';
+import { OutputFile } from '../charts/output.js';
+import { toYaml } from './serialize.js';
+
+/** Thrown when the output files themselves are inconsistent (two files with one path, a path escaping dist/). */
+export class OutputError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
+const SAFE_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/**
+ * Renders output files to their bytes, keyed by path and sorted by path.
+ *
+ * Each file's objects are built in a cdk8s App of their own and synthesized once, so the cost of a
+ * file never depends on how many other files there are: render time grows linearly with the fleet
+ * (one big App would re-resolve every chart for each chart's synthesis).
+ */
+export function renderFiles(files: readonly OutputFile[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of files) {
+    if (!SAFE_PATH.test(file.path) || file.path.split('/').some((s) => s === '.' || s === '..')) {
+      throw new OutputError(`output path "${file.path}" is not a plain relative path inside dist/`);
+    }
+    if (out.has(file.path)) throw new OutputError(`two outputs want the same path "${file.path}"`);
+    let docs: unknown[];
+    if (file.build) {
+      const app = new App({ outdir: '/nonexistent' });
+      const chart = new Chart(app, 'file', { disableResourceNameHashes: true });
+      file.build(chart);
+      docs = chart.toJson();
+      if (docs.length === 0) throw new OutputError(`output "${file.path}" built no objects`);
+    } else {
+      docs = [file.data];
+    }
+    out.set(file.path, toYaml(docs));
+  }
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

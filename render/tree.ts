@@ -1,0 +1,45 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Every file below `dir`, keyed by '/'-separated relative path. Empty when `dir` does not exist. */
+export function readTree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(child);
+      else out.set(child, fs.readFileSync(path.join(dir, child)));
+    }
+  };
+  if (fs.existsSync(dir)) walk('');
+  return out;
+}
+
+/** How a folder on disk differs from what should be there. */
+export interface TreeDiff {
+  /** Files that should exist and do not. */
+  readonly added: string[];
+  /** Files whose bytes differ. */
+  readonly changed: string[];
+  /** Files that exist and should not. */
+  readonly removed: string[];
+}
+
+/** Compares expected files with the folder's current content. */
+export function diffTree(expected: ReadonlyMap<string, string>, current: ReadonlyMap<string, Buffer>): TreeDiff {
+  const added: string[] = [];
+  const changed: string[] = [];
+  const removed: string[] = [];
+  for (const [p, content] of expected) {
+    const have = current.get(p);
+    if (!have) added.push(p);
+    else if (!have.equals(Buffer.from(content))) changed.push(p);
+  }
+  for (const p of current.keys()) if (!expected.has(p)) removed.push(p);
+  return { added, changed: changed.sort(), removed: removed.sort() };
+}
+
+/** Whether a diff is empty. */
+export function isClean(d: TreeDiff): boolean {
+  return d.added.length === 0 && d.changed.length === 0 && d.removed.length === 0;
+}
