@@ -15,6 +15,7 @@ export * from './argocd/cluster-secret.js';
 export * from './argocd/fleet-application.js';
 export * from './argocd/fleet-app-project.js';
 export * from './argocd/helm-oci-repository.js';
+export * from './argocd/label-selector.js';
 export * from './argocd/sync-wave.js';
 export * from './hub/hub-outputs.js';
 export * from './output.js';

@@ -1,0 +1,147 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADDON_CATALOG, addonWaves, CHART_VERSION_KEY } from '../charts/index.js';
+import { fleetCopy, objects, render, withSpec } from './support/fleet.js';
+
+const appsetOf = (files: Map<string, string>, addon: string) =>
+  objects(files).find((o) => o.obj.kind === 'ApplicationSet' && o.obj.metadata.name === `addon-${addon}`)?.obj;
+
+const files = render();
+
+describe('AddonApplicationSet', () => {
+  it('renders one ApplicationSet per add-on that runs somewhere, in its own file', () => {
+    const appsets = objects(files).filter((o) => o.obj.kind === 'ApplicationSet');
+    for (const { file, obj } of appsets) assert.equal(file, `hub/argocd/addons/${obj.metadata.name.replace(/^addon-/, '')}.yaml`);
+    assert.equal(appsetOf(files, 'gatekeeper'), undefined, 'gatekeeper is enabled nowhere');
+    assert.ok(appsetOf(files, 'velero'));
+  });
+
+  it('uses Go templates with missingkey=error and preserves resources on deletion', () => {
+    const a = appsetOf(files, 'cert-manager');
+    assert.equal(a.spec.goTemplate, true);
+    assert.deepEqual(a.spec.goTemplateOptions, ['missingkey=error']);
+    assert.equal(a.spec.syncPolicy.preserveResourcesOnDeletion, true);
+  });
+
+  it('selects clusters by enable_<addon> and names Applications after the cluster', () => {
+    const a = appsetOf(files, 'aws-load-balancer-controller');
+    assert.deepEqual(a.spec.generators, [
+      { clusters: { selector: { matchLabels: { enable_aws_load_balancer_controller: 'true' } }, values: { [CHART_VERSION_KEY]: '1.11.0' } } },
+    ]);
+    assert.equal(a.spec.template.metadata.name, 'aws-load-balancer-controller-{{.nameNormalized}}');
+    assert.deepEqual(
+      Object.fromEntries(['environment', 'cluster', 'component'].map((k) => [k, a.spec.template.metadata.labels[k]])),
+      { environment: '{{.metadata.labels.environment}}', cluster: '{{.name}}', component: 'aws-load-balancer-controller' },
+    );
+  });
+
+  it('renders version pins only where they differ: environment pin, then cluster pin, merged on server', () => {
+    const cm = appsetOf(files, 'cert-manager');
+    const merge = cm.spec.generators[0].merge;
+    assert.deepEqual(merge.mergeKeys, ['server']);
+    assert.deepEqual(merge.generators.map((g: any) => [g.clusters.selector.matchLabels, g.clusters.values[CHART_VERSION_KEY]]), [
+      [{ enable_cert_manager: 'true' }, 'v1.16.2'],
+      [{ enable_cert_manager: 'true', environment: 'prod' }, 'v1.15.3'],
+    ]);
+    const kps = appsetOf(files, 'kube-prometheus-stack').spec.generators[0].merge.generators;
+    assert.deepEqual(kps[kps.length - 1].clusters.selector.matchLabels, { enable_kube_prometheus_stack: 'true', cluster_name: 'spoke-prod' });
+    assert.equal(kps[kps.length - 1].clusters.values[CHART_VERSION_KEY], '65.8.1');
+  });
+
+  it('a pin equal to the default renders no override', () => {
+    const spec = fleetCopy();
+    spec.environments[2].addons = { ...spec.environments[2].addons, 'cert-manager': { version: 'v1.16.2' } };
+    assert.equal(appsetOf(render(withSpec(spec)), 'cert-manager').spec.generators[0].merge, undefined);
+  });
+
+  it('is a Helm multi-source with a $values ref and values layered default -> environment -> cluster', () => {
+    const [values, chart] = appsetOf(files, 'karpenter').spec.template.spec.sources;
+    assert.equal(values.ref, 'values');
+    assert.equal(values.repoURL, '{{.metadata.annotations.addons_repo_url}}');
+    assert.equal(chart.repoURL, 'public.ecr.aws/karpenter');
+    assert.equal(chart.targetRevision, `{{.values.${CHART_VERSION_KEY}}}`);
+    const prefix = '$values/{{.metadata.annotations.addons_repo_basepath}}{{.metadata.annotations.addons_repo_path}}/values';
+    assert.deepEqual(chart.helm.valueFiles, [
+      `${prefix}/default/karpenter/values.yaml`,
+      `${prefix}/environments/{{.metadata.labels.environment}}/karpenter/values.yaml`,
+      `${prefix}/clusters/{{.name}}/karpenter/values.yaml`,
+    ]);
+    assert.equal(chart.helm.ignoreMissingValueFiles, true);
+    assert.equal(chart.helm.valuesObject.serviceAccount.annotations['eks.amazonaws.com/role-arn'], '{{.metadata.annotations.karpenter_iam_role_arn}}');
+  });
+
+  it('renders the values layers into dist/ where they hold values', () => {
+    assert.ok(files.has('addons/values/default/aws-ebs-csi-driver/values.yaml'));
+    assert.match(files.get('addons/values/environments/prod/kube-prometheus-stack/values.yaml')!, /retention: 15d/);
+    assert.match(files.get('addons/values/clusters/spoke-prod/kube-prometheus-stack/values.yaml')!, /replicas: 2/);
+    assert.equal(files.has('addons/values/environments/staging/velero/values.yaml'), false);
+  });
+
+  it('takes namespace and IAM role from annotations, and deploys to the cluster server', () => {
+    const spec = appsetOf(files, 'external-dns').spec.template.spec;
+    assert.deepEqual(spec.destination, { namespace: '{{.metadata.annotations.external_dns_namespace}}', server: '{{.server}}' });
+    assert.equal(spec.project, 'addons');
+  });
+
+  it('uses ServerSideApply for large CRDs and ignores webhook caBundle differences', () => {
+    const kyverno = appsetOf(files, 'kyverno').spec.template.spec;
+    assert.ok(kyverno.syncPolicy.syncOptions.includes('ServerSideApply=true'));
+    assert.ok(kyverno.syncPolicy.syncOptions.includes('RespectIgnoreDifferences=true'));
+    assert.deepEqual(kyverno.ignoreDifferences.map((d: any) => d.kind), ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
+    assert.deepEqual(kyverno.ignoreDifferences[0].jqPathExpressions, ['.webhooks[]?.clientConfig.caBundle']);
+    const ms = appsetOf(files, 'metrics-server').spec.template.spec;
+    assert.deepEqual(ms.syncPolicy.syncOptions, ['CreateNamespace=true']);
+    assert.equal(ms.ignoreDifferences, undefined);
+  });
+
+  it('never prunes Argo CD itself', () => {
+    assert.equal(appsetOf(files, 'argo-cd').spec.template.spec.syncPolicy.automated.prune, false);
+  });
+
+  it('offers RollingSync in promotion order as an option', () => {
+    assert.equal(appsetOf(files, 'karpenter').spec.strategy, undefined);
+    const spec = fleetCopy();
+    spec.argocd = { ...spec.argocd, progressiveSync: true };
+    spec.environments.reverse();
+    const strategy = appsetOf(render(withSpec(spec)), 'karpenter').spec.strategy;
+    assert.equal(strategy.type, 'RollingSync');
+    assert.deepEqual(strategy.rollingSync.steps.map((s: any) => s.matchExpressions[0].values[0]), ['control-plane', 'staging', 'prod']);
+  });
+
+  it('turns dependencies into sync waves', () => {
+    const { waves, cycles } = addonWaves(ADDON_CATALOG);
+    assert.deepEqual(cycles, []);
+    assert.ok(waves.get('opentelemetry-operator')! > waves.get('cert-manager')!);
+    assert.ok(waves.get('ingress-nginx')! > waves.get('aws-load-balancer-controller')!);
+    assert.equal(appsetOf(files, 'cert-manager').metadata.annotations['argocd.argoproj.io/sync-wave'], '0');
+  });
+
+  it('finds dependency cycles', () => {
+    const cyc = addonWaves([
+      { ...ADDON_CATALOG[0], name: 'a', dependsOn: ['b'] },
+      { ...ADDON_CATALOG[0], name: 'b', dependsOn: ['c'] },
+      { ...ADDON_CATALOG[0], name: 'c', dependsOn: ['a'] },
+    ]).cycles;
+    assert.deepEqual(cyc, [['a', 'b', 'c', 'a']]);
+  });
+});
+
+describe('the add-on catalog', () => {
+  const names = ADDON_CATALOG.map((a) => a.name);
+  it('holds at least 20 add-ons of the EKS Blueprints / GitOps Bridge catalog', () => {
+    for (const n of ['aws-load-balancer-controller', 'cert-manager', 'external-dns', 'external-secrets', 'karpenter', 'metrics-server',
+      'cluster-autoscaler', 'aws-ebs-csi-driver', 'aws-efs-csi-driver', 'kube-prometheus-stack', 'argo-rollouts', 'argo-workflows',
+      'argo-events', 'kyverno', 'crossplane', 'ingress-nginx', 'velero', 'aws-for-fluent-bit', 'aws-node-termination-handler', 'keda',
+      'vpa', 'gatekeeper', 'opentelemetry-operator', 'aws-gateway-api-controller', 'argo-cd']) {
+      assert.ok(names.includes(n), `missing ${n}`);
+    }
+    assert.ok(names.length >= 20);
+  });
+
+  it('flags OCI charts and registers them with Argo CD, credential-free', () => {
+    assert.deepEqual(ADDON_CATALOG.filter((a) => a.oci).map((a) => a.name).sort(), ['aws-gateway-api-controller', 'karpenter']);
+    const repo = objects(files).find((o) => o.file === 'hub/argocd/repositories/karpenter.yaml')!.obj;
+    assert.deepEqual(repo.stringData, { enableOCI: 'true', name: 'karpenter', type: 'helm', url: 'public.ecr.aws/karpenter' });
+    assert.equal(repo.metadata.labels['argocd.argoproj.io/secret-type'], 'repository');
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, it, TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ADDON_CATALOG } from '../charts/index.js';
+import { runCli } from '../render/cli.js';
+import { readTree } from '../render/tree.js';
+import { exampleFleet, fleetCopy, withSpec } from './support/fleet.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Runs the CLI in-process and returns its exit code and what it printed. */
+function run(t: TestContext, argv: string[], source = exampleFleet, catalog = ADDON_CATALOG) {
+  const out: string[] = [];
+  const err: string[] = [];
+  t.mock.method(console, 'log', (m: string) => out.push(m));
+  t.mock.method(console, 'error', (m: string) => err.push(m));
+  const code = runCli(argv, source, { catalog });
+  t.mock.restoreAll();
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+function renderedCopy(t: TestContext): string {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-cli-')), 'dist');
+  assert.equal(run(t, ['synth', '--out', dir]).code, 0);
+  return dir;
+}
+
+const snapshot = (dir: string) =>
+  [...readTree(dir)].map(([p, b]) => [p, b.toString('base64'), fs.statSync(path.join(dir, p)).mtimeMs] as const);
+
+describe('npm run synth / npm run check', () => {
+  it('dist/ is up to date: the committed dist/ is exactly what the code renders', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts', 'check'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /dist\/ is up to date \(\d+ files\)/);
+  });
+
+  it('synth prints a one-line summary, and a second synth writes nothing', (t) => {
+    const dir = renderedCopy(t);
+    const before = snapshot(dir);
+    const r = run(t, ['synth', '--out', dir]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^cdk8s-fleet: \d+ files in .*dist\/ \(0 written, 0 removed, \d+ unchanged\) in \d+\.\d\d s$/);
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  it('check fails on a hand-edited, a missing and a stale file, and lists each', (t) => {
+    const dir = renderedCopy(t);
+    fs.appendFileSync(path.join(dir, 'hub/argocd/clusters/spoke-prod.yaml'), '# hand edit\n');
+    fs.rmSync(path.join(dir, 'hub/argocd/addons/karpenter.yaml'));
+    fs.writeFileSync(path.join(dir, 'hub/argocd/addons/old.yaml'), 'x: 1\n');
+    const r = run(t, ['check', '--out', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /3 files differ/);
+    assert.match(r.stderr, /changed {2}.*hub\/argocd\/clusters\/spoke-prod\.yaml/);
+    assert.match(r.stderr, /missing {2}.*hub\/argocd\/addons\/karpenter\.yaml/);
+    assert.match(r.stderr, /stale {4}.*hub\/argocd\/addons\/old\.yaml/);
+  });
+
+  it('bad input: every problem with file and field, exit 1, dist/ byte-identical', (t) => {
+    const dir = renderedCopy(t);
+    const before = snapshot(dir);
+    const spec = fleetCopy();
+    spec.clusters[1].name = 'Spoke_Staging';
+    spec.clusters[2].addons = { ...spec.clusters[2].addons, velero: true, 'karpenterr': true };
+    const r = run(t, ['synth', '--out', dir], withSpec(spec));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /environments\/clusters\.ts: clusters\[1\]\.name: "Spoke_Staging" is not a DNS-1123 label/);
+    assert.match(r.stderr, /environments\/clusters\.ts: clusters\[2\]\.addons\.karpenterr: unknown add-on "karpenterr"/);
+    assert.match(r.stderr, /Nothing was written\./);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  it('a render that throws part-way leaves dist/ exactly as it was', (t) => {
+    const dir = renderedCopy(t);
+    const before = snapshot(dir);
+    // Validation reads velero's template once (one cluster runs it) and passes; the render's read throws.
+    let reads = 0;
+    const catalog = ADDON_CATALOG.map((a) => (a.name !== 'velero' ? a : {
+      ...a,
+      clusterValues: (tpl: any, def: any) => {
+        if (++reads > 1) throw new Error('boom in velero');
+        return a.clusterValues!(tpl, def);
+      },
+    }));
+    const r = run(t, ['synth', '--out', dir], exampleFleet, catalog);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /boom in velero/);
+    assert.equal(reads, 2, 'validation passed and the render failed');
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  it('an unknown command is a usage error', (t) => {
+    const r = run(t, ['deploy']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command "deploy"/);
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fleetCopy, objects, render, withSpec } from './support/fleet.js';
+
+const files = render();
+const all = objects(files);
+const wave = (o: any) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+
+describe('hub bootstrap and app-of-ApplicationSets', () => {
+  it('bootstrap holds the one root Application and the project it needs', () => {
+    const boot = all.filter((o) => o.file.startsWith('hub/bootstrap/'));
+    assert.deepEqual(boot.map((o) => `${o.file} ${o.obj.kind}/${o.obj.metadata.name}`), [
+      'hub/bootstrap/root-app.yaml AppProject/platform',
+      'hub/bootstrap/root-app.yaml Application/fleet-root',
+    ]);
+    const root = boot[1].obj;
+    assert.equal(root.spec.project, 'platform');
+    assert.equal(root.spec.source.path, 'dist/hub');
+    assert.equal(root.spec.source.targetRevision, 'main');
+    assert.deepEqual(root.spec.source.directory, { include: '{bootstrap/*.yaml,apps/*.yaml}', recurse: true });
+  });
+
+  it('has one child Application per component, ordered by sync waves: projects, then clusters and repositories, then add-ons', () => {
+    const children = all.filter((o) => o.file.startsWith('hub/apps/')).map((o) => o.obj);
+    const byName = Object.fromEntries(children.map((c) => [c.metadata.name, c]));
+    assert.deepEqual(Object.keys(byName).sort(), ['fleet-addons', 'fleet-clusters', 'fleet-projects', 'fleet-repositories']);
+    assert.ok(wave(byName['fleet-projects']) < wave(byName['fleet-clusters']));
+    assert.ok(wave(byName['fleet-clusters']) < wave(byName['fleet-addons']));
+    assert.ok(wave(byName['fleet-repositories']) < wave(byName['fleet-addons']));
+    assert.equal(byName['fleet-addons'].spec.source.path, 'dist/hub/argocd/addons');
+    for (const c of children) {
+      assert.equal(c.spec.project, 'platform');
+      const folder = `${c.spec.source.path.replace(/^dist\//, '')}/`;
+      assert.ok([...files.keys()].some((f) => f.startsWith(folder)), `${c.metadata.name} points at an empty folder`);
+    }
+  });
+
+  it('no Application or ApplicationSet uses the default project', () => {
+    for (const { obj } of all) {
+      if (obj.kind === 'Application') assert.notEqual(obj.spec.project, 'default');
+      if (obj.kind === 'ApplicationSet') assert.notEqual(obj.spec.template.spec.project, 'default');
+    }
+  });
+
+  it('the platform project is least privilege: this repo, the hub Argo CD namespace, Argo CD kinds and Secrets only', () => {
+    const p = all.find((o) => o.obj.kind === 'AppProject' && o.obj.metadata.name === 'platform')!.obj;
+    assert.deepEqual(p.spec.sourceRepos, ['https://git.example.com/platform/cdk8s-fleet.git']);
+    assert.deepEqual(p.spec.destinations, [{ namespace: 'argocd', server: 'https://kubernetes.default.svc' }]);
+    assert.deepEqual(p.spec.clusterResourceWhitelist, [], 'an empty allow list denies every cluster-scoped kind');
+    assert.deepEqual(p.spec.namespaceResourceWhitelist.map((r: any) => r.kind), ['Application', 'ApplicationSet', 'AppProject', 'Secret']);
+  });
+
+  it('the addons project names its chart repositories and every fleet cluster', () => {
+    const p = all.find((o) => o.obj.kind === 'AppProject' && o.obj.metadata.name === 'addons')!.obj;
+    assert.ok(!p.spec.sourceRepos.includes('*'));
+    assert.ok(p.spec.sourceRepos.includes('public.ecr.aws/karpenter'));
+    assert.ok(p.spec.sourceRepos.includes('https://charts.jetstack.io'));
+    assert.equal(p.spec.destinations.length, 3);
+  });
+
+  it('EKS capability mode: cluster ARN as server, hub Secret in the bootstrap, no awsAuthConfig', () => {
+    const spec = fleetCopy();
+    spec.argocd = { mode: 'eks-capability' };
+    spec.clusters[0].addons = { ...spec.clusters[0].addons, 'argo-cd': false };
+    const cap = objects(render(withSpec(spec)));
+    const secrets = cap.filter((o) => o.obj.kind === 'Secret' && o.obj.metadata.labels['argocd.argoproj.io/secret-type'] === 'cluster');
+    assert.deepEqual(secrets.map((s) => [s.file, s.obj.stringData.server]).sort(), [
+      ['hub/argocd/clusters/spoke-prod.yaml', 'arn:aws:eks:us-west-2:444455556666:cluster/spoke-prod'],
+      ['hub/argocd/clusters/spoke-staging.yaml', 'arn:aws:eks:us-west-2:444455556666:cluster/spoke-staging'],
+      ['hub/bootstrap/root-app.yaml', 'arn:aws:eks:us-west-2:111122223333:cluster/hub'],
+    ]);
+    for (const s of secrets) assert.equal(s.obj.stringData.config, undefined);
+    const root = cap.find((o) => o.obj.kind === 'Application' && o.obj.metadata.name === 'fleet-root')!.obj;
+    assert.equal(root.spec.destination.server, 'arn:aws:eks:us-west-2:111122223333:cluster/hub');
+  });
+});
+
+describe('names', () => {
+  it('every object has a unique kind/namespace/name', () => {
+    const seen = new Map<string, string>();
+    for (const { file, obj } of all) {
+      const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+      assert.ok(!seen.has(key), `${key} in ${file} and ${seen.get(key)}`);
+      seen.set(key, file);
+    }
+  });
+
+  it('every generated Application name includes its cluster, so a second spoke never clashes', () => {
+    for (const { obj } of all.filter((o) => o.obj.kind === 'ApplicationSet')) {
+      assert.match(obj.spec.template.metadata.name, /\{\{\.nameNormalized\}\}/);
+    }
+  });
+
+  it('a second spoke in an environment adds a Secret and nothing else clashes', () => {
+    const spec = fleetCopy();
+    const prod2 = { ...structuredClone(spec.clusters[2]), name: 'spoke-prod-2' };
+    spec.clusters.push(prod2 as any);
+    const more = objects(render(withSpec(spec)));
+    assert.equal(more.filter((o) => o.obj.kind === 'Secret').length, all.filter((o) => o.obj.kind === 'Secret').length + 1);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADDON_CATALOG, FleetSpec, OutputFile } from '../charts/index.js';
+import { renderFiles, OutputError } from '../render/render.js';
+import { GENERATED_HEADER } from '../render/serialize.js';
+import { fleetCopy, objects, render, withSpec } from './support/fleet.js';
+
+/** Deterministic shuffle (mulberry32), so a failure can be replayed. */
+function shuffle<T>(items: readonly T[], seed: number): T[] {
+  let s = seed;
+  const rnd = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+function shuffleKeys<T extends object>(o: T | undefined, seed: number): T | undefined {
+  return o && (Object.fromEntries(shuffle(Object.entries(o), seed)) as T);
+}
+
+function shuffledSpec(seed: number): FleetSpec {
+  const s = fleetCopy();
+  return {
+    ...s,
+    accounts: shuffle(s.accounts, seed),
+    environments: shuffle(s.environments, seed + 1).map((e, i) => ({ ...e, addons: shuffleKeys(e.addons, seed + i) })),
+    clusters: shuffle(s.clusters, seed + 2).map((c, i) => ({ ...c, addons: shuffleKeys(c.addons, seed + 10 + i) })),
+  };
+}
+
+describe('render output', () => {
+  const files = render();
+
+  it('is byte-identical across runs', () => {
+    assert.deepEqual([...render()], [...files]);
+  });
+
+  it('does not depend on the order of any input list or map', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const again = render(withSpec(shuffledSpec(seed)), shuffle(ADDON_CATALOG, seed));
+      assert.deepEqual([...again.keys()], [...files.keys()], `seed ${seed}`);
+      for (const [p, content] of files) assert.equal(again.get(p), content, `seed ${seed}: ${p}`);
+    }
+  });
+
+  it('lays out one file per object or per logical unit, sorted by path', () => {
+    const keys = [...files.keys()];
+    assert.deepEqual(keys, [...keys].sort());
+    for (const { file, obj } of objects(files)) {
+      if (file !== 'hub/bootstrap/root-app.yaml') assert.equal(objects(new Map([[file, files.get(file)!]])).length, 1, `${file} holds ${obj.kind}`);
+    }
+    for (const f of keys) assert.ok(files.get(f)!.startsWith(GENERATED_HEADER), f);
+  });
+
+  it('renders no Secret with credentials: only credential-free cluster and repository Secrets', () => {
+    for (const { file, obj } of objects(files)) {
+      if (obj.kind !== 'Secret') continue;
+      assert.ok(['cluster', 'repository'].includes(obj.metadata.labels['argocd.argoproj.io/secret-type']), file);
+      assert.equal(obj.data, undefined, file);
+      const text = JSON.stringify(obj.stringData);
+      for (const key of ['bearerToken', 'password', 'sshPrivateKey', 'keyData', 'username']) assert.ok(!text.includes(key), `${file} holds ${key}`);
+    }
+  });
+
+  it('fails when two outputs want one path, or a path leaves dist/', () => {
+    const f: OutputFile = { path: 'a/b.yaml', data: {} };
+    assert.throws(() => renderFiles([f, f]), new OutputError('two outputs want the same path "a/b.yaml"'));
+    assert.throws(() => renderFiles([{ path: '../x.yaml', data: {} }]), /is not a plain relative path inside dist/);
+  });
+
+  it('an extra spoke adds its cluster Secret and nothing else', () => {
+    const spec = fleetCopy();
+    const base = render(withSpec(spec)).size;
+    for (let i = 0; i < 20; i++) {
+      spec.clusters.push({ ...structuredClone(spec.clusters[1]), name: `spoke-extra-${i}` } as any);
+    }
+    const more = render(withSpec(spec)).size;
+    assert.equal(more, base + 20, 'one cluster Secret per extra spoke: nothing is copied per cluster');
+  });
+});

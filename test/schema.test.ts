@@ -1,0 +1,36 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { crdsAvailable, CRDS_DIR, schemaProblems } from './support/schemas.js';
+import { fleetCopy, objects, render, withSpec } from './support/fleet.js';
+
+describe('every rendered object is valid against the real schema of its kind', () => {
+  const check = (files: Map<string, string>) => {
+    const problems: string[] = [];
+    for (const { file, obj } of objects(files)) {
+      for (const p of schemaProblems(obj)) problems.push(`${file} ${obj.kind}/${obj.metadata?.name}: ${p}`);
+    }
+    assert.deepEqual(problems, []);
+  };
+
+  it('example fleet (Argo CD CRDs v3.5.1, Kubernetes core v1)', (t) => {
+    if (!crdsAvailable()) return t.skip(`CRDs not found at ${CRDS_DIR}`);
+    check(render());
+  });
+
+  it('EKS capability mode with progressive sync', (t) => {
+    if (!crdsAvailable()) return t.skip(`CRDs not found at ${CRDS_DIR}`);
+    const spec = fleetCopy();
+    spec.argocd = { mode: 'eks-capability', progressiveSync: true };
+    spec.clusters[0].addons = { ...spec.clusters[0].addons, 'argo-cd': false };
+    check(render(withSpec(spec)));
+  });
+
+  it('the validator rejects what the schema forbids', (t) => {
+    if (!crdsAvailable()) return t.skip(`CRDs not found at ${CRDS_DIR}`);
+    const appset = objects(render()).find((o) => o.obj.kind === 'ApplicationSet')!.obj;
+    assert.deepEqual(schemaProblems(appset), []);
+    assert.notDeepEqual(schemaProblems({ ...appset, spec: { ...appset.spec, goTemplate: 'yes' } }), []);
+    assert.notDeepEqual(schemaProblems({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, stringData: { a: 1 } }), []);
+    assert.deepEqual(schemaProblems({ apiVersion: 'example.com/v1', kind: 'Thing' }), ['no schema known for example.com/v1 Thing']);
+  });
+});

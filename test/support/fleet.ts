@@ -1,0 +1,38 @@
+/** Helpers shared by the tests: the example fleet, rendering, and copies to corrupt. */
+import { parseAllDocuments } from 'yaml';
+import { exampleFleet } from '../../environments/index.js';
+import { ADDON_CATALOG, AddonDefinition, fleetOutputs, FleetSource, FleetSpec, resolveFleet, ResolvedFleet } from '../../charts/index.js';
+import { renderFiles } from '../../render/render.js';
+
+export { exampleFleet };
+
+/** A deep, mutable copy of the example fleet's spec, for tests to change. */
+export function fleetCopy(): Mutable<FleetSpec> {
+  return structuredClone(exampleFleet.spec) as Mutable<FleetSpec>;
+}
+
+/** A source with a changed spec and the example's file map. */
+export function withSpec(spec: FleetSpec): FleetSource {
+  return { spec, files: exampleFleet.files };
+}
+
+export function resolved(spec: FleetSpec = exampleFleet.spec, catalog: readonly AddonDefinition[] = ADDON_CATALOG): ResolvedFleet {
+  return resolveFleet(spec, catalog);
+}
+
+/** Renders a fleet to its files (path -> bytes). */
+export function render(source: FleetSource = exampleFleet, catalog?: readonly AddonDefinition[]): Map<string, string> {
+  return renderFiles(fleetOutputs(source, { catalog }));
+}
+
+/** Every object of a render, with the file it is in. */
+export function objects(files: Map<string, string>): Array<{ file: string; obj: any }> {
+  const out: Array<{ file: string; obj: any }> = [];
+  for (const [file, text] of files) {
+    if (file.startsWith('addons/values/')) continue;
+    for (const doc of parseAllDocuments(text)) out.push({ file, obj: doc.toJS() });
+  }
+  return out;
+}
+
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };

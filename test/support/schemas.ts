@@ -1,0 +1,65 @@
+/**
+ * Validates rendered objects against the real schema of their kind: Argo CD (and later Crossplane,
+ * provider and External Secrets) kinds against the CRDs in ../shared/crds with ajv, core kinds against
+ * the Kubernetes OpenAPI through kubernetes-models. A kind with no known schema is a problem.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Ajv, ValidateFunction } from 'ajv';
+import { parseAllDocuments } from 'yaml';
+import * as coreV1 from 'kubernetes-models/v1';
+
+export const CRDS_DIR = path.resolve(process.env.CRDS_DIR ?? path.join(import.meta.dirname, '..', '..', '..', 'shared', 'crds'));
+
+type Validator = (obj: any) => string[];
+const validators = new Map<string, Validator>();
+
+function loadCrds(): void {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.yaml') ? [path.join(dir, e.name)] : []));
+  for (const file of walk(CRDS_DIR)) {
+    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      const crd = doc.toJS();
+      if (crd?.kind !== 'CustomResourceDefinition') continue;
+      for (const version of crd.spec.versions) {
+        const schema = version.schema?.openAPIV3Schema;
+        if (!schema) continue;
+        const validate: ValidateFunction = ajv.compile(schema);
+        validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, (obj) =>
+          validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`),
+        );
+      }
+    }
+  }
+}
+
+function coreValidator(kind: string): Validator | undefined {
+  const Model = (coreV1 as Record<string, any>)[kind];
+  if (typeof Model !== 'function') return undefined;
+  return (obj) => {
+    try {
+      new Model(obj).validate();
+      return [];
+    } catch (e) {
+      return [(e as Error).message];
+    }
+  };
+}
+
+/** Problems of one object against its kind's schema; empty when valid. */
+export function schemaProblems(obj: any): string[] {
+  if (validators.size === 0) loadCrds();
+  const apiVersion: string = obj?.apiVersion ?? '';
+  const kind: string = obj?.kind ?? '';
+  const key = apiVersion.includes('/') ? `${apiVersion}/${kind}` : `core/${apiVersion}/${kind}`;
+  let validate = validators.get(key);
+  if (!validate && apiVersion === 'v1') validate = coreValidator(kind);
+  if (!validate) return [`no schema known for ${apiVersion} ${kind}`];
+  return validate(obj);
+}
+
+/** Whether the CRD folder is there (tests that need it say so when it is not). */
+export function crdsAvailable(): boolean {
+  return fs.existsSync(CRDS_DIR);
+}

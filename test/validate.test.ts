@@ -1,0 +1,186 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADDON_CATALOG, AddonDefinition, formatProblem, validateFleet, FleetSpec } from '../charts/index.js';
+import { exampleFleet, fleetCopy, Mutable, withSpec } from './support/fleet.js';
+
+/** Validates a changed copy of the example fleet and returns its problems as `file: path: message` lines. */
+function problemsOf(change: (spec: Mutable<FleetSpec>) => void, catalog: readonly AddonDefinition[] = ADDON_CATALOG): string[] {
+  const spec = fleetCopy();
+  change(spec);
+  return validateFleet(withSpec(spec), catalog).map(formatProblem);
+}
+
+function assertOne(lines: string[], expected: string): void {
+  assert.ok(lines.some((l) => l.startsWith(expected) || l === expected), `expected a problem starting with\n  ${expected}\ngot\n  ${lines.join('\n  ')}`);
+}
+
+const hub = (s: Mutable<FleetSpec>) => s.clusters.find((c) => c.role === 'hub')!;
+const staging = (s: Mutable<FleetSpec>) => s.clusters.find((c) => c.name === 'spoke-staging')!;
+
+describe('validateFleet', () => {
+  it('accepts the example fleet', () => {
+    assert.deepEqual(validateFleet(exampleFleet, ADDON_CATALOG), []);
+  });
+
+  it('fails when two clusters share a name', () => {
+    assertOne(problemsOf((s) => { s.clusters[2].name = s.clusters[1].name; }),
+      'environments/clusters.ts: clusters[2].name: cluster "spoke-staging" is already defined at clusters[1]');
+  });
+
+  it('fails when a cluster name is not a DNS-1123 label', () => {
+    assertOne(problemsOf((s) => { s.clusters[1].name = 'Spoke_Staging'; }),
+      'environments/clusters.ts: clusters[1].name: "Spoke_Staging" is not a DNS-1123 label');
+  });
+
+  it('fails when a name is longer than 63 characters (label value limit)', () => {
+    const long = 'a'.repeat(64);
+    assertOne(problemsOf((s) => { s.clusters[1].tenant = long; }),
+      `environments/clusters.ts: clusters[1].tenant: "${long}" is 64 characters; at most 63 are allowed`);
+  });
+
+  it('fails when there is no hub, naming the field', () => {
+    assertOne(problemsOf((s) => { hub(s).role = 'spoke'; }), 'environments/clusters.ts: clusters: no hub: exactly one cluster must have role "hub"');
+  });
+
+  it('fails when there are two hubs', () => {
+    assertOne(problemsOf((s) => { s.clusters[2].role = 'hub'; s.clusters[2].account = 'central'; }),
+      'environments/clusters.ts: clusters: 2 hubs (clusters[0], clusters[2])');
+  });
+
+  it('fails when the hub is in a tenant account', () => {
+    assertOne(problemsOf((s) => { hub(s).account = 'tenant1'; }),
+      'environments/clusters.ts: clusters[0].account: the hub must run in a central account');
+  });
+
+  it('fails on an unknown add-on, listing the known ones', () => {
+    assertOne(problemsOf((s) => { staging(s).addons = { ...staging(s).addons, 'cert-manger': true }; }),
+      'environments/clusters.ts: clusters[1].addons.cert-manger: unknown add-on "cert-manger"; known add-ons: argo-cd,');
+  });
+
+  it('fails on an unknown add-on in an environment, naming the environments file', () => {
+    assertOne(problemsOf((s) => { s.environments[1].addons = { nope: true }; }),
+      'environments/environments.ts: environments[1].addons.nope: unknown add-on "nope"');
+  });
+
+  it('fails on a version range instead of a pin', () => {
+    assertOne(problemsOf((s) => { s.environments[1].addons = { ...s.environments[1].addons, karpenter: { version: '^1.2' } }; }),
+      'environments/environments.ts: environments[1].addons.karpenter.version: "^1.2" is not an exact chart version');
+  });
+
+  it('fails on an invalid repo URL and a HEAD revision', () => {
+    const lines = problemsOf((s) => { s.repos.addons = { url: 'github.com/acme/fleet', revision: 'HEAD' }; });
+    assertOne(lines, 'environments/fleet.ts: repos.addons.url: "github.com/acme/fleet" is not a git URL');
+    assertOne(lines, 'environments/fleet.ts: repos.addons.revision: "HEAD" is not a branch, tag or commit');
+  });
+
+  it('fails when a basePath does not end in /', () => {
+    assertOne(problemsOf((s) => { s.repos.addons = { ...s.repos.addons, basePath: 'dist' }; }),
+      'environments/fleet.ts: repos.addons.basePath: "dist" must be empty or a relative folder ending in \'/\'');
+  });
+
+  it('fails when an enabled add-on misses its IAM role (the annotation its template needs)', () => {
+    assertOne(problemsOf((s) => {
+      const addons = { ...staging(s).addons };
+      delete addons['aws-load-balancer-controller'];
+      staging(s).addons = addons;
+    }), 'environments/clusters.ts: clusters[1].addons.aws-load-balancer-controller.iamRoleArn: add-on "aws-load-balancer-controller" needs an IAM role (enabled by environment "staging"): give iamRoleArn, written as annotation aws_load_balancer_controller_iam_role_arn');
+  });
+
+  it('fails when an IAM role is given to an add-on that does not use one', () => {
+    assertOne(problemsOf((s) => { staging(s).addons = { ...staging(s).addons, 'metrics-server': { iamRoleArn: 'arn:aws:iam::444455556666:role/x' } }; }),
+      'environments/clusters.ts: clusters[1].addons.metrics-server.iamRoleArn: add-on "metrics-server" does not use an IAM role');
+  });
+
+  it('fails on a malformed IAM role ARN', () => {
+    assertOne(problemsOf((s) => { staging(s).addons = { ...staging(s).addons, karpenter: { iamRoleArn: 'karpenter-role' } }; }),
+      'environments/clusters.ts: clusters[1].addons.karpenter.iamRoleArn: "karpenter-role" is not an IAM role ARN');
+  });
+
+  it('fails when a hub-only add-on is enabled on a spoke', () => {
+    assertOne(problemsOf((s) => { staging(s).addons = { ...staging(s).addons, crossplane: { iamRoleArn: 'arn:aws:iam::444455556666:role/x' } }; }),
+      'environments/clusters.ts: clusters[1].addons.crossplane: add-on "crossplane" runs on the hub only; disable it for spoke "spoke-staging"');
+  });
+
+  it('fails when an add-on dependency is not enabled on the same cluster', () => {
+    assertOne(problemsOf((s) => { hub(s).addons = { ...hub(s).addons, 'opentelemetry-operator': true }; }),
+      'environments/clusters.ts: clusters[0].addons.opentelemetry-operator: add-on "opentelemetry-operator" needs "cert-manager" on the same cluster; enable cert-manager too');
+  });
+
+  it('fails when a spoke has no endpoint or Argo CD role in self-managed mode', () => {
+    const lines = problemsOf((s) => { delete staging(s).endpoint; delete staging(s).argocdRoleArn; });
+    assertOne(lines, 'environments/clusters.ts: clusters[1].endpoint: a spoke needs its API server endpoint');
+    assertOne(lines, 'environments/clusters.ts: clusters[1].argocdRoleArn: a spoke needs the IAM role Argo CD assumes');
+  });
+
+  it('fails when the argo-cd add-on is enabled in EKS capability mode', () => {
+    assertOne(problemsOf((s) => { s.argocd = { mode: 'eks-capability' }; }),
+      'environments/clusters.ts: clusters[0].addons.argo-cd: the EKS Argo CD capability manages Argo CD');
+  });
+
+  it('fails on unknown references: account, environment', () => {
+    const lines = problemsOf((s) => { staging(s).account = 'tenant9'; staging(s).environment = 'qa'; });
+    assertOne(lines, 'environments/clusters.ts: clusters[1].account: unknown account "tenant9"; known: central, tenant1');
+    assertOne(lines, 'environments/clusters.ts: clusters[1].environment: unknown environment "qa"; known: control-plane, staging, prod');
+  });
+
+  it('fails on malformed AWS facts', () => {
+    const lines = problemsOf((s) => {
+      s.accounts[0].id = '1234';
+      staging(s).region = 'us-weest';
+      staging(s).vpcId = 'vpc-xyz';
+      staging(s).kubernetesVersion = '1.31.2';
+    });
+    assertOne(lines, 'environments/fleet.ts: accounts[0].id: "1234" is not a 12-digit AWS account id');
+    assertOne(lines, 'environments/clusters.ts: clusters[1].region: "us-weest" is not an AWS region');
+    assertOne(lines, 'environments/clusters.ts: clusters[1].vpcId: "vpc-xyz" is not a VPC id');
+    assertOne(lines, 'environments/clusters.ts: clusters[1].kubernetesVersion: "1.31.2" is not a Kubernetes minor version');
+  });
+
+  it('fails on duplicate environments and accounts', () => {
+    const lines = problemsOf((s) => {
+      s.environments.push({ ...s.environments[1] });
+      s.accounts.push({ ...s.accounts[1], name: 'tenant2' });
+    });
+    assertOne(lines, 'environments/environments.ts: environments[3].name: environment "staging" is defined twice');
+    assertOne(lines, 'environments/fleet.ts: accounts[2].id: account id 444455556666 is already used by accounts[1]');
+  });
+
+  it('reports every problem together, not only the first', () => {
+    const lines = problemsOf((s) => {
+      s.clusters[1].name = 'BAD';
+      s.clusters[2].region = 'nowhere';
+      s.repos.workloads = { ...s.repos.workloads, revision: 'HEAD' };
+    });
+    assert.equal(lines.length, 3, lines.join('\n'));
+  });
+
+  describe('the catalog', () => {
+    const withEntry = (entry: Partial<AddonDefinition>, name = 'cert-manager') =>
+      ADDON_CATALOG.map((a) => (a.name === name ? { ...a, ...entry } : a));
+
+    it('fails on a dependency cycle, naming the cycle', () => {
+      const catalog = withEntry({ dependsOn: ['opentelemetry-operator'] });
+      const lines = validateFleet(exampleFleet, catalog).map(formatProblem);
+      assertOne(lines, 'charts/addons/catalog.ts: ADDON_CATALOG[');
+      assert.ok(lines.some((l) => l.includes('dependency cycle between add-ons: cert-manager -> opentelemetry-operator -> cert-manager')), lines.join('\n'));
+    });
+
+    it('fails on a dependency on an unknown add-on', () => {
+      const i = ADDON_CATALOG.findIndex((a) => a.name === 'cert-manager');
+      const lines = validateFleet(exampleFleet, withEntry({ dependsOn: ['istio'] })).map(formatProblem);
+      assertOne(lines, `charts/addons/catalog.ts: ADDON_CATALOG[${i}].dependsOn[0]: "cert-manager" depends on unknown add-on "istio"`);
+    });
+
+    it('fails on an OCI chart given with a scheme, and on a version range', () => {
+      const lines = validateFleet(exampleFleet, withEntry({ repoUrl: 'oci://public.ecr.aws/karpenter', version: '1.x' }, 'karpenter')).map(formatProblem);
+      assert.ok(lines.some((l) => l.includes('"oci://public.ecr.aws/karpenter" is not an OCI registry path without scheme')), lines.join('\n'));
+      assert.ok(lines.some((l) => l.includes('"1.x" is not an exact chart version')), lines.join('\n'));
+    });
+
+    it('fails when a template reads an annotation the contract never writes', () => {
+      const catalog = withEntry({ serviceAccount: undefined });
+      const lines = validateFleet(exampleFleet, catalog).map(formatProblem);
+      assert.ok(lines.some((l) => l.includes('the template of "cert-manager" reads annotation cert_manager_service_account, which the contract does not write')), lines.join('\n'));
+    });
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readTree } from '../render/tree.js';
+import { recoverTree, writeTreeAtomic } from '../render/write-tree.js';
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-write-'));
+}
+
+const snapshot = (dir: string) =>
+  [...readTree(dir)].map(([p, b]) => [p, b.toString(), fs.statSync(path.join(dir, p)).mtimeMs] as const);
+
+describe('writeTreeAtomic', () => {
+  it('writes a new tree and reports what it did', () => {
+    const out = path.join(tmpDir(), 'dist');
+    const r = writeTreeAtomic(out, new Map([['a/x.yaml', 'x\n'], ['b.yaml', 'b\n']]));
+    assert.deepEqual([r.added, r.changed, r.removed, r.total], [['a/x.yaml', 'b.yaml'], [], [], 2]);
+    assert.equal(fs.readFileSync(path.join(out, 'a/x.yaml'), 'utf8'), 'x\n');
+  });
+
+  it('rewrites nothing when nothing changed: same inodes, same mtimes', () => {
+    const out = path.join(tmpDir(), 'dist');
+    const files = new Map([['a/x.yaml', 'x\n'], ['b.yaml', 'b\n']]);
+    writeTreeAtomic(out, files);
+    const before = snapshot(out);
+    const ino = fs.statSync(path.join(out, 'b.yaml')).ino;
+    const r = writeTreeAtomic(out, files);
+    assert.deepEqual([r.added, r.changed, r.removed], [[], [], []]);
+    assert.deepEqual(snapshot(out), before);
+    assert.equal(fs.statSync(path.join(out, 'b.yaml')).ino, ino);
+  });
+
+  it('keeps unchanged files (hard links, same mtime) when others change, and removes stale files', async () => {
+    const out = path.join(tmpDir(), 'dist');
+    writeTreeAtomic(out, new Map([['keep.yaml', 'k\n'], ['change.yaml', '1\n'], ['gone/old.yaml', 'o\n']]));
+    const keptMtime = fs.statSync(path.join(out, 'keep.yaml')).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    const r = writeTreeAtomic(out, new Map([['keep.yaml', 'k\n'], ['change.yaml', '2\n']]));
+    assert.deepEqual([r.added, r.changed, r.removed], [[], ['change.yaml'], ['gone/old.yaml']]);
+    assert.equal(fs.statSync(path.join(out, 'keep.yaml')).mtimeMs, keptMtime);
+    assert.equal(fs.existsSync(path.join(out, 'gone')), false);
+    assert.deepEqual(fs.readdirSync(path.dirname(out)), ['dist'], 'no staging or old folder left behind');
+  });
+
+  it('leaves the old tree whole when writing fails part-way', () => {
+    const out = path.join(tmpDir(), 'dist');
+    writeTreeAtomic(out, new Map([['a.yaml', 'old\n']]));
+    const before = snapshot(out);
+    // 'x' as a file and 'x/y.yaml' below it cannot both exist: the write fails after 'a.yaml' is staged.
+    assert.throws(() => writeTreeAtomic(out, new Map([['a.yaml', 'new\n'], ['x', 'file\n'], ['x/y.yaml', 'y\n']])));
+    assert.deepEqual(snapshot(out), before);
+    assert.deepEqual(fs.readdirSync(path.dirname(out)), ['dist']);
+  });
+});
+
+describe('recoverTree', () => {
+  it('brings the old tree back when a render died between the two renames', () => {
+    const parent = tmpDir();
+    fs.mkdirSync(path.join(parent, '.dist.old'));
+    fs.writeFileSync(path.join(parent, '.dist.old', 'a.yaml'), 'old\n');
+    fs.mkdirSync(path.join(parent, '.dist.staging-123'));
+    recoverTree(path.join(parent, 'dist'));
+    assert.deepEqual(fs.readdirSync(parent), ['dist']);
+    assert.equal(fs.readFileSync(path.join(parent, 'dist', 'a.yaml'), 'utf8'), 'old\n');
+  });
+
+  it('drops the old tree when the swap had completed', () => {
+    const parent = tmpDir();
+    fs.mkdirSync(path.join(parent, '.dist.old'));
+    fs.mkdirSync(path.join(parent, 'dist'));
+    fs.writeFileSync(path.join(parent, 'dist', 'a.yaml'), 'new\n');
+    recoverTree(path.join(parent, 'dist'));
+    assert.deepEqual(fs.readdirSync(parent), ['dist']);
+    assert.equal(fs.readFileSync(path.join(parent, 'dist', 'a.yaml'), 'utf8'), 'new\n');
+  });
+});
