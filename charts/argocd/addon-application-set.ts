@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ApplicationSet } from '../../imports/argoproj.io.js';
+import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
 import { AddonDefinition } from '../addons/addon.js';
 import { addonValuesFiles } from '../addons/values-files.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation, enableLabel, TRUE } from '../fleet/contract.js';

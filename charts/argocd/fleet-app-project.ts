@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AppProject } from '../../imports/argoproj.io.js';
+import { AppProject } from '../../imports/argocd-appproject-argoproj.io.js';
 import { MANAGED_BY, syncWave } from './sync-wave.js';
 
 /** A kind of Kubernetes resource, as AppProject allow and deny lists name it. */

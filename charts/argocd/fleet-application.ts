@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Application } from '../../imports/argoproj.io.js';
+import { Application } from '../../imports/argocd-application-argoproj.io.js';
 import { MANAGED_BY, syncWave } from './sync-wave.js';
 
 export interface FleetApplicationProps {
