@@ -117,6 +117,11 @@ describe('validateFleet', () => {
       'environments/clusters.ts: clusters[0].addons.argo-cd: the EKS Argo CD capability manages Argo CD');
   });
 
+  it('fails when Argo CD would manage itself in another namespace than the one the fleet uses', () => {
+    assertOne(problemsOf((s) => { s.argocd = { ...s.argocd, namespace: 'gitops' }; }),
+      'environments/clusters.ts: clusters[0].addons.argo-cd: the argo-cd add-on installs into namespace "argocd" but argocd.namespace is "gitops"');
+  });
+
   it('fails on unknown references: account, environment', () => {
     const lines = problemsOf((s) => { staging(s).account = 'tenant9'; staging(s).environment = 'qa'; });
     assertOne(lines, 'environments/clusters.ts: clusters[1].account: unknown account "tenant9"; known: central, tenant1');

@@ -51,9 +51,9 @@ export class AddonApplicationSet extends Construct {
     // what the cluster would get from its environment. Later generators win in a merge on `server`.
     const overrides: Array<typeof base> = [];
     for (const env of fleet.environments) {
-      const pinned = fleet.clusters.find((c) => c.environment === env && c.addons.has(addon.name));
+      const runsInEnv = fleet.clusters.some((c) => c.environment === env && c.addons.has(addon.name));
       const envVersion = envPin(env.addons?.[addon.name]);
-      if (pinned && envVersion !== undefined && envVersion !== addon.version) {
+      if (runsInEnv && envVersion !== undefined && envVersion !== addon.version) {
         overrides.push({
           clusters: { selector: { matchLabels: { ...enabled, [ClusterLabel.environment]: env.name } }, values: { [CHART_VERSION_KEY]: envVersion } },
         });

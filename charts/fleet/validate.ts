@@ -167,6 +167,10 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
       if (placement === 'hub' && c.role !== 'hub') report(path, `add-on "${a.name}" runs on the hub only${where}; disable it for spoke "${c.name}"`);
       if (placement === 'spokes' && c.role !== 'spoke') report(path, `add-on "${a.name}" runs on spokes only${where}; disable it for the hub`);
       if (a.name === 'argo-cd' && mode === 'eks-capability') report(path, 'the EKS Argo CD capability manages Argo CD; disable the argo-cd add-on or use mode "self-managed"');
+      const argocdNamespace = spec.argocd?.namespace ?? 'argocd';
+      if (a.name === 'argo-cd' && a.namespace !== argocdNamespace) {
+        report(path, `the argo-cd add-on installs into namespace "${a.namespace}" but argocd.namespace is "${argocdNamespace}"; make them the same`);
+      }
       const setting = asSetting<ClusterAddonSetting>(c.addons?.[a.name]);
       if (a.iamRole && !setting?.iamRoleArn) {
         report(`${at}.addons.${a.name}.iamRoleArn`, `add-on "${a.name}" needs an IAM role${where}: give iamRoleArn, written as annotation ${a.name.replace(/-/g, '_')}_iam_role_arn`);
