@@ -4,7 +4,7 @@ import {
   AddonAnnotation, ClusterAnnotation, clusterAnnotations, ClusterLabel, clusterLabels, ClusterTemplate,
   enableLabel, matchesSelector, requiredAddonAnnotations,
 } from '../charts/index.js';
-import { objects, render, resolved } from './support/fleet.js';
+import { fleetCopy, objects, render, resolved, withSpec } from './support/fleet.js';
 
 const fleet = resolved();
 const files = render();
@@ -45,6 +45,21 @@ describe('GitOps Bridge contract on cluster Secrets', () => {
     const hub = secrets.find((s) => s.stringData.name === 'hub')!;
     assert.equal(hub.stringData.server, 'https://kubernetes.default.svc');
     assert.equal(JSON.parse(hub.stringData.config).awsAuthConfig, undefined);
+  });
+
+  it('writes the cluster CA (public data) when given, never any key material', () => {
+    const spec = fleetCopy();
+    spec.clusters[1].caData = 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t';
+    const secret = objects(render(withSpec(spec))).find((o) => o.file === 'hub/argocd/clusters/spoke-staging.yaml')!.obj;
+    assert.deepEqual(JSON.parse(secret.stringData.config).tlsClientConfig, { caData: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t', insecure: false });
+  });
+
+  it('a cluster can switch off an add-on its environment enables', () => {
+    const spec = fleetCopy();
+    spec.clusters[1].addons = { ...spec.clusters[1].addons, keda: false };
+    const staging = resolved(spec).clusters.find((c) => c.name === 'spoke-staging')!;
+    assert.equal(clusterLabels(staging).enable_keda, undefined);
+    assert.equal(clusterAnnotations(resolved(spec), staging).keda_namespace, undefined);
   });
 
   it('labels each cluster with environment, fleet_member, tenant, cluster_name, kubernetes_version, workloads and enable_<addon>', () => {
