@@ -189,8 +189,9 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
 
   // --- the contract, on the resolved fleet: every value is a valid label, every key read is written --
   const fleet = resolveFleet(spec, catalog);
+  const indexOf = new Map(spec.clusters.map((c, i) => [c, i]));
   for (const cluster of fleet.clusters) {
-    const at = `clusters[${spec.clusters.indexOf(cluster.spec)}]`;
+    const at = `clusters[${indexOf.get(cluster.spec)}]`;
     for (const [key, value] of Object.entries(clusterLabels(cluster))) {
       const p = rules.labelValueProblem(value);
       if (p) report(at, `cluster Secret label ${key}: ${p}`);
