@@ -42,8 +42,8 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
 
     if (command === 'synth') {
       const r = writeTreeAtomic(dir, files);
-      const written = r.added.length + r.changed.length;
-      console.log(`cdk8s-fleet: ${r.total} files in ${rel}/ (${written} written, ${r.removed.length} removed, ${r.total - written} unchanged) in ${seconds()}`);
+      const unchanged = r.total - r.added.length - r.changed.length;
+      console.log(`cdk8s-fleet: ${r.total} files in ${rel}/: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed, ${unchanged} unchanged, in ${seconds()}`);
       return 0;
     }
 
