@@ -4,8 +4,9 @@ import { FleetSource } from './fleet/model.js';
 import { FleetValidationError } from './fleet/problems.js';
 import { resolveFleet } from './fleet/resolve.js';
 import { validateFleet } from './fleet/validate.js';
-import { coreHubComponents, hubOutputs } from './hub/hub-outputs.js';
+import { coreHubComponents, HubComponent, hubOutputs } from './hub/hub-outputs.js';
 import { OutputFile } from './output.js';
+import { teamOutputs } from './teams/team-outputs.js';
 
 export interface FleetOutputsOptions {
   /**
@@ -24,5 +25,9 @@ export function fleetOutputs(source: FleetSource, options: FleetOutputsOptions =
   const problems = validateFleet(source, catalog);
   if (problems.length > 0) throw new FleetValidationError(problems);
   const fleet = resolveFleet(source.spec, catalog);
-  return hubOutputs(fleet, coreHubComponents(fleet));
+  const teams = teamOutputs(fleet, source);
+  const components: HubComponent[] = coreHubComponents(fleet).map((c) =>
+    c.name === 'projects' ? { ...c, files: [...c.files, ...teams.projects] } : c,
+  );
+  return [...hubOutputs(fleet, [...components, ...teams.components]), ...teams.files];
 }

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { OutputFile } from '../charts/output.js';
-import { toYaml } from './serialize.js';
+import { canonical, toYaml } from './serialize.js';
 
 /** Thrown when the output files themselves are inconsistent (two files with one path, a path escaping dist/). */
 export class OutputError extends Error {
@@ -34,7 +34,7 @@ export function renderFiles(files: readonly OutputFile[]): Map<string, string> {
       docs = chart.toJson();
       if (docs.length === 0) throw new OutputError(`output "${file.path}" built no objects`);
     } else {
-      docs = [file.data];
+      docs = [canonical(file.data)];
     }
     out.set(file.path, toYaml(docs));
   }

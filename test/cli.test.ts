@@ -23,7 +23,9 @@ function run(t: TestContext, argv: string[], source = exampleFleet, catalog = AD
 }
 
 function renderedCopy(t: TestContext): string {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-cli-')), 'dist');
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-cli-'));
+  t.after(() => fs.rmSync(parent, { recursive: true, force: true }));
+  const dir = path.join(parent, 'dist');
   assert.equal(run(t, ['synth', '--out', dir]).code, 0);
   return dir;
 }

@@ -12,9 +12,21 @@ const all = objects(files);
 const secrets = all.filter((o) => o.obj.kind === 'Secret' && o.obj.metadata.labels['argocd.argoproj.io/secret-type'] === 'cluster').map((o) => o.obj);
 const appsets = all.filter((o) => o.obj.kind === 'ApplicationSet').map((o) => o.obj);
 
-/** The clusters generators of an ApplicationSet, whether plain or inside a merge. */
+/**
+ * The clusters generators of an ApplicationSet, whether plain, inside a merge, or inside a matrix after
+ * a list generator (one per list element, its `{{.key}}` references filled in, as Argo CD does).
+ */
 function clusterGenerators(appset: any): any[] {
-  return appset.spec.generators.flatMap((g: any) => (g.merge ? g.merge.generators : [g])).map((g: any) => g.clusters).filter(Boolean);
+  return appset.spec.generators.flatMap((g: any) => {
+    if (g.merge) return g.merge.generators.map((x: any) => x.clusters).filter(Boolean);
+    if (g.matrix) {
+      const [list, clusters] = g.matrix.generators;
+      return list.list.elements.map((el: Record<string, string>) =>
+        JSON.parse(JSON.stringify(clusters.clusters).replace(/\{\{\.(\w+)\}\}/g, (_m: string, k: string) => el[k])),
+      );
+    }
+    return g.clusters ? [g.clusters] : [];
+  });
 }
 
 /** Every `.metadata.annotations.<key>` and `.metadata.labels.<key>` a template reads. */
@@ -121,8 +133,7 @@ describe('ApplicationSets and cluster Secrets agree', () => {
 
   it('every annotation and label a template reads is present on every cluster it selects', () => {
     for (const appset of appsets) {
-      const base = clusterGenerators(appset)[0];
-      const selected = secrets.filter((s) => matchesSelector(labelsOf(s), base.selector));
+      const selected = secrets.filter((s) => clusterGenerators(appset).some((g) => matchesSelector(labelsOf(s), g.selector)));
       for (const s of selected) {
         for (const key of keysRead(appset.spec.template, 'annotations')) {
           assert.ok(key in s.metadata.annotations, `${appset.metadata.name} reads annotation ${key}, missing on cluster ${s.stringData.name}`);

@@ -20,13 +20,15 @@ describe('hub bootstrap and app-of-ApplicationSets', () => {
     assert.deepEqual(root.spec.source.directory, { include: '{bootstrap/*.yaml,apps/*.yaml}', recurse: true });
   });
 
-  it('has one child Application per component, ordered by sync waves: projects, then clusters and repositories, then add-ons', () => {
+  it('has one child Application per component, ordered by sync waves: projects, clusters and repositories, add-ons, teams, workloads', () => {
     const children = all.filter((o) => o.file.startsWith('hub/apps/')).map((o) => o.obj);
     const byName = Object.fromEntries(children.map((c) => [c.metadata.name, c]));
-    assert.deepEqual(Object.keys(byName).sort(), ['fleet-addons', 'fleet-clusters', 'fleet-projects', 'fleet-repositories']);
+    assert.deepEqual(Object.keys(byName).sort(), ['fleet-addons', 'fleet-clusters', 'fleet-projects', 'fleet-repositories', 'fleet-teams', 'fleet-workloads']);
     assert.ok(wave(byName['fleet-projects']) < wave(byName['fleet-clusters']));
     assert.ok(wave(byName['fleet-clusters']) < wave(byName['fleet-addons']));
     assert.ok(wave(byName['fleet-repositories']) < wave(byName['fleet-addons']));
+    assert.ok(wave(byName['fleet-addons']) < wave(byName['fleet-teams']), 'add-ons before team boundaries');
+    assert.ok(wave(byName['fleet-teams']) < wave(byName['fleet-workloads']), 'namespaces before the apps in them');
     assert.equal(byName['fleet-addons'].spec.source.path, 'dist/hub/argocd/addons');
     for (const c of children) {
       assert.equal(c.spec.project, 'platform');

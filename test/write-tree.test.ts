@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -6,8 +6,13 @@ import * as path from 'node:path';
 import { readTree } from '../render/tree.js';
 import { recoverTree, writeTreeAtomic } from '../render/write-tree.js';
 
+const made: string[] = [];
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
 function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-write-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-write-'));
+  made.push(dir);
+  return dir;
 }
 
 const snapshot = (dir: string) =>

@@ -4,6 +4,7 @@ import { AddonDefinition } from '../addons/addon.js';
 import { addonValuesFiles } from '../addons/values-files.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation, enableLabel, TRUE } from '../fleet/contract.js';
 import { ResolvedFleet } from '../fleet/resolve.js';
+import { rollingSyncStrategy } from './rolling-sync.js';
 import { MANAGED_BY, syncWave } from './sync-wave.js';
 
 /** Name of the AppProject every add-on Application belongs to. */
@@ -96,16 +97,7 @@ export class AddonApplicationSet extends Construct {
         goTemplateOptions: ['missingkey=error'],
         syncPolicy: { preserveResourcesOnDeletion: true },
         generators,
-        strategy: fleet.progressiveSync
-          ? {
-              type: 'RollingSync',
-              rollingSync: {
-                steps: fleet.environments.map((e) => ({
-                  matchExpressions: [{ key: ClusterLabel.environment, operator: 'In', values: [e.name] }],
-                })),
-              },
-            }
-          : undefined,
+        strategy: fleet.progressiveSync ? rollingSyncStrategy(fleet) : undefined,
         template: {
           metadata: {
             name: `${addon.name}-${t.nameNormalized}`,

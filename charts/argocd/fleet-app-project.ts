@@ -31,6 +31,17 @@ export interface FleetAppProjectProps {
    */
   readonly namespaceResources?: readonly GroupKind[];
   /**
+   * Namespaced kinds the project may never manage (guardrails the platform owns).
+   * @default - none
+   */
+  readonly namespaceResourcesDenied?: readonly GroupKind[];
+  /**
+   * Project roles: identity-provider groups and the Argo CD policies they get inside this project.
+   * @default - none
+   * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/#project-roles
+   */
+  readonly roles?: ReadonlyArray<{ readonly name: string; readonly description: string; readonly groups: readonly string[]; readonly policies: readonly string[] }>;
+  /**
    * Sync wave of the AppProject itself.
    * @default - none
    */
@@ -69,6 +80,8 @@ export class FleetAppProject extends Construct {
           .map((d) => ({ server: d.server, namespace: d.namespace })),
         clusterResourceWhitelist: clusterResources === 'all' ? [{ group: '*', kind: '*' }] : clusterResources.map((r) => ({ ...r })),
         namespaceResourceWhitelist: props.namespaceResources?.map((r) => ({ ...r })),
+        namespaceResourceBlacklist: props.namespaceResourcesDenied?.map((r) => ({ ...r })),
+        roles: props.roles?.map((r) => ({ name: r.name, description: r.description, groups: [...r.groups], policies: [...r.policies] })),
       },
     });
   }

@@ -1,3 +1,8 @@
+import type { Construct } from 'constructs';
+import type { WebServiceProps } from '../apps/web-service.js';
+import type { WorkerProps } from '../apps/worker.js';
+import type { Overlay } from '../apps/overlay/index.js';
+
 /**
  * The fleet model: plain, typed data that describes accounts, clusters, environments and git repos.
  *
@@ -179,6 +184,70 @@ export interface FleetSpec {
   readonly environments: readonly EnvironmentSpec[];
   /** Clusters: exactly one hub and any number of spokes. */
   readonly clusters: readonly ClusterSpec[];
+  /**
+   * Teams that run apps on the spokes, with their boundaries.
+   * @default []
+   */
+  readonly teams?: readonly TeamSpec[];
+}
+
+/** Hard limits of a team's namespace in one environment (ResourceQuota). Quantities as Kubernetes writes them. */
+export interface TeamQuota {
+  readonly requestsCpu: string;
+  readonly requestsMemory: string;
+  readonly limitsCpu: string;
+  readonly limitsMemory: string;
+  readonly pods: number;
+}
+
+/** A team: who they are, where they run, their limits and their apps. */
+export interface TeamSpec {
+  /** Team name, DNS-1123 label; the AppProject and the namespaces `<team>-<environment>`. */
+  readonly name: string;
+  /** Identity-provider group of the team's members: bound in each namespace and in the team's AppProject. */
+  readonly group: string;
+  /** Environments the team deploys to (spoke environments). */
+  readonly environments: readonly string[];
+  /**
+   * Quota per environment.
+   * @default - 4 CPU / 8Gi requests, 8 CPU / 16Gi limits, 50 pods
+   */
+  readonly quota?: Readonly<Record<string, TeamQuota>>;
+  /**
+   * The team's Kubernetes access per environment: `view`, or `edit` (still without quota, limit range or
+   * network policy rights: those stay with the platform).
+   * @default - view everywhere (changes go through git)
+   */
+  readonly access?: Readonly<Record<string, 'view' | 'edit'>>;
+  /** The team's apps. */
+  readonly apps: readonly AppSpec[];
+}
+
+/**
+ * An app: a base described once (a web service, a worker, or any constructs) plus a kustomize-style
+ * overlay per environment. The app runs in exactly the environments that have an overlay (`{}` is fine).
+ */
+export interface AppSpec {
+  /** App name, DNS-1123 label, unique in the team. */
+  readonly name: string;
+  /** The base as a web service. Exactly one of `webService`, `worker`, `chart`. */
+  readonly webService?: Omit<WebServiceProps, 'name'>;
+  /** The base as a worker. */
+  readonly worker?: Omit<WorkerProps, 'name'>;
+  /** The base built by any constructs (cdk8s, cdk8s-plus-28, this library) into the given scope. */
+  readonly chart?: (scope: Construct) => void;
+  /** Overlay per environment: images, replicas, labels, generators, patches... (kustomize semantics). */
+  readonly environments: Readonly<Record<string, Overlay>>;
+  /**
+   * Apps of the same team this app calls; network policies allow exactly these connections.
+   * @default []
+   */
+  readonly connectsTo?: readonly string[];
+  /**
+   * Allow HTTPS (443) egress to anywhere: AWS APIs, third-party services.
+   * @default false
+   */
+  readonly internetEgress?: boolean;
 }
 
 /**
@@ -187,6 +256,6 @@ export interface FleetSpec {
  */
 export interface FleetSource {
   readonly spec: FleetSpec;
-  /** File each top-level field of `spec` comes from; `default` for the rest. */
+  /** File each top-level field of `spec` comes from (`teams`: `environments/teams.ts`); `default` for the rest. */
   readonly files: Partial<Record<keyof FleetSpec | 'default', string>>;
 }

@@ -1,6 +1,6 @@
 import { AddonDefinition } from '../addons/addon.js';
 import { addonWaves } from '../addons/order.js';
-import { AccountSpec, AddonSetting, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec } from './model.js';
+import { AccountSpec, AddonSetting, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamSpec } from './model.js';
 
 /** An add-on as it runs on one cluster. */
 export interface ClusterAddon {
@@ -26,6 +26,30 @@ export interface ResolvedCluster {
   readonly addons: ReadonlyMap<string, ClusterAddon>;
 }
 
+/** A team with every default applied. */
+export interface ResolvedTeam {
+  readonly spec: TeamSpec;
+  readonly name: string;
+  /** The team's environments, in promotion order. */
+  readonly environments: readonly EnvironmentSpec[];
+  /** Apps sorted by name. */
+  readonly apps: readonly AppSpec[];
+  /** Namespace of the team in an environment: `<team>-<environment>`. */
+  namespace(environment: string): string;
+  quota(environment: string): TeamQuota;
+  access(environment: string): 'view' | 'edit';
+  /** The spokes that run the team's workloads in an environment. */
+  clusters(environment: string): readonly ResolvedCluster[];
+}
+
+/** Quota of a team in an environment when none is given. */
+export const DEFAULT_TEAM_QUOTA: TeamQuota = { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', pods: 50 };
+
+/** `<team>-<environment>`: the namespace of a team in an environment. */
+export function teamNamespace(team: string, environment: string): string {
+  return `${team}-${environment}`;
+}
+
 /** A valid fleet with every default applied and every list in a canonical order. */
 export interface ResolvedFleet {
   readonly spec: FleetSpec;
@@ -43,6 +67,8 @@ export interface ResolvedFleet {
   readonly catalog: readonly AddonDefinition[];
   /** Sync wave of each catalog add-on. */
   readonly addonWaves: ReadonlyMap<string, number>;
+  /** Teams sorted by name. */
+  readonly teams: readonly ResolvedTeam[];
 }
 
 /** Argo CD's name for the cluster it runs in. */
@@ -120,6 +146,16 @@ export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[
   });
 
   const environments = [...spec.environments].sort((a, b) => a.promotionOrder - b.promotionOrder || byName(a, b));
+  const teams = [...(spec.teams ?? [])].sort(byName).map((t): ResolvedTeam => ({
+    spec: t,
+    name: t.name,
+    environments: environments.filter((e) => t.environments.includes(e.name)),
+    apps: [...t.apps].sort(byName),
+    namespace: (env) => teamNamespace(t.name, env),
+    quota: (env) => t.quota?.[env] ?? DEFAULT_TEAM_QUOTA,
+    access: (env) => t.access?.[env] ?? 'view',
+    clusters: (env) => clusters.filter((c) => c.workloads && c.environment.name === env),
+  }));
   return {
     spec,
     name: spec.name,
@@ -132,5 +168,6 @@ export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[
     hub: clusters.find((c) => c.role === 'hub')!,
     catalog: sortedCatalog,
     addonWaves: addonWaves([...catalogByName.values()]).waves,
+    teams,
   };
 }

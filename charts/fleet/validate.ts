@@ -5,6 +5,7 @@ import { AddonSetting, ClusterAddonSetting, FleetSource, GitRepoSpec } from './m
 import { Problem } from './problems.js';
 import { asSetting, isEnabled, resolveFleet } from './resolve.js';
 import * as rules from './rules.js';
+import { validateTeams } from '../teams/validate-teams.js';
 
 /** Where the catalog's problems are reported. */
 export const CATALOG_FILE = 'charts/addons/catalog.ts';
@@ -180,6 +181,7 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
       }
     }
   });
+  validateTeams(spec, report);
   if (hubs.length !== 1) {
     report('clusters', hubs.length === 0
       ? 'no hub: exactly one cluster must have role "hub"'

@@ -8,6 +8,21 @@ import * as path from 'node:path';
 import { Ajv, ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import * as coreV1 from 'kubernetes-models/v1';
+import * as appsV1 from 'kubernetes-models/apps/v1';
+import * as autoscalingV2 from 'kubernetes-models/autoscaling/v2';
+import * as policyV1 from 'kubernetes-models/policy/v1';
+import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
+import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+
+/** Kubernetes API groups whose kinds are checked against the Kubernetes OpenAPI (kubernetes-models). */
+const BUILTIN: Record<string, Record<string, unknown>> = {
+  v1: coreV1,
+  'apps/v1': appsV1,
+  'autoscaling/v2': autoscalingV2,
+  'policy/v1': policyV1,
+  'networking.k8s.io/v1': networkingV1,
+  'rbac.authorization.k8s.io/v1': rbacV1,
+};
 
 export const CRDS_DIR = path.resolve(process.env.CRDS_DIR ?? path.join(import.meta.dirname, '..', '..', '..', 'shared', 'crds'));
 
@@ -34,8 +49,8 @@ function loadCrds(): void {
   }
 }
 
-function coreValidator(kind: string): Validator | undefined {
-  const Model = (coreV1 as Record<string, any>)[kind];
+function builtinValidator(apiVersion: string, kind: string): Validator | undefined {
+  const Model = (BUILTIN[apiVersion] as Record<string, any> | undefined)?.[kind];
   if (typeof Model !== 'function') return undefined;
   return (obj) => {
     try {
@@ -54,7 +69,7 @@ export function schemaProblems(obj: any): string[] {
   const kind: string = obj?.kind ?? '';
   const key = apiVersion.includes('/') ? `${apiVersion}/${kind}` : `core/${apiVersion}/${kind}`;
   let validate = validators.get(key);
-  if (!validate && apiVersion === 'v1') validate = coreValidator(kind);
+  if (!validate) validate = builtinValidator(apiVersion, kind);
   if (!validate) return [`no schema known for ${apiVersion} ${kind}`];
   return validate(obj);
 }

@@ -1,0 +1,72 @@
+import { App, Chart } from 'cdk8s';
+import { AppSpec } from '../fleet/model.js';
+import { Problem } from '../fleet/problems.js';
+import { ResolvedTeam } from '../fleet/resolve.js';
+import { applyOverlay, KubeObject, Overlay } from './overlay/index.js';
+import { WebService } from './web-service.js';
+import { Worker } from './worker.js';
+
+/** The base objects of an app, built once in a cdk8s App of their own. */
+export function buildAppBase(app: AppSpec): KubeObject[] {
+  const cdk = new App({ outdir: '/nonexistent' });
+  const chart = new Chart(cdk, app.name, { disableResourceNameHashes: true });
+  if (app.webService) new WebService(chart, app.name, { ...app.webService, name: app.name });
+  else if (app.worker) new Worker(chart, app.name, { ...app.worker, name: app.name });
+  else app.chart?.(chart);
+  return chart.toJson() as KubeObject[];
+}
+
+/**
+ * The overlay an environment gets: the team's own overlay plus what the platform sets: the team's
+ * namespace and a `team` label on objects and pod templates (not on selectors, which stay stable).
+ */
+export function environmentOverlay(team: ResolvedTeam, environment: string, overlay: Overlay): Overlay {
+  return {
+    ...overlay,
+    namespace: team.namespace(environment),
+    labels: [...(overlay.labels ?? []), { pairs: { team: team.name }, includeSelectors: false, includeTemplates: true }],
+  };
+}
+
+/** Rendered objects of one app in every environment it runs in, or the problems that stop it. */
+export interface AppManifests {
+  readonly byEnvironment: ReadonlyMap<string, readonly KubeObject[]>;
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * Renders an app for each of its environments: base once, then the environment overlay with
+ * kustomize semantics. Errors become problems naming the file and field (`teams[0].apps[1]...`).
+ */
+export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string, file: string): AppManifests {
+  const byEnvironment = new Map<string, KubeObject[]>();
+  const problems: Problem[] = [];
+  let base: KubeObject[];
+  try {
+    base = buildAppBase(app);
+  } catch (e) {
+    return { byEnvironment, problems: [{ file, path: at, message: (e as Error).message }] };
+  }
+  for (const env of team.environments) {
+    const overlay = app.environments[env.name];
+    if (overlay === undefined) continue;
+    const path = `${at}.environments.${env.name}`;
+    try {
+      const objects = applyOverlay(base, environmentOverlay(team, env.name, overlay));
+      for (const o of objects) {
+        if (o.kind === 'Secret') {
+          problems.push({ file, path, message: `renders Secret "${o.metadata.name}": Secrets are never rendered into git; read credentials with an ExternalSecret` });
+        }
+      }
+      byEnvironment.set(env.name, objects);
+    } catch (e) {
+      problems.push({ file, path, message: (e as Error).message });
+    }
+  }
+  return { byEnvironment, problems };
+}
+
+/** File name of an object inside its app folder: `<kind>-<name>.yaml`, lower-case. */
+export function objectFileName(o: KubeObject): string {
+  return `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
+}

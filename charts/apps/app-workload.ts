@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ContainerImage, imageProblems, imageReference } from './container-image.js';
+
+/** Horizontal autoscaling on CPU. */
+export interface AutoscalingProps {
+  /** At least this many pods. */
+  readonly minReplicas: number;
+  /** At most this many pods. */
+  readonly maxReplicas: number;
+  /**
+   * Target average CPU utilization, percent of the request.
+   * @default 70
+   */
+  readonly cpuUtilization?: number;
+}
+
+/** The pod's identity in AWS. */
+export interface WorkloadServiceAccountProps {
+  /**
+   * IAM role for the service account (IRSA): written as the `eks.amazonaws.com/role-arn` annotation.
+   * Leave it out with EKS Pod Identity, where the association lives in AWS, not in the manifest.
+   * @default - no AWS role
+   */
+  readonly iamRoleArn?: string;
+}
+
+/** Props every app workload shares. */
+export interface AppWorkloadProps {
+  /**
+   * Name of the app: the Deployment, Service, ServiceAccount and label `app.kubernetes.io/name`.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The container image, pinned by tag or digest. */
+  readonly image: ContainerImage;
+  /**
+   * Pods when not autoscaled.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Scale on CPU with a HorizontalPodAutoscaler (then `replicas` is not rendered).
+   * @default - no autoscaling
+   */
+  readonly autoscaling?: AutoscalingProps;
+  /**
+   * CPU and memory requests and limits of the container.
+   * @default - cpu 100m / 500m, memory 128Mi / 256Mi
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * Plain environment variables (never secrets: read those from a Secret that External Secrets makes).
+   * @default {}
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Configuration rendered as a ConfigMap `<name>-config` and read with `envFrom`. A change rolls the
+   * pods (the pod template carries a hash of it).
+   * @default - no ConfigMap
+   */
+  readonly config?: Readonly<Record<string, string>>;
+  /**
+   * Container command and arguments.
+   * @default - the image's entrypoint
+   */
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  /**
+   * The service account and its AWS role.
+   * @default - a service account without an AWS role and without an automounted token
+   */
+  readonly serviceAccount?: WorkloadServiceAccountProps;
+  /**
+   * Read-only root filesystem (Pod Security "restricted" does not require it, we do by default);
+   * an emptyDir is mounted at `/tmp`.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Pods that may be down at once during voluntary disruptions (PodDisruptionBudget).
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
+  /**
+   * User and group id the container runs as (never 0).
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /** Extra labels on every object. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** How the kubelet checks the container. */
+export interface WorkloadProbes {
+  readonly readiness?: kplus.Probe;
+  readonly liveness: kplus.Probe;
+  readonly startup?: kplus.Probe;
+}
+
+const DEFAULT_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+};
+
+/** Validation error of an app construct: names the construct path and the field. */
+export class AppPropsError extends Error {
+  public constructor(path: string, problems: readonly string[]) {
+    super(problems.map((p) => `${path}: ${p}`).join('\n'));
+    this.name = 'AppPropsError';
+  }
+}
+
+/**
+ * What a web service and a worker share: ServiceAccount, optional ConfigMap, a Deployment that meets
+ * Pod Security "restricted" (non-root, no privilege escalation, all capabilities dropped, seccomp
+ * RuntimeDefault, read-only root filesystem), resources, probes, optional HorizontalPodAutoscaler and a
+ * PodDisruptionBudget. Built on cdk8s-plus-28 with explicit names (names are API).
+ */
+export abstract class AppWorkload extends Construct {
+  /** The app name. */
+  public readonly name: string;
+  /** Labels that select the app's pods: `app.kubernetes.io/name`. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  public readonly deployment: kplus.Deployment;
+  public readonly serviceAccount: kplus.ServiceAccount;
+  public readonly configMap?: kplus.ConfigMap;
+  public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  /** The container port, where the workload serves one. */
+  public readonly containerPort?: number;
+
+  protected constructor(scope: Construct, id: string, props: AppWorkloadProps, component: string, probes: WorkloadProbes, port?: number) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    const problems = [...imageProblems(props.image), ...AppWorkload.propsProblems(this.name, props)];
+    if (problems.length > 0) throw new AppPropsError(this.node.path, problems);
+
+    this.selectorLabels = { 'app.kubernetes.io/name': this.name };
+    const labels = { ...props.labels, ...this.selectorLabels, 'app.kubernetes.io/component': component };
+    const uid = props.runAsUser ?? 10001;
+    this.containerPort = port;
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: {
+        name: this.name,
+        labels,
+        annotations: props.serviceAccount?.iamRoleArn ? { 'eks.amazonaws.com/role-arn': props.serviceAccount.iamRoleArn } : undefined,
+      },
+      automountToken: false,
+    });
+
+    const envFrom: kplus.EnvFrom[] = [];
+    const podAnnotations: Record<string, string> = {};
+    if (props.config) {
+      this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data: { ...props.config } });
+      envFrom.push(kplus.Env.fromConfigMap(this.configMap));
+      const sorted = Object.keys(props.config).sort().map((k) => [k, props.config![k]]);
+      podAnnotations['fleet.cdk8s.io/config-hash'] = createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
+    }
+
+    const readOnlyRoot = props.readOnlyRootFilesystem ?? true;
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: this.name, labels },
+      replicas: props.autoscaling ? undefined : (props.replicas ?? 2),
+      select: false,
+      spread: false,
+      podMetadata: { labels, annotations: Object.keys(podAnnotations).length ? podAnnotations : undefined },
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: { ensureNonRoot: true, user: uid, group: uid, fsGroup: uid },
+      containers: [
+        {
+          name: 'app',
+          image: imageReference(props.image),
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          command: props.command ? [...props.command] : undefined,
+          args: props.args ? [...props.args] : undefined,
+          ports: port === undefined ? undefined : [{ number: port, name: 'http' }],
+          envVariables: Object.fromEntries(Object.entries(props.env ?? {}).sort().map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+          envFrom,
+          resources: props.resources ?? DEFAULT_RESOURCES,
+          readiness: probes.readiness,
+          liveness: probes.liveness,
+          startup: probes.startup,
+          securityContext: {
+            ensureNonRoot: true,
+            user: uid,
+            group: uid,
+            privileged: false,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: readOnlyRoot,
+            capabilities: { drop: [kplus.Capability.ALL] },
+            seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+          },
+          volumeMounts: readOnlyRoot ? [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp') }] : undefined,
+        },
+      ],
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+    // Pod-level seccomp too, and no construct-path label: selectors stay the stable app name.
+    const deployment = ApiObject.of(this.deployment);
+    deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+    deployment.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+
+    if (props.autoscaling) {
+      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+        metadata: { name: this.name, labels },
+        target: this.deployment,
+        minReplicas: props.autoscaling.minReplicas,
+        maxReplicas: props.autoscaling.maxReplicas,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.autoscaling.cpuUtilization ?? 70))],
+      });
+    }
+
+    new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: this.name, labels },
+      spec: {
+        maxUnavailable: kplus.k8s.IntOrString.fromNumber(props.maxUnavailable ?? 1),
+        selector: { matchLabels: { ...this.selectorLabels } },
+      },
+    });
+  }
+
+  private static propsProblems(name: string, props: AppWorkloadProps): string[] {
+    const out: string[] = [];
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 52) {
+      out.push(`name: "${name}" must be a DNS-1123 label of at most 52 characters (room for suffixes like -config)`);
+    }
+    if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 0)) out.push(`replicas: must be a whole number >= 0, got ${props.replicas}`);
+    if (props.replicas !== undefined && props.autoscaling) out.push('replicas: give either replicas or autoscaling, not both (the autoscaler owns the replica count)');
+    const a = props.autoscaling;
+    if (a && !(Number.isInteger(a.minReplicas) && a.minReplicas >= 1 && Number.isInteger(a.maxReplicas) && a.maxReplicas >= a.minReplicas)) {
+      out.push(`autoscaling: needs 1 <= minReplicas <= maxReplicas, got ${a.minReplicas}..${a.maxReplicas}`);
+    }
+    if (props.runAsUser !== undefined && !(Number.isInteger(props.runAsUser) && props.runAsUser > 0)) out.push(`runAsUser: must be a non-root user id (> 0), got ${props.runAsUser}`);
+    if (props.resources && (!props.resources.cpu?.limit || !props.resources.memory?.limit || !props.resources.cpu?.request || !props.resources.memory?.request)) {
+      out.push('resources: give cpu and memory, each with request and limit');
+    }
+    return out;
+  }
+}

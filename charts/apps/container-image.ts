@@ -1,0 +1,43 @@
+/**
+ * A container image pinned by tag or digest: repository, tag, optional digest. `latest` and missing
+ * tags are refused, so what runs is what the manifest says.
+ */
+export interface ContainerImage {
+  /** Registry and repository, for example `public.ecr.aws/acme/frontend`. No tag or digest here. */
+  readonly repository: string;
+  /**
+   * Image tag, for example `v1.4.2`. Required unless `digest` is given; never `latest`.
+   * @default - none; then `digest` is required
+   */
+  readonly tag?: string;
+  /**
+   * Image digest, `sha256:<64 hex>`. Wins over the tag at pull time (both are written).
+   * @default - none
+   */
+  readonly digest?: string;
+}
+
+const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** Problems of an image, each as `field: message`; empty when the image is pinned and well-formed. */
+export function imageProblems(image: ContainerImage | undefined): string[] {
+  if (!image || typeof image !== 'object') return ['image: is required: give { repository, tag } or { repository, digest }'];
+  const out: string[] = [];
+  if (typeof image.repository !== 'string' || !REPOSITORY.test(image.repository)) {
+    out.push(`image.repository: "${image.repository}" is not an image repository (lower-case, no tag or digest: put those in tag / digest)`);
+  }
+  if (image.tag === undefined && image.digest === undefined) out.push('image.tag: the image has no tag or digest; pin it (tag "v1.2.3" or digest "sha256:...")');
+  if (image.tag !== undefined) {
+    if (image.tag === 'latest') out.push('image.tag: "latest" is not a pin; use a version tag or a digest');
+    else if (!TAG.test(image.tag)) out.push(`image.tag: "${image.tag}" is not a valid image tag`);
+  }
+  if (image.digest !== undefined && !DIGEST.test(image.digest)) out.push(`image.digest: "${image.digest}" is not a digest (sha256: and 64 hex digits)`);
+  return out;
+}
+
+/** The image reference a container uses: `repo:tag`, `repo@digest` or `repo:tag@digest`. */
+export function imageReference(image: ContainerImage): string {
+  return `${image.repository}${image.tag ? `:${image.tag}` : ''}${image.digest ? `@${image.digest}` : ''}`;
+}

@@ -1,0 +1,21 @@
+/** A kustomize-equivalent overlay engine: apply kustomization fields in memory, or emit the kustomization. */
+export { applyOverlay } from './overlay.js';
+export type { Overlay } from './overlay.js';
+export { toKustomization } from './kustomization.js';
+export type { KustomizationFiles } from './kustomization.js';
+export type { KubeObject } from './kube-object.js';
+export type { Generator, GeneratorOptions, SecretGenerator } from './generators.js';
+export type { Patch } from './patches.js';
+export type { PatchTarget } from './target.js';
+export type { JsonPatchOperation } from './json6902.js';
+export { applyJsonPatch } from './json6902.js';
+export type { LabelSet } from './metadata-maps.js';
+export type { ImageRule } from './images.js';
+export { rewriteImage, splitImage } from './images.js';
+export type { Replicas } from './replicas.js';
+export { strategicMerge } from './strategic-merge.js';
+export { schemaFor } from './merge-schema.js';
+export type { MergeSchema } from './merge-schema.js';
+export { nameHash } from './name-hash.js';
+export { containerPatch } from './container-patch.js';
+export type { ContainerChange, ContainerResources, WorkloadRef } from './container-patch.js';

@@ -1,0 +1,105 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AppPropsError, AppWorkload, AppWorkloadProps } from './app-workload.js';
+
+/** Expose the service outside the cluster through the AWS Load Balancer Controller (ALB). */
+export interface WebIngressProps {
+  /** Host name, for example `shop.example.com`. */
+  readonly host: string;
+  /**
+   * Path prefix.
+   * @default '/'
+   */
+  readonly path?: string;
+  /**
+   * `internet-facing` or `internal`.
+   * @default 'internal'
+   */
+  readonly scheme?: 'internet-facing' | 'internal';
+  /**
+   * ACM certificate for HTTPS; without it the ALB listens on HTTP only.
+   * @default - HTTP only
+   */
+  readonly certificateArn?: string;
+  /**
+   * ALB group to share one load balancer between Ingresses.
+   * @default - an ALB of its own
+   */
+  readonly groupName?: string;
+}
+
+export interface WebServiceProps extends AppWorkloadProps {
+  /**
+   * Port the container listens on.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * Port of the Service.
+   * @default 80
+   */
+  readonly servicePort?: number;
+  /**
+   * HTTP path for readiness and liveness probes.
+   * @default '/healthz'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Ingress through an ALB.
+   * @default - no Ingress
+   * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/
+   */
+  readonly ingress?: WebIngressProps;
+}
+
+/**
+ * An HTTP service: the shared workload (restricted security context, probes, resources, PDB, optional
+ * HPA and ConfigMap) plus a ClusterIP Service and an optional ALB Ingress.
+ */
+export class WebService extends AppWorkload {
+  public readonly service: kplus.Service;
+  public readonly ingress?: kplus.Ingress;
+
+  public constructor(scope: Construct, id: string, props: WebServiceProps) {
+    const port = props.port ?? 8080;
+    const health = props.healthCheckPath ?? '/healthz';
+    super(scope, id, props, 'web', {
+      readiness: kplus.Probe.fromHttpGet(health, { port }),
+      liveness: kplus.Probe.fromHttpGet(health, { port }),
+      startup: kplus.Probe.fromHttpGet(health, { port, failureThreshold: 30 }),
+    }, port);
+    const problems: string[] = [];
+    if (!Number.isInteger(port) || port < 1024 || port > 65535) problems.push(`port: ${port} must be 1024..65535 (non-root containers cannot bind lower ports)`);
+    if (!health.startsWith('/')) problems.push(`healthCheckPath: "${health}" must start with '/'`);
+    if (props.ingress && !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(props.ingress.host)) problems.push(`ingress.host: "${props.ingress.host}" is not a host name`);
+    if (problems.length > 0) throw new AppPropsError(this.node.path, problems);
+
+    const labels = { ...props.labels, ...this.selectorLabels, 'app.kubernetes.io/component': 'web' };
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name: this.name, labels },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ name: 'http', port: props.servicePort ?? 80, targetPort: port }],
+    });
+    this.service.selectLabel('app.kubernetes.io/name', this.name);
+
+    if (props.ingress) {
+      const i = props.ingress;
+      const annotations: Record<string, string> = {
+        'alb.ingress.kubernetes.io/scheme': i.scheme ?? 'internal',
+        'alb.ingress.kubernetes.io/target-type': 'ip',
+        'alb.ingress.kubernetes.io/healthcheck-path': health,
+        'alb.ingress.kubernetes.io/listen-ports': i.certificateArn ? '[{"HTTPS":443}]' : '[{"HTTP":80}]',
+      };
+      if (i.certificateArn) {
+        annotations['alb.ingress.kubernetes.io/certificate-arn'] = i.certificateArn;
+        annotations['alb.ingress.kubernetes.io/ssl-policy'] = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+      }
+      if (i.groupName) annotations['alb.ingress.kubernetes.io/group.name'] = i.groupName;
+      this.ingress = new kplus.Ingress(this, 'Ingress', {
+        metadata: { name: this.name, labels, annotations },
+        className: 'alb',
+        rules: [{ host: i.host, path: i.path ?? '/', backend: kplus.IngressBackend.fromService(this.service) }],
+      });
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AppWorkload, AppWorkloadProps } from './app-workload.js';
+
+export interface WorkerProps extends AppWorkloadProps {
+  /**
+   * Liveness check: a command that exits 0 while the worker is healthy, for example
+   * `['/bin/healthcheck']`. Required: a worker without a probe is never restarted when it hangs.
+   */
+  readonly livenessCommand: readonly string[];
+}
+
+/** A background worker: the shared workload without Service or Ingress, checked by a command. */
+export class Worker extends AppWorkload {
+  public constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id, props, 'worker', { liveness: kplus.Probe.fromCommand([...props.livenessCommand]) });
+  }
+}

@@ -1,0 +1,71 @@
+import { Construct } from 'constructs';
+import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
+import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../fleet/contract.js';
+import { ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
+import { MANAGED_BY } from './sync-wave.js';
+
+/** AppProject of the platform-owned team boundaries (namespaces, quotas, network policies, RBAC). */
+export const GUARDRAILS_PROJECT = 'guardrails';
+
+/** Folder of the team boundaries below the add-ons repository base path. */
+export const TEAMS_DIR = 'teams';
+
+export interface TeamBoundariesApplicationSetProps {
+  readonly fleet: ResolvedFleet;
+  readonly team: ResolvedTeam;
+}
+
+/**
+ * Delivers a team's boundaries to every spoke that takes workloads in the team's environments: one
+ * Application per cluster, in the platform's `guardrails` project, so the team cannot change them.
+ */
+export class TeamBoundariesApplicationSet extends Construct {
+  public readonly name: string;
+  public readonly template: ClusterTemplate;
+
+  public constructor(scope: Construct, id: string, props: TeamBoundariesApplicationSetProps) {
+    super(scope, id);
+    const { fleet, team } = props;
+    const t = new ClusterTemplate();
+    this.template = t;
+    this.name = `team-${team.name}`;
+    new ApplicationSet(this, 'Resource', {
+      metadata: { name: this.name, namespace: fleet.argocdNamespace, labels: { ...MANAGED_BY, team: team.name } },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ['missingkey=error'],
+        // Deleting the ApplicationSet must never delete a team's namespace and everything in it.
+        syncPolicy: { preserveResourcesOnDeletion: true },
+        generators: [
+          {
+            clusters: {
+              selector: {
+                matchLabels: { [ClusterLabel.workloads]: TRUE },
+                matchExpressions: [{ key: ClusterLabel.environment, operator: 'In', values: team.environments.map((e) => e.name) }],
+              },
+            },
+          },
+        ],
+        template: {
+          metadata: {
+            name: `${team.name}-boundaries-${t.nameNormalized}`,
+            labels: { ...MANAGED_BY, environment: t.label(ClusterLabel.environment), cluster: t.name, component: 'team-boundaries', team: team.name },
+          },
+          spec: {
+            project: GUARDRAILS_PROJECT,
+            source: {
+              repoUrl: t.annotation(ClusterAnnotation.addonsRepoUrl),
+              targetRevision: t.annotation(ClusterAnnotation.addonsRepoRevision),
+              path: `${t.annotation(ClusterAnnotation.addonsRepoBasepath)}${TEAMS_DIR}/${team.name}/${t.label(ClusterLabel.environment)}`,
+            },
+            destination: { server: t.server, namespace: `${team.name}-${t.label(ClusterLabel.environment)}` },
+            syncPolicy: {
+              automated: { prune: false, selfHeal: true },
+              retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+            },
+          },
+        },
+      },
+    });
+  }
+}

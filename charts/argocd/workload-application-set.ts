@@ -1,0 +1,76 @@
+import { Construct } from 'constructs';
+import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
+import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../fleet/contract.js';
+import { ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
+import { rollingSyncStrategy } from './rolling-sync.js';
+import { MANAGED_BY } from './sync-wave.js';
+
+/** Folder of the rendered app manifests below the workloads repository path. */
+export const APPS_DIR = 'apps';
+
+export interface WorkloadApplicationSetProps {
+  readonly fleet: ResolvedFleet;
+  readonly team: ResolvedTeam;
+}
+
+/**
+ * Delivers a team's apps: a matrix of the (app, environment) pairs the team runs and the spokes of
+ * that environment that take workloads, so there is one Application per app and cluster, reading the
+ * app's rendered folder for that environment, in the team's project and namespace.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Matrix/
+ */
+export class WorkloadApplicationSet extends Construct {
+  public readonly name: string;
+  public readonly template: ClusterTemplate;
+
+  public constructor(scope: Construct, id: string, props: WorkloadApplicationSetProps) {
+    super(scope, id);
+    const { fleet, team } = props;
+    const t = new ClusterTemplate();
+    this.template = t;
+    this.name = `workloads-${team.name}`;
+    const elements = team.environments.flatMap((env) =>
+      team.apps.filter((a) => a.environments[env.name] !== undefined).map((a) => ({ app: a.name, environment: env.name })),
+    );
+
+    new ApplicationSet(this, 'Resource', {
+      metadata: { name: this.name, namespace: fleet.argocdNamespace, labels: { ...MANAGED_BY, team: team.name } },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ['missingkey=error'],
+        syncPolicy: { preserveResourcesOnDeletion: true },
+        generators: [
+          {
+            matrix: {
+              generators: [
+                { list: { elements } },
+                { clusters: { selector: { matchLabels: { [ClusterLabel.workloads]: TRUE, [ClusterLabel.environment]: '{{.environment}}' } } } },
+              ],
+            },
+          },
+        ],
+        strategy: fleet.progressiveSync ? rollingSyncStrategy(fleet) : undefined,
+        template: {
+          metadata: {
+            name: `${team.name}-{{.app}}-${t.nameNormalized}`,
+            labels: { ...MANAGED_BY, environment: t.label(ClusterLabel.environment), cluster: t.name, component: '{{.app}}', team: team.name },
+          },
+          spec: {
+            project: team.name,
+            source: {
+              repoUrl: t.annotation(ClusterAnnotation.workloadRepoUrl),
+              targetRevision: t.annotation(ClusterAnnotation.workloadRepoRevision),
+              path: `${t.annotation(ClusterAnnotation.workloadRepoBasepath)}${t.annotation(ClusterAnnotation.workloadRepoPath)}/${team.name}/{{.app}}/{{.environment}}`,
+            },
+            destination: { server: t.server, namespace: `${team.name}-{{.environment}}` },
+            syncPolicy: {
+              automated: { prune: true, selfHeal: true },
+              retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+            },
+          },
+        },
+      },
+    });
+  }
+}

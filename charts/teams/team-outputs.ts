@@ -1,0 +1,143 @@
+import { renderAppManifests, objectFileName } from '../apps/app-manifests.js';
+import { WebServiceProps } from '../apps/web-service.js';
+import { FleetAppProject } from '../argocd/fleet-app-project.js';
+import { GUARDRAILS_PROJECT, TeamBoundariesApplicationSet, TEAMS_DIR } from '../argocd/team-boundaries-application-set.js';
+import { APPS_DIR, WorkloadApplicationSet } from '../argocd/workload-application-set.js';
+import { FleetSource } from '../fleet/model.js';
+import { FleetValidationError, Problem } from '../fleet/problems.js';
+import { ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
+import { HubComponent } from '../hub/hub-outputs.js';
+import { joinPath, OutputFile } from '../output.js';
+import { TeamAccess } from './team-access.js';
+import { TeamLimits } from './team-limits.js';
+import { TeamNamespace } from './team-namespace.js';
+import { AppTraffic, TeamNetworkPolicies } from './team-network-policies.js';
+
+/** Kinds a team's AppProject may never manage: the guardrails and RBAC stay with the platform. */
+export const GUARDRAIL_KINDS = [
+  { group: '', kind: 'ResourceQuota' },
+  { group: '', kind: 'LimitRange' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+];
+
+/** What teams add to the hub and to dist/. */
+export interface TeamOutputs {
+  /** AppProjects: one per team plus `guardrails`, for the `projects` component. */
+  readonly projects: OutputFile[];
+  /** Hub components: `teams` (boundaries) and `workloads` (apps). */
+  readonly components: HubComponent[];
+  /** `teams/<team>/<env>/...` and `apps/<team>/<app>/<env>/...`. */
+  readonly files: OutputFile[];
+}
+
+function traffic(team: ResolvedTeam, environment: string): AppTraffic[] {
+  return team.apps
+    .filter((a) => a.environments[environment] !== undefined)
+    .map((a) => {
+      const web: Omit<WebServiceProps, 'name'> | undefined = a.webService;
+      return {
+        name: a.name,
+        port: web ? (web.port ?? 8080) : undefined,
+        ingress: web?.ingress !== undefined,
+        connectsTo: [...(a.connectsTo ?? [])].sort(),
+        internetEgress: a.internetEgress ?? false,
+      };
+    });
+}
+
+/**
+ * Everything teams need: per team an AppProject of least privilege, per team and environment the
+ * boundaries (namespace, quota and limits, network policies, access), the ApplicationSets that deliver
+ * boundaries and apps, and the apps' rendered manifests per environment.
+ */
+export function teamOutputs(fleet: ResolvedFleet, source: FleetSource): TeamOutputs {
+  const file = source.files.teams ?? source.files.default ?? 'environments/index.ts';
+  const projects: OutputFile[] = [];
+  const boundaries: OutputFile[] = [];
+  const workloads: OutputFile[] = [];
+  const files: OutputFile[] = [];
+  const problems: Problem[] = [];
+  const ns = fleet.argocdNamespace;
+  const specTeams = fleet.spec.teams ?? [];
+
+  for (const team of fleet.teams) {
+    const ti = specTeams.indexOf(team.spec);
+    const destinations = team.environments.flatMap((env) => team.clusters(env.name).map((c) => ({ server: c.server, namespace: team.namespace(env.name) })));
+    projects.push({
+      path: `${team.name}.yaml`,
+      build: (chart) =>
+        new FleetAppProject(chart, team.name, {
+          name: team.name,
+          namespace: ns,
+          description: `Apps of team ${team.name}: its namespaces on the spokes of ${team.environments.map((e) => e.name).join(', ')}.`,
+          sourceRepos: [fleet.repos.workloads.url],
+          destinations,
+          clusterResources: [],
+          namespaceResourcesDenied: GUARDRAIL_KINDS,
+          roles: [
+            {
+              name: 'developers',
+              description: `Members of ${team.spec.group}: see and sync the team's Applications.`,
+              groups: [team.spec.group],
+              policies: ['get', 'sync'].map((action) => `p, proj:${team.name}:developers, applications, ${action}, ${team.name}/*, allow`),
+            },
+          ],
+        }),
+    });
+    boundaries.push({ path: `${team.name}.yaml`, build: (chart) => new TeamBoundariesApplicationSet(chart, team.name, { fleet, team }) });
+    workloads.push({ path: `${team.name}.yaml`, build: (chart) => new WorkloadApplicationSet(chart, team.name, { fleet, team }) });
+
+    for (const env of team.environments) {
+      const namespace = team.namespace(env.name);
+      const dir = joinPath(TEAMS_DIR, team.name, env.name);
+      files.push(
+        { path: `${dir}/namespace.yaml`, build: (c) => new TeamNamespace(c, 'ns', { name: namespace, team: team.name, environment: env.name }) },
+        { path: `${dir}/limits.yaml`, build: (c) => new TeamLimits(c, 'limits', { namespace, quota: team.quota(env.name) }) },
+        { path: `${dir}/network-policies.yaml`, build: (c) => new TeamNetworkPolicies(c, 'netpol', { namespace, apps: traffic(team, env.name) }) },
+        { path: `${dir}/access.yaml`, build: (c) => new TeamAccess(c, 'access', { namespace, group: team.spec.group, access: team.access(env.name) }) },
+      );
+    }
+
+    for (const app of team.apps) {
+      const at = `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`;
+      const rendered = renderAppManifests(team, app, at, file);
+      problems.push(...rendered.problems);
+      for (const [env, objects] of rendered.byEnvironment) {
+        for (const obj of objects) files.push({ path: joinPath(APPS_DIR, team.name, app.name, env, objectFileName(obj)), data: obj });
+      }
+    }
+  }
+  if (problems.length > 0) throw new FleetValidationError(problems);
+
+  if (fleet.teams.length > 0) {
+    const spokes = fleet.teams.flatMap((t) => t.environments.flatMap((e) => t.clusters(e.name).map((c) => ({ server: c.server, namespace: t.namespace(e.name) }))));
+    projects.push({
+      path: `${GUARDRAILS_PROJECT}.yaml`,
+      build: (chart) =>
+        new FleetAppProject(chart, 'guardrails', {
+          name: GUARDRAILS_PROJECT,
+          namespace: ns,
+          description: 'Team boundaries owned by the platform: namespaces, quotas, limit ranges, network policies, access.',
+          sourceRepos: [fleet.repos.addons.url],
+          destinations: spokes,
+          clusterResources: [{ group: '', kind: 'Namespace' }],
+          namespaceResources: [
+            { group: '', kind: 'ResourceQuota' },
+            { group: '', kind: 'LimitRange' },
+            { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+            { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+          ],
+        }),
+    });
+  }
+  return {
+    projects,
+    components: [
+      { name: 'teams', syncWave: 1, files: boundaries },
+      { name: 'workloads', syncWave: 2, files: workloads },
+    ],
+    files,
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * An app team in another repository installs the packed library and writes a chart with it: the
+ * tarball from `npm pack` goes into a temporary consumer project that compiles with tsc and
+ * synthesizes with cdk8s, the way the README shows.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** The consumer's code: what the README shows an app team. */
+const CONSUMER_MAIN = `import { App, Chart } from 'cdk8s';
+import { WebService, Worker } from 'cdk8s-fleet';
+
+const app = new App({ outdir: 'dist' });
+const chart = new Chart(app, 'checkout', { disableResourceNameHashes: true });
+new WebService(chart, 'checkout', {
+  image: { repository: 'public.ecr.aws/acme/checkout', tag: 'v3.1.0' },
+  autoscaling: { minReplicas: 2, maxReplicas: 10 },
+  ingress: { host: 'checkout.example.com', scheme: 'internet-facing' },
+  serviceAccount: { iamRoleArn: 'arn:aws:iam::444455556666:role/checkout' },
+});
+new Worker(chart, 'checkout-jobs', {
+  image: { repository: 'public.ecr.aws/acme/checkout-jobs', tag: 'v3.1.0' },
+  livenessCommand: ['/app/healthcheck'],
+});
+app.synth();
+`;
+
+describe('the library as an npm package', () => {
+  it('installs from a packed tarball, compiles and synthesizes in a consumer project', { timeout: 240_000 }, (t) => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-consumer-'));
+    t.after(() => fs.rmSync(work, { recursive: true, force: true }));
+    const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+    // prepack builds lib/ with tsc; --json tells us the tarball's name.
+    const packed = JSON.parse(run(NPM, ['pack', '--json', '--pack-destination', work], ROOT));
+    const tarball = path.join(work, packed[0].filename);
+    const listed: string[] = packed[0].files.map((f: { path: string }) => f.path);
+    assert.ok(listed.includes('lib/charts/index.js') && listed.includes('lib/charts/index.d.ts'), 'the package ships JS and types');
+    assert.ok(!listed.some((f) => f.startsWith('test/') || f.startsWith('environments/') || f.endsWith('.ts') && !f.endsWith('.d.ts')), 'no sources, tests or example data');
+
+    const consumer = path.join(work, 'consumer');
+    fs.mkdirSync(consumer);
+    const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({
+      name: 'checkout-manifests', private: true, type: 'module',
+      dependencies: { 'cdk8s-fleet': `file:${tarball}`, cdk8s: own.dependencies.cdk8s, constructs: own.dependencies.constructs },
+      devDependencies: { typescript: own.devDependencies.typescript, '@types/node': own.devDependencies['@types/node'] },
+    }, null, 2));
+    fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, outDir: 'out', types: ['node'] },
+      include: ['main.ts'],
+    }));
+    fs.writeFileSync(path.join(consumer, 'main.ts'), CONSUMER_MAIN);
+
+    run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], consumer);
+    run(path.join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', '.'], consumer);
+    run(process.execPath, ['out/main.js'], consumer);
+
+    const out = fs.readFileSync(path.join(consumer, 'dist', 'checkout.k8s.yaml'), 'utf8');
+    const objects = parseAllDocuments(out).map((d) => d.toJS());
+    const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    assert.deepEqual(kinds, [
+      'Deployment/checkout', 'Deployment/checkout-jobs', 'HorizontalPodAutoscaler/checkout', 'Ingress/checkout',
+      'PodDisruptionBudget/checkout', 'PodDisruptionBudget/checkout-jobs', 'Service/checkout',
+      'ServiceAccount/checkout', 'ServiceAccount/checkout-jobs',
+    ]);
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'checkout');
+    assert.equal(deployment.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation, false);
+    assert.equal(deployment.spec.template.spec.containers[0].image, 'public.ecr.aws/acme/checkout:v3.1.0');
+  });
+});
