@@ -35,3 +35,4 @@ export * from './teams/team-access.js';
 export * from './teams/team-network-policies.js';
 export * from './teams/team-outputs.js';
 export * from './teams/validate-teams.js';
+export * from './teams/quota-fit.js';

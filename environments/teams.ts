@@ -1,4 +1,4 @@
-import type { TeamSpec } from '../charts/index.js';
+import { containerPatch, type TeamSpec } from '../charts/index.js';
 
 const registry = 'public.ecr.aws/acme-webstore';
 
@@ -27,7 +27,17 @@ export const teams: TeamSpec[] = [
         connectsTo: ['backend'],
         environments: {
           staging: { images: [{ name: `${registry}/frontend`, newTag: 'v2.0' }], replicas: [{ name: 'frontend', count: 1 }] },
-          prod: { images: [{ name: `${registry}/frontend`, newTag: 'v1.0' }], replicas: [{ name: 'frontend', count: 3 }] },
+          prod: {
+            images: [{ name: `${registry}/frontend`, newTag: 'v1.0' }],
+            replicas: [{ name: 'frontend', count: 3 }],
+            // Env vars and resources per environment: a typed strategic-merge patch.
+            patches: [
+              containerPatch({ kind: 'Deployment', name: 'frontend' }, 'app', {
+                env: { CACHE_TTL_SECONDS: '300' },
+                resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+              }),
+            ],
+          },
         },
       },
       {

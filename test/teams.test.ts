@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDON_CATALOG, FleetSpec, formatProblem, validateFleet } from '../charts/index.js';
+import { ADDON_CATALOG, FleetSpec, formatProblem, quotaNeed, validateFleet } from '../charts/index.js';
 import { fleetCopy, Mutable, objects, render, withSpec } from './support/fleet.js';
 
 const files = render();
@@ -201,5 +201,21 @@ describe('team validation', () => {
   it('fails when an app image is not pinned', () => {
     assert.ok(problemsOf((s) => { webstore(s).apps[2].webService.image = { repository: 'public.ecr.aws/acme-webstore/ui' }; })
       .some((l) => l.includes('teams[0].apps[2].webService.image.tag: the image has no tag or digest')));
+  });
+});
+
+describe('quota fit', () => {
+  it('fails when the apps at maximum scale do not fit the quota, naming the team, environment and resource', () => {
+    const lines = problemsOf((s) => {
+      webstore(s).quota.prod = { requestsCpu: '1', requestsMemory: '32Gi', limitsCpu: '32', limitsMemory: '64Gi', pods: 5 };
+    });
+    assert.ok(lines.some((l) => l.includes('environments/teams.ts: teams[0].quota.prod: requestsCpu: the apps need 2150m at their maximum scale, the quota allows 1')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes('teams[0].quota.prod: pods: the apps need 17 at their maximum scale, the quota allows 5')), lines.join('\n'));
+  });
+
+  it('counts the autoscaler maximum, not the replica count', () => {
+    const need = quotaNeed(inDir('apps/webstore/backend/prod/'));
+    assert.equal(need.pods, 12);
+    assert.ok(Math.abs(need.requestsCpu - 1.2) < 1e-9, String(need.requestsCpu));
   });
 });

@@ -12,6 +12,8 @@ import { TeamAccess } from './team-access.js';
 import { TeamLimits } from './team-limits.js';
 import { TeamNamespace } from './team-namespace.js';
 import { AppTraffic, TeamNetworkPolicies } from './team-network-policies.js';
+import { quotaNeed, quotaShortfalls } from './quota-fit.js';
+import type { KubeObject } from '../apps/overlay/index.js';
 
 /** Kinds a team's AppProject may never manage: the guardrails and RBAC stay with the platform. */
 export const GUARDRAIL_KINDS = [
@@ -100,12 +102,20 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource): TeamOutp
       );
     }
 
+    const perEnvironment = new Map<string, KubeObject[]>();
     for (const app of team.apps) {
       const at = `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`;
       const rendered = renderAppManifests(team, app, at, file);
       problems.push(...rendered.problems);
       for (const [env, objects] of rendered.byEnvironment) {
+        perEnvironment.set(env, [...(perEnvironment.get(env) ?? []), ...objects]);
         for (const obj of objects) files.push({ path: joinPath(APPS_DIR, team.name, app.name, env, objectFileName(obj)), data: obj });
+      }
+    }
+    // The apps must fit the quota at their maximum scale, or Argo CD would sync pods that never start.
+    for (const [env, objects] of perEnvironment) {
+      for (const short of quotaShortfalls(quotaNeed(objects), team.quota(env))) {
+        problems.push({ file, path: `teams[${ti}].quota.${env}`, message: `${short}; raise the quota or lower replicas and resources` });
       }
     }
   }
