@@ -16,7 +16,7 @@ export * from './argocd/fleet-application.js';
 export * from './argocd/fleet-app-project.js';
 export * from './argocd/helm-oci-repository.js';
 export * from './argocd/label-selector.js';
-export * from './argocd/sync-wave.js';
+export * from './argocd/conventions.js';
 export * from './hub/hub-outputs.js';
 export * from './output.js';
 export * from './fleet-outputs.js';

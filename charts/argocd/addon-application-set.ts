@@ -5,7 +5,7 @@ import { addonValuesFiles } from '../addons/values-files.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation, enableLabel, TRUE } from '../fleet/contract.js';
 import { ResolvedFleet } from '../fleet/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
-import { MANAGED_BY, syncWave } from './sync-wave.js';
+import { MANAGED_BY, SYNC_RETRY, syncWave } from './conventions.js';
 
 /** Name of the AppProject every add-on Application belongs to. */
 export const ADDONS_PROJECT = 'addons';
@@ -135,7 +135,7 @@ export class AddonApplicationSet extends Construct {
             syncPolicy: {
               automated: { prune: addon.prune ?? true, selfHeal: true },
               syncOptions,
-              retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+              retry: SYNC_RETRY,
             },
             ignoreDifferences: addon.webhooks
               ? ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map((kind) => ({

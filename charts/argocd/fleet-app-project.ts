@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io.js';
-import { MANAGED_BY, syncWave } from './sync-wave.js';
+import { MANAGED_BY, syncWave } from './conventions.js';
 
 /** A kind of Kubernetes resource, as AppProject allow and deny lists name it. */
 export interface GroupKind {

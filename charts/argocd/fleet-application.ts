@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io.js';
-import { MANAGED_BY, syncWave } from './sync-wave.js';
+import { MANAGED_BY, SYNC_RETRY, syncWave } from './conventions.js';
 
 export interface FleetApplicationProps {
   /** Application name (DNS-1123). */
@@ -60,7 +60,7 @@ export class FleetApplication extends Construct {
         destination: { server: props.destination.server, namespace: props.destination.namespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
-          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+          retry: SYNC_RETRY,
         },
       },
     });

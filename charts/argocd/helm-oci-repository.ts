@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { MANAGED_BY } from './sync-wave.js';
+import { MANAGED_BY } from './conventions.js';
 
 export interface HelmOciRepositoryProps {
   /** Argo CD's name for the repository (DNS-1123). */

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../fleet/contract.js';
 import { ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
-import { MANAGED_BY } from './sync-wave.js';
+import { MANAGED_BY, SYNC_RETRY } from './conventions.js';
 
 /** AppProject of the platform-owned team boundaries (namespaces, quotas, network policies, RBAC). */
 export const GUARDRAILS_PROJECT = 'guardrails';
@@ -61,7 +61,7 @@ export class TeamBoundariesApplicationSet extends Construct {
             destination: { server: t.server, namespace: `${team.name}-${t.label(ClusterLabel.environment)}` },
             syncPolicy: {
               automated: { prune: false, selfHeal: true },
-              retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+              retry: SYNC_RETRY,
             },
           },
         },

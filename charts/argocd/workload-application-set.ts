@@ -3,7 +3,7 @@ import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../fleet/contract.js';
 import { ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
-import { MANAGED_BY } from './sync-wave.js';
+import { MANAGED_BY, SYNC_RETRY } from './conventions.js';
 
 /** Folder of the rendered app manifests below the workloads repository path. */
 export const APPS_DIR = 'apps';
@@ -66,7 +66,7 @@ export class WorkloadApplicationSet extends Construct {
             destination: { server: t.server, namespace: `${team.name}-{{.environment}}` },
             syncPolicy: {
               automated: { prune: true, selfHeal: true },
-              retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+              retry: SYNC_RETRY,
             },
           },
         },

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TeamQuota } from '../fleet/model.js';
-import { MANAGED_BY } from '../argocd/sync-wave.js';
+import { MANAGED_BY } from '../argocd/conventions.js';
 
 export interface TeamLimitsProps {
   readonly namespace: string;

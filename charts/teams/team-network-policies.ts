@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { MANAGED_BY } from '../argocd/sync-wave.js';
+import { MANAGED_BY } from '../argocd/conventions.js';
 
 /** What the network policies need to know of an app. */
 export interface AppTraffic {

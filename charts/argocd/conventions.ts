@@ -1,3 +1,5 @@
+/** Conventions every Argo CD object this project renders follows. */
+
 /** Argo CD sync-wave annotation: lower waves are applied (and must be healthy) before higher ones. */
 export function syncWave(wave: number): Record<string, string> {
   return { 'argocd.argoproj.io/sync-wave': String(wave) };
@@ -5,3 +7,6 @@ export function syncWave(wave: number): Record<string, string> {
 
 /** Labels on every object this project renders for Argo CD. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdk8s-fleet' } as const;
+
+/** Retry of every automated sync: 5 tries, backing off from 10 s to at most 3 min. */
+export const SYNC_RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } };
