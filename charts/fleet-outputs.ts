@@ -7,6 +7,7 @@ import { validateFleet } from './fleet/validate.js';
 import { coreHubComponents, HubComponent, hubOutputs } from './hub/hub-outputs.js';
 import { OutputFile } from './output.js';
 import { teamOutputs } from './teams/team-outputs.js';
+import { crossplaneOutputs } from './crossplane/crossplane-outputs.js';
 
 export interface FleetOutputsOptions {
   /**
@@ -26,8 +27,9 @@ export function fleetOutputs(source: FleetSource, options: FleetOutputsOptions =
   if (problems.length > 0) throw new FleetValidationError(problems);
   const fleet = resolveFleet(source.spec, catalog);
   const teams = teamOutputs(fleet, source);
+  const crossplane = crossplaneOutputs(fleet);
   const components: HubComponent[] = coreHubComponents(fleet).map((c) =>
-    c.name === 'projects' ? { ...c, files: [...c.files, ...teams.projects] } : c,
+    c.name === 'projects' ? { ...c, files: [...c.files, ...teams.projects, ...crossplane.projects] } : c,
   );
-  return [...hubOutputs(fleet, [...components, ...teams.components]), ...teams.files];
+  return [...hubOutputs(fleet, [...components, ...crossplane.components, ...teams.components]), ...crossplane.files, ...teams.files];
 }

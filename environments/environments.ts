@@ -25,6 +25,19 @@ export const environments: EnvironmentSpec[] = [
   {
     name: 'staging',
     promotionOrder: 1,
+    // Databases: single-AZ, no deletion protection, one day of backups, no final snapshot.
+    databases: {
+      account: 'tenant1',
+      region: 'us-west-2',
+      vpcId: 'vpc-0b2c3d4e5f6071829',
+      subnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60722'],
+      allowedCidr: '10.1.0.0/16',
+      endpointDomain: 'c8xq2z1kqj5r.us-west-2.rds.amazonaws.com',
+      multiAz: false,
+      deletionProtection: false,
+      backupRetentionDays: 1,
+      finalSnapshot: false,
+    },
     addons: {
       ...spokeAddons,
       karpenter: { version: '1.2.0' },
@@ -34,6 +47,19 @@ export const environments: EnvironmentSpec[] = [
   {
     name: 'prod',
     promotionOrder: 2,
+    // Databases: multi-AZ, deletion protection, two weeks of backups, a final snapshot on deletion.
+    databases: {
+      account: 'tenant1',
+      region: 'us-west-2',
+      vpcId: 'vpc-0c3d4e5f607182930',
+      subnetIds: ['subnet-0c3d4e5f607182911', 'subnet-0c3d4e5f607182922', 'subnet-0c3d4e5f607182933'],
+      allowedCidr: '10.2.0.0/16',
+      endpointDomain: 'c8xq2z1kqj5r.us-west-2.rds.amazonaws.com',
+      multiAz: true,
+      deletionProtection: true,
+      backupRetentionDays: 14,
+      finalSnapshot: true,
+    },
     addons: {
       ...spokeAddons,
       'cert-manager': { version: 'v1.15.3' },

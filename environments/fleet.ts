@@ -18,5 +18,5 @@ export const repos: FleetSpec['repos'] = {
 
 export const accounts: AccountSpec[] = [
   { name: 'central', id: '111122223333', kind: 'central' },
-  { name: 'tenant1', id: '444455556666', kind: 'tenant' },
+  { name: 'tenant1', id: '444455556666', kind: 'tenant', crossplaneRoleArn: 'arn:aws:iam::444455556666:role/crossplane-provider-aws' },
 ];

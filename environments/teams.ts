@@ -48,6 +48,8 @@ export const teams: TeamSpec[] = [
           config: { LOG_LEVEL: 'info' },
         },
         internetEgress: true,
+        // A PostgreSQL database per environment: small in staging, medium in prod.
+        database: { engine: 'postgres', size: { staging: 'small', prod: 'medium' } },
         environments: {
           staging: {
             images: [{ name: `${registry}/backend`, newTag: 'v2.0' }],

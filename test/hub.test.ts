@@ -23,7 +23,7 @@ describe('hub bootstrap and app-of-ApplicationSets', () => {
   it('has one child Application per component, ordered by sync waves: projects, clusters and repositories, add-ons, teams, workloads', () => {
     const children = all.filter((o) => o.file.startsWith('hub/apps/')).map((o) => o.obj);
     const byName = Object.fromEntries(children.map((c) => [c.metadata.name, c]));
-    assert.deepEqual(Object.keys(byName).sort(), ['fleet-addons', 'fleet-clusters', 'fleet-projects', 'fleet-repositories', 'fleet-teams', 'fleet-workloads']);
+    assert.deepEqual(Object.keys(byName).sort(), ['fleet-addons', 'fleet-clusters', 'fleet-crossplane', 'fleet-projects', 'fleet-repositories', 'fleet-teams', 'fleet-workloads']);
     assert.ok(wave(byName['fleet-projects']) < wave(byName['fleet-clusters']));
     assert.ok(wave(byName['fleet-clusters']) < wave(byName['fleet-addons']));
     assert.ok(wave(byName['fleet-repositories']) < wave(byName['fleet-addons']));
@@ -78,10 +78,13 @@ describe('hub bootstrap and app-of-ApplicationSets', () => {
 });
 
 describe('names', () => {
-  it('every object has a unique kind/namespace/name', () => {
+  it('every object has a unique kind/namespace/name on the cluster it goes to', () => {
     const seen = new Map<string, string>();
     for (const { file, obj } of all) {
-      const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+      // hub/... goes to the hub; teams/<team>/<env>/... and apps/<team>/<app>/<env>/... to the spokes of <env>.
+      const parts = file.split('/');
+      const cluster = parts[0] === 'hub' ? 'hub' : `spokes:${parts[0] === 'teams' ? parts[2] : parts[3]}`;
+      const key = `${cluster}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
       assert.ok(!seen.has(key), `${key} in ${file} and ${seen.get(key)}`);
       seen.set(key, file);
     }

@@ -55,7 +55,7 @@ describe('render output', () => {
     const keys = [...files.keys()];
     assert.deepEqual(keys, [...keys].sort());
     // Logical units of several objects: the bootstrap, a namespace's limits, its network policies.
-    const units = /^(hub\/bootstrap\/root-app|teams\/[^/]+\/[^/]+\/(limits|network-policies))\.yaml$/;
+    const units = /^(hub\/bootstrap\/root-app|hub\/crossplane\/packages\/packages|teams\/[^/]+\/[^/]+\/(limits|network-policies))\.yaml$/;
     for (const { file, obj } of objects(files)) {
       if (!units.test(file)) assert.equal(objects(new Map([[file, files.get(file)!]])).length, 1, `${file} holds ${obj.kind}`);
     }

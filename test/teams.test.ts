@@ -47,7 +47,10 @@ describe('team boundaries', () => {
     assert.deepEqual(byName['default-deny'].spec, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const backend = byName['app-backend'].spec;
     assert.deepEqual(backend.ingress[0].from.map((f: any) => f.podSelector.matchLabels['app.kubernetes.io/name']), ['frontend', 'ui']);
-    assert.deepEqual(backend.egress, [{ ports: [{ port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }]);
+    assert.deepEqual(backend.egress, [
+      { ports: [{ port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] },
+      { ports: [{ port: 5432, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '10.1.0.0/16' } }] },
+    ], 'HTTPS out, and PostgreSQL to its database in the environment VPC');
     const frontend = byName['app-frontend'].spec;
     assert.deepEqual(frontend.ingress, [{ ports: [{ port: 8080, protocol: 'TCP' }] }], 'from the ALB');
     assert.deepEqual(frontend.egress[0].to[0].podSelector.matchLabels, { 'app.kubernetes.io/name': 'backend' });
@@ -78,7 +81,7 @@ describe('team boundaries', () => {
     assert.equal(appset.spec.template.spec.syncPolicy.automated.prune, false);
     assert.equal(appset.spec.template.spec.source.path, '{{.metadata.annotations.addons_repo_basepath}}teams/webstore/{{.metadata.labels.environment}}');
     const g = one('AppProject', 'guardrails');
-    assert.deepEqual(g.spec.clusterResourceWhitelist, [{ group: '', kind: 'Namespace' }]);
+    assert.deepEqual(g.spec.clusterResourceWhitelist, [{ group: '', kind: 'Namespace' }, { group: 'external-secrets.io', kind: 'ClusterSecretStore' }]);
   });
 });
 

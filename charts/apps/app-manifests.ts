@@ -6,12 +6,19 @@ import { applyOverlay, KubeObject, Overlay } from './overlay/index.js';
 import { WebService } from './web-service.js';
 import { Worker } from './worker.js';
 
+/** The Secret (made by External Secrets on the spoke) an app's database connection is in: `<app>-database`. */
+export function databaseSecretName(app: string): string {
+  return `${app}-database`;
+}
+
 /** The base objects of an app, built once in a cdk8s App of their own. */
 export function buildAppBase(app: AppSpec): KubeObject[] {
   const cdk = new App({ outdir: '/nonexistent' });
   const chart = new Chart(cdk, app.name, { disableResourceNameHashes: true });
-  if (app.webService) new WebService(chart, app.name, { ...app.webService, name: app.name });
-  else if (app.worker) new Worker(chart, app.name, { ...app.worker, name: app.name });
+  // An app with a database reads its connection from the Secret its ExternalSecret makes.
+  const envFromSecrets = app.database ? [...(app.webService ?? app.worker)?.envFromSecrets ?? [], databaseSecretName(app.name)] : undefined;
+  if (app.webService) new WebService(chart, app.name, { ...app.webService, name: app.name, ...(envFromSecrets && { envFromSecrets }) });
+  else if (app.worker) new Worker(chart, app.name, { ...app.worker, name: app.name, ...(envFromSecrets && { envFromSecrets }) });
   else app.chart?.(chart);
   return chart.toJson() as KubeObject[];
 }

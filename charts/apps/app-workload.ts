@@ -63,6 +63,12 @@ export interface AppWorkloadProps {
    */
   readonly config?: Readonly<Record<string, string>>;
   /**
+   * Secrets read whole as environment variables (`envFrom`), for example the Secret an ExternalSecret
+   * makes from AWS Secrets Manager. The Secrets themselves are never rendered here.
+   * @default []
+   */
+  readonly envFromSecrets?: readonly string[];
+  /**
    * Container command and arguments.
    * @default - the image's entrypoint
    */
@@ -158,6 +164,9 @@ export abstract class AppWorkload extends Construct {
       envFrom.push(kplus.Env.fromConfigMap(this.configMap));
       const sorted = Object.keys(props.config).sort().map((k) => [k, props.config![k]]);
       podAnnotations['fleet.cdk8s.io/config-hash'] = createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
+    }
+    for (const name of props.envFromSecrets ?? []) {
+      envFrom.push(kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `EnvSecret-${name}`, name)));
     }
 
     const readOnlyRoot = props.readOnlyRootFilesystem ?? true;

@@ -31,6 +31,16 @@ export interface FleetApplicationProps {
    * @default - none
    */
   readonly syncWave?: number;
+  /**
+   * Let Argo CD delete what disappears from git. Off where deletion destroys data (database claims).
+   * @default true
+   */
+  readonly prune?: boolean;
+  /**
+   * Sync options, for example `SkipDryRunOnMissingResource=true` where CRDs arrive in the same sync.
+   * @default []
+   */
+  readonly syncOptions?: readonly string[];
   /** Labels on the Application. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -59,7 +69,8 @@ export class FleetApplication extends Construct {
         },
         destination: { server: props.destination.server, namespace: props.destination.namespace },
         syncPolicy: {
-          automated: { prune: true, selfHeal: true },
+          automated: { prune: props.prune ?? true, selfHeal: true },
+          syncOptions: props.syncOptions?.length ? [...props.syncOptions] : undefined,
           retry: SYNC_RETRY,
         },
       },

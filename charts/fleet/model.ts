@@ -38,6 +38,40 @@ export interface AccountSpec {
   readonly id: string;
   /** `central` holds the hub; `tenant` accounts hold spokes. */
   readonly kind: 'central' | 'tenant';
+  /**
+   * IAM role Crossplane's AWS provider on the hub assumes to manage AWS resources in this account
+   * (`assumeRoleChain` of the account's ProviderConfig). Required for accounts that hold databases,
+   * except the hub's own account.
+   * @default - none
+   */
+  readonly crossplaneRoleArn?: string;
+}
+
+/** Where and how an environment's databases run (RDS PostgreSQL managed by Crossplane on the hub). */
+export interface EnvironmentDatabases {
+  /** Account (name) the databases live in. */
+  readonly account: string;
+  /** AWS region. */
+  readonly region: string;
+  /** VPC of the databases (usually the spokes' VPC). */
+  readonly vpcId: string;
+  /** Private subnets for the DB subnet group, in at least two availability zones. */
+  readonly subnetIds: readonly string[];
+  /** The only CIDR allowed to reach port 5432: the spokes' VPC. */
+  readonly allowedCidr: string;
+  /**
+   * DNS domain of RDS endpoints in this account and region, `<id>.<region>.rds.amazonaws.com` (an
+   * output of the account's Terraform): the app's host is `<identifier>.<endpointDomain>`.
+   */
+  readonly endpointDomain: string;
+  /** Standby in a second availability zone. */
+  readonly multiAz: boolean;
+  /** Refuse deletion of the instance. */
+  readonly deletionProtection: boolean;
+  /** Days of automated backups (0..35). */
+  readonly backupRetentionDays: number;
+  /** Take a final snapshot when the instance is deleted. */
+  readonly finalSnapshot: boolean;
 }
 
 /** Per-cluster or per-environment settings of one add-on. */
@@ -136,6 +170,12 @@ export interface EnvironmentSpec {
    * The order of the `environments` list itself never matters.
    */
   readonly promotionOrder: number;
+  /**
+   * Databases of this environment: network and safety policy (multi-AZ, deletion protection, backups).
+   * Required when an app running here asks for a database.
+   * @default - no databases in this environment
+   */
+  readonly databases?: EnvironmentDatabases;
   /**
    * Add-on settings for every cluster of this environment: enablement, version pins and values.
    * @default {}
@@ -248,6 +288,34 @@ export interface AppSpec {
    * @default false
    */
   readonly internetEgress?: boolean;
+  /**
+   * A PostgreSQL database on Amazon RDS per environment, claimed from Crossplane on the hub. The app's
+   * pods read `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_USER`, `DB_PASSWORD` from the Secret
+   * `<app>-database`, which External Secrets fills from the RDS-managed secret in AWS Secrets Manager.
+   * @default - no database
+   */
+  readonly database?: AppDatabase;
+}
+
+/** Size classes of a database: instance class and storage come from the Composition. */
+export type DatabaseSize = 'small' | 'medium' | 'large';
+
+/** What an app asks for. */
+export interface AppDatabase {
+  /** Only PostgreSQL for now. */
+  readonly engine: 'postgres';
+  /** Size class everywhere, or per environment (`{ staging: 'small', prod: 'medium' }`). */
+  readonly size: DatabaseSize | Readonly<Record<string, DatabaseSize>>;
+  /**
+   * PostgreSQL major.minor version.
+   * @default '16.4'
+   */
+  readonly engineVersion?: string;
+  /**
+   * Name of the database inside the instance.
+   * @default - the app name with '-' as '_'
+   */
+  readonly databaseName?: string;
 }
 
 /**

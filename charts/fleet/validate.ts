@@ -6,6 +6,7 @@ import { Problem } from './problems.js';
 import { asSetting, isEnabled, resolveFleet } from './resolve.js';
 import * as rules from './rules.js';
 import { validateTeams } from '../teams/validate-teams.js';
+import { validateDatabases } from '../crossplane/validate-databases.js';
 
 /** Where the catalog's problems are reported. */
 export const CATALOG_FILE = 'charts/addons/catalog.ts';
@@ -182,6 +183,7 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
     }
   });
   validateTeams(spec, report);
+  validateDatabases(spec, report);
   if (hubs.length !== 1) {
     report('clusters', hubs.length === 0
       ? 'no hub: exactly one cluster must have role "hub"'

@@ -14,6 +14,8 @@ export interface AppTraffic {
   readonly connectsTo: readonly string[];
   /** HTTPS egress to anywhere. */
   readonly internetEgress: boolean;
+  /** CIDR of the app's database (PostgreSQL on 5432), when it has one. */
+  readonly databaseCidr?: string;
 }
 
 export interface TeamNetworkPoliciesProps {
@@ -26,7 +28,7 @@ const APP = 'app.kubernetes.io/name';
 /**
  * Default deny for all traffic in and out of the namespace, DNS for every pod, and per app exactly
  * the connections it declares: from the ALB when it has an Ingress, to and from the apps it calls,
- * HTTPS out when it asks for it.
+ * HTTPS out when it asks for it, PostgreSQL to its database.
  */
 export class TeamNetworkPolicies extends Construct {
   public constructor(scope: Construct, id: string, props: TeamNetworkPoliciesProps) {
@@ -66,6 +68,7 @@ export class TeamNetworkPolicies extends Construct {
         egress.push({ to: [{ podSelector: { matchLabels: { [APP]: target.name } } }], ports: target.port === undefined ? undefined : [tcp(target.port)] });
       }
       if (app.internetEgress) egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [tcp(443)] });
+      if (app.databaseCidr) egress.push({ to: [{ ipBlock: { cidr: app.databaseCidr } }], ports: [tcp(5432)] });
       if (ingress.length === 0 && egress.length === 0) continue;
       const policyTypes = [...(ingress.length ? ['Ingress'] : []), ...(egress.length ? ['Egress'] : [])];
       new k8s.KubeNetworkPolicy(this, `App-${app.name}`, {

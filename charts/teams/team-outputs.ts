@@ -14,6 +14,10 @@ import { TeamNamespace } from './team-namespace.js';
 import { AppTraffic, TeamNetworkPolicies } from './team-network-policies.js';
 import { quotaNeed, quotaShortfalls } from './quota-fit.js';
 import type { KubeObject } from '../apps/overlay/index.js';
+import { databaseSecretName } from '../apps/app-manifests.js';
+import { DatabaseExternalSecret } from '../apps/database-external-secret.js';
+import { planDatabases } from '../crossplane/database-plan.js';
+import { TeamSecretStore } from './team-secret-store.js';
 
 /** Kinds a team's AppProject may never manage: the guardrails and RBAC stay with the platform. */
 export const GUARDRAIL_KINDS = [
@@ -34,7 +38,7 @@ export interface TeamOutputs {
   readonly files: OutputFile[];
 }
 
-function traffic(team: ResolvedTeam, environment: string): AppTraffic[] {
+function traffic(team: ResolvedTeam, environment: string, databaseCidr?: string): AppTraffic[] {
   return team.apps
     .filter((a) => a.environments[environment] !== undefined)
     .map((a) => {
@@ -45,6 +49,7 @@ function traffic(team: ResolvedTeam, environment: string): AppTraffic[] {
         ingress: web?.ingress !== undefined,
         connectsTo: [...(a.connectsTo ?? [])].sort(),
         internetEgress: a.internetEgress ?? false,
+        databaseCidr: a.database ? databaseCidr : undefined,
       };
     });
 }
@@ -63,6 +68,7 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource): TeamOutp
   const problems: Problem[] = [];
   const ns = fleet.argocdNamespace;
   const specTeams = fleet.spec.teams ?? [];
+  const databases = planDatabases(fleet);
 
   for (const team of fleet.teams) {
     const ti = specTeams.indexOf(team.spec);
@@ -97,9 +103,32 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource): TeamOutp
       files.push(
         { path: `${dir}/namespace.yaml`, build: (c) => new TeamNamespace(c, 'ns', { name: namespace, team: team.name, environment: env.name }) },
         { path: `${dir}/limits.yaml`, build: (c) => new TeamLimits(c, 'limits', { namespace, quota: team.quota(env.name) }) },
-        { path: `${dir}/network-policies.yaml`, build: (c) => new TeamNetworkPolicies(c, 'netpol', { namespace, apps: traffic(team, env.name) }) },
+        {
+          path: `${dir}/network-policies.yaml`,
+          build: (c) => new TeamNetworkPolicies(c, 'netpol', { namespace, apps: traffic(team, env.name, env.databases?.allowedCidr) }),
+        },
         { path: `${dir}/access.yaml`, build: (c) => new TeamAccess(c, 'access', { namespace, group: team.spec.group, access: team.access(env.name) }) },
       );
+      const teamDatabases = databases.filter((d) => d.team === team && d.environment === env.name);
+      if (teamDatabases.length > 0) {
+        const region = teamDatabases[0].settings.region;
+        files.push({ path: `${dir}/secret-store.yaml`, build: (c) => new TeamSecretStore(c, 'store', { team: team.name, namespace, region }) });
+      }
+      for (const db of teamDatabases) {
+        files.push({
+          path: joinPath(APPS_DIR, team.name, db.app.name, env.name, `externalsecret-${databaseSecretName(db.app.name)}.yaml`),
+          build: (c) =>
+            new DatabaseExternalSecret(c, 'db', {
+              name: databaseSecretName(db.app.name),
+              namespace,
+              storeName: TeamSecretStore.nameFor(namespace),
+              instanceArn: db.instanceArn,
+              host: db.host,
+              databaseName: db.databaseName,
+              labels: { team: team.name, 'app.kubernetes.io/name': db.app.name },
+            }),
+        });
+      }
     }
 
     const perEnvironment = new Map<string, KubeObject[]>();
@@ -132,7 +161,7 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource): TeamOutp
           description: 'Team boundaries owned by the platform: namespaces, quotas, limit ranges, network policies, access.',
           sourceRepos: [fleet.repos.addons.url],
           destinations: spokes,
-          clusterResources: [{ group: '', kind: 'Namespace' }],
+          clusterResources: [{ group: '', kind: 'Namespace' }, { group: 'external-secrets.io', kind: 'ClusterSecretStore' }],
           namespaceResources: [
             { group: '', kind: 'ResourceQuota' },
             { group: '', kind: 'LimitRange' },

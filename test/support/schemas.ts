@@ -62,6 +62,45 @@ function builtinValidator(apiVersion: string, kind: string): Validator | undefin
   };
 }
 
+/**
+ * Teaches the validator the kinds an XRD rendered by us defines (composite and claim), from the XRD's
+ * own schema with the standard object fields around it, as Crossplane serves them.
+ */
+export function registerXrd(xrd: any): void {
+  if (validators.size === 0) loadCrds();
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  for (const version of xrd.spec.versions) {
+    const validate = ajv.compile(version.schema.openAPIV3Schema);
+    const check: Validator = (obj) => {
+      const { spec, status } = obj;
+      const body: Record<string, unknown> = { spec: { ...spec } };
+      // Crossplane adds these claim fields to every XRD's schema.
+      delete (body.spec as any).writeConnectionSecretToRef;
+      delete (body.spec as any).compositionRef;
+      if (status !== undefined) body.status = status;
+      return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+    };
+    for (const kind of [xrd.spec.names.kind, xrd.spec.claimNames?.kind].filter(Boolean)) {
+      validators.set(`${xrd.spec.group}/${version.name}/${kind}`, check);
+    }
+  }
+}
+
+/** The JSON schema of a kind's version in the CRDs folder, for path checks. */
+export function crdSchema(apiVersion: string, kind: string): any {
+  const [group, version] = apiVersion.split('/');
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.yaml') ? [path.join(dir, e.name)] : []));
+  for (const file of walk(CRDS_DIR)) {
+    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      const crd = doc.toJS();
+      if (crd?.kind !== 'CustomResourceDefinition' || crd.spec.group !== group || crd.spec.names.kind !== kind) continue;
+      return crd.spec.versions.find((v: any) => v.name === version)?.schema?.openAPIV3Schema;
+    }
+  }
+  return undefined;
+}
+
 /** Problems of one object against its kind's schema; empty when valid. */
 export function schemaProblems(obj: any): string[] {
   if (validators.size === 0) loadCrds();

@@ -1,0 +1,131 @@
+import { k8s } from 'cdk8s-plus-28';
+import { FleetApplication } from '../argocd/fleet-application.js';
+import { FleetAppProject } from '../argocd/fleet-app-project.js';
+import { MANAGED_BY } from '../argocd/conventions.js';
+import { ResolvedFleet } from '../fleet/resolve.js';
+import { HubComponent } from '../hub/hub-outputs.js';
+import { joinPath, OutputFile } from '../output.js';
+import { AwsProviderConfig } from './aws-provider-config.js';
+import { CrossplanePackages } from './crossplane-packages.js';
+import { planDatabases } from './database-plan.js';
+import { DATABASE_API_GROUP, POSTGRES_CLAIM } from './postgres-api.js';
+import { PostgresRdsComposition } from './postgres-composition.js';
+import { PostgresDatabase } from './postgres-database.js';
+import { PostgresDefinition } from './postgres-definition.js';
+
+/** AppProject of Crossplane's packages, configuration and claims on the hub. */
+export const CROSSPLANE_PROJECT = 'crossplane';
+/** Folder of the Crossplane objects in `dist/`. */
+export const CROSSPLANE_DIR = 'hub/crossplane';
+
+/** What Crossplane adds: its project, its hub component (three Applications) and its files. */
+export interface CrossplaneOutputs {
+  readonly projects: OutputFile[];
+  readonly components: HubComponent[];
+  readonly files: OutputFile[];
+}
+
+/**
+ * Crossplane on the hub, when the hub runs the `crossplane` add-on: packages (providers, function,
+ * runtime config with the IAM role), configuration (ProviderConfig per account, XRD, Composition), and a
+ * claim per app database and environment in the team's namespace on the hub, each delivered by its own
+ * Application in waves so CRDs exist before what uses them.
+ */
+export function crossplaneOutputs(fleet: ResolvedFleet): CrossplaneOutputs {
+  const crossplane = fleet.hub.addons.get('crossplane');
+  if (!crossplane) return { projects: [], components: [], files: [] };
+  const ns = fleet.argocdNamespace;
+  const repo = fleet.repos.addons;
+  const hubServer = fleet.hub.server;
+  const databases = planDatabases(fleet);
+  const files: OutputFile[] = [];
+
+  files.push({ path: joinPath(CROSSPLANE_DIR, 'packages', 'packages.yaml'), build: (c) => new CrossplanePackages(c, 'packages', { iamRoleArn: crossplane.iamRoleArn! }) });
+  const accounts = new Map(databases.map((d) => [d.account.name, d.account]));
+  for (const account of accounts.values()) {
+    const own = account.name === fleet.hub.account.name;
+    files.push({
+      path: joinPath(CROSSPLANE_DIR, 'config', `provider-config-${account.name}.yaml`),
+      build: (c) => new AwsProviderConfig(c, account.name, { account: account.name, assumeRoleArn: own ? undefined : account.crossplaneRoleArn }),
+    });
+  }
+  files.push(
+    { path: joinPath(CROSSPLANE_DIR, 'config', 'postgresql-definition.yaml'), build: (c) => new PostgresDefinition(c, 'xrd') },
+    { path: joinPath(CROSSPLANE_DIR, 'config', 'postgresql-rds-composition.yaml'), build: (c) => new PostgresRdsComposition(c, 'composition') },
+  );
+  const claimNamespaces = new Set<string>();
+  for (const db of databases) {
+    const namespace = db.team.namespace(db.environment);
+    const dir = joinPath(CROSSPLANE_DIR, 'claims', db.environment, db.team.name);
+    if (!claimNamespaces.has(namespace)) {
+      claimNamespaces.add(namespace);
+      files.push({
+        path: `${dir}/namespace.yaml`,
+        build: (c) => new k8s.KubeNamespace(c, 'ns', { metadata: { name: namespace, labels: { ...MANAGED_BY, team: db.team.name, environment: db.environment } } }),
+      });
+    }
+    files.push({
+      path: `${dir}/${db.app.name}.yaml`,
+      build: (c) =>
+        new PostgresDatabase(c, db.app.name, {
+          name: db.app.name,
+          namespace,
+          identifier: db.identifier,
+          size: db.size,
+          engineVersion: db.engineVersion,
+          databaseName: db.databaseName,
+          environment: db.settings,
+          providerConfigName: db.providerConfigName,
+          tags: { 'fleet/team': db.team.name, 'fleet/app': db.app.name, 'fleet/environment': db.environment },
+        }),
+    });
+  }
+
+  const app = (name: string, wave: number, options: { prune?: boolean; recurse?: boolean } = {}): OutputFile => ({
+    path: `${name}.yaml`,
+    build: (c) =>
+      new FleetApplication(c, name, {
+        name: `crossplane-${name}`,
+        namespace: ns,
+        project: CROSSPLANE_PROJECT,
+        repoUrl: repo.url,
+        revision: repo.revision,
+        path: `${repo.basePath}${CROSSPLANE_DIR}/${name}`,
+        recurse: options.recurse,
+        destination: { server: hubServer, namespace: 'crossplane-system' },
+        syncWave: wave,
+        prune: options.prune,
+        // The providers and the XRD install the CRDs the next waves use.
+        syncOptions: ['SkipDryRunOnMissingResource=true'],
+        labels: { component: 'crossplane' },
+      }),
+  });
+  const applications = [app('packages', 0), app('config', 1)];
+  // Removing a claim from git must not delete a database: claims are never pruned.
+  if (databases.length > 0) applications.push(app('claims', 2, { prune: false, recurse: true }));
+
+  const projects: OutputFile[] = [
+    {
+      path: `${CROSSPLANE_PROJECT}.yaml`,
+      build: (c) =>
+        new FleetAppProject(c, 'crossplane', {
+          name: CROSSPLANE_PROJECT,
+          namespace: ns,
+          description: 'Crossplane on the hub: packages, provider configuration, definitions and database claims.',
+          sourceRepos: [repo.url],
+          destinations: [{ server: hubServer, namespace: 'crossplane-system' }, ...[...claimNamespaces].sort().map((n) => ({ server: hubServer, namespace: n }))],
+          clusterResources: [
+            { group: '', kind: 'Namespace' },
+            { group: 'pkg.crossplane.io', kind: 'Provider' },
+            { group: 'pkg.crossplane.io', kind: 'Function' },
+            { group: 'pkg.crossplane.io', kind: 'DeploymentRuntimeConfig' },
+            { group: 'aws.upbound.io', kind: 'ProviderConfig' },
+            { group: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition' },
+            { group: 'apiextensions.crossplane.io', kind: 'Composition' },
+          ],
+          namespaceResources: [{ group: DATABASE_API_GROUP, kind: POSTGRES_CLAIM.kind }],
+        }),
+    },
+  ];
+  return { projects, components: [{ name: 'crossplane', syncWave: 1, files: applications }], files };
+}

@@ -1,0 +1,47 @@
+import { Construct } from 'constructs';
+import { Function as CrossplaneFunction } from '../../imports/crossplane-function-pkg.crossplane.io.js';
+import { Provider } from '../../imports/crossplane-provider-pkg.crossplane.io.js';
+import { DeploymentRuntimeConfig } from '../../imports/crossplane-runtimeconfig-pkg.crossplane.io.js';
+import { MANAGED_BY, syncWave } from '../argocd/conventions.js';
+import { PATCH_AND_TRANSFORM_FUNCTION } from './postgres-composition.js';
+
+/** Pinned Crossplane packages: the AWS provider family members the Composition uses, and the function. */
+export const CROSSPLANE_PACKAGES = {
+  providers: {
+    'provider-aws-rds': 'xpkg.crossplane.io/crossplane-contrib/provider-aws-rds:v2.6.0',
+    'provider-aws-ec2': 'xpkg.crossplane.io/crossplane-contrib/provider-aws-ec2:v2.6.0',
+  },
+  function: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.8.2',
+} as const;
+
+/** Name of the runtime config that gives the providers their IAM role. */
+export const AWS_RUNTIME_CONFIG = 'aws-irsa';
+
+export interface CrossplanePackagesProps {
+  /** IAM role of the providers on the hub (IRSA), the hub's `crossplane_iam_role_arn`. */
+  readonly iamRoleArn: string;
+}
+
+/**
+ * Crossplane packages on the hub: a DeploymentRuntimeConfig annotating the provider service account
+ * with its IAM role, the AWS provider family members for RDS and EC2, and function-patch-and-transform.
+ */
+export class CrossplanePackages extends Construct {
+  public constructor(scope: Construct, id: string, props: CrossplanePackagesProps) {
+    super(scope, id);
+    new DeploymentRuntimeConfig(this, 'RuntimeConfig', {
+      metadata: { name: AWS_RUNTIME_CONFIG, labels: { ...MANAGED_BY }, annotations: syncWave(0) },
+      spec: { serviceAccountTemplate: { metadata: { annotations: { 'eks.amazonaws.com/role-arn': props.iamRoleArn } } } },
+    });
+    for (const [name, pkg] of Object.entries(CROSSPLANE_PACKAGES.providers)) {
+      new Provider(this, name, {
+        metadata: { name, labels: { ...MANAGED_BY }, annotations: syncWave(1) },
+        spec: { package: pkg, runtimeConfigRef: { name: AWS_RUNTIME_CONFIG } },
+      });
+    }
+    new CrossplaneFunction(this, 'PatchAndTransform', {
+      metadata: { name: PATCH_AND_TRANSFORM_FUNCTION, labels: { ...MANAGED_BY }, annotations: syncWave(1) },
+      spec: { package: CROSSPLANE_PACKAGES.function },
+    });
+  }
+}

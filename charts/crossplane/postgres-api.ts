@@ -1,0 +1,30 @@
+import { DatabaseSize } from '../fleet/model.js';
+
+/** API group of the platform's database composite resources and claims. */
+export const DATABASE_API_GROUP = 'database.platform.example.org';
+export const DATABASE_API_VERSION = 'v1alpha1';
+/** Composite resource (cluster-scoped, made by Crossplane) and claim (namespaced, what teams get). */
+export const POSTGRES_XR = { kind: 'XPostgreSQLInstance', plural: 'xpostgresqlinstances' } as const;
+export const POSTGRES_CLAIM = { kind: 'PostgreSQLInstance', plural: 'postgresqlinstances' } as const;
+/** Name of the Composition that makes a PostgreSQL instance on Amazon RDS. */
+export const POSTGRES_COMPOSITION = 'postgresql-rds';
+
+/** What a size class means on RDS: instance class, gp3 storage and its autoscaling ceiling (GiB). */
+export const DATABASE_SIZES: Readonly<Record<DatabaseSize, { instanceClass: string; storageGiB: number; maxStorageGiB: number }>> = {
+  small: { instanceClass: 'db.t4g.micro', storageGiB: 20, maxStorageGiB: 100 },
+  medium: { instanceClass: 'db.t4g.medium', storageGiB: 50, maxStorageGiB: 250 },
+  large: { instanceClass: 'db.r6g.large', storageGiB: 200, maxStorageGiB: 1000 },
+};
+
+/** Default PostgreSQL version of new databases. */
+export const DEFAULT_POSTGRES_VERSION = '16.4';
+
+/** The RDS instance identifier of an app's database in an environment: `<team>-<app>-<env>`. */
+export function databaseIdentifier(team: string, app: string, environment: string): string {
+  return `${team}-${app}-${environment}`;
+}
+
+/** The instance's ARN, which RDS writes as tag `aws:rds:primaryDBInstanceArn` on the secret it manages. */
+export function databaseInstanceArn(region: string, accountId: string, identifier: string): string {
+  return `arn:aws:rds:${region}:${accountId}:db:${identifier}`;
+}
