@@ -1,8 +1,16 @@
 /**
  * Entry point: `npm run synth` renders the example fleet of environments/ into dist/, `npm run check`
- * verifies dist/ is what the code renders. All logic lives in charts/ (library) and render/ (files).
+ * verifies dist/ is what the code renders, `npm run validate` checks every object against its schema.
+ * All logic lives in charts/ (library) and render/ (files).
  */
 import { exampleFleet } from './environments/index.js';
 import { runCli } from './render/cli.js';
 
-process.exitCode = runCli(process.argv.slice(2), exampleFleet);
+const [command] = process.argv.slice(2);
+if (command === 'validate') {
+  // Loaded only here: the schema validators are heavy and synth stays fast without them.
+  const { runValidate } = await import('./render/validate-cli.js');
+  process.exitCode = runValidate(exampleFleet);
+} else {
+  process.exitCode = runCli(process.argv.slice(2), exampleFleet);
+}

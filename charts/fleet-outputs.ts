@@ -8,6 +8,8 @@ import { coreHubComponents, HubComponent, hubOutputs } from './hub/hub-outputs.j
 import { OutputFile } from './output.js';
 import { teamOutputs } from './teams/team-outputs.js';
 import { crossplaneOutputs } from './crossplane/crossplane-outputs.js';
+import { PolicyContext } from './policy/finding.js';
+import { policyContext } from './policy/policy-context.js';
 
 export interface FleetOutputsOptions {
   /**
@@ -22,10 +24,19 @@ export interface FleetOutputsOptions {
  * one `FleetValidationError` listing every problem; nothing is built from an invalid fleet.
  */
 export function fleetOutputs(source: FleetSource, options: FleetOutputsOptions = {}): OutputFile[] {
+  return fleetRender(source, options).outputs;
+}
+
+/** The output files and the context the policies check them in. */
+export function fleetRender(source: FleetSource, options: FleetOutputsOptions = {}): { outputs: OutputFile[]; context: PolicyContext } {
   const catalog = options.catalog ?? ADDON_CATALOG;
   const problems = validateFleet(source, catalog);
   if (problems.length > 0) throw new FleetValidationError(problems);
   const fleet = resolveFleet(source.spec, catalog);
+  return { outputs: fleetFiles(fleet, source), context: policyContext(fleet) };
+}
+
+function fleetFiles(fleet: ReturnType<typeof resolveFleet>, source: FleetSource): OutputFile[] {
   const teams = teamOutputs(fleet, source);
   const crossplane = crossplaneOutputs(fleet);
   const components: HubComponent[] = coreHubComponents(fleet).map((c) =>

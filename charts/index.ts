@@ -47,3 +47,7 @@ export * from './crossplane/aws-provider-config.js';
 export * from './crossplane/database-plan.js';
 export * from './crossplane/crossplane-outputs.js';
 export * from './crossplane/validate-databases.js';
+export * from './policy/finding.js';
+export * from './policy/check-policies.js';
+export * from './policy/policy-context.js';
+export * from './policy/workload-rules.js';

@@ -1,14 +1,17 @@
 import * as path from 'node:path';
-import { fleetOutputs, FleetOutputsOptions } from '../charts/fleet-outputs.js';
+import { fleetRender, FleetOutputsOptions } from '../charts/fleet-outputs.js';
+import { checkPolicies } from '../charts/policy/check-policies.js';
+import { formatFinding } from '../charts/policy/finding.js';
 import { FleetSource } from '../charts/fleet/model.js';
 import { FleetValidationError } from '../charts/fleet/problems.js';
-import { renderFiles } from './render.js';
+import { renderTree, RenderedTree } from './render.js';
 import { diffTree, isClean, readTree } from './tree.js';
 import { recoverTree, writeTreeAtomic } from './write-tree.js';
 
-const USAGE = `usage: main.ts <synth|check> [--out DIR]
-  synth   render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
-  check   exit 1 and list the files that differ when DIR is not what the code renders`;
+const USAGE = `usage: main.ts <synth|check|validate> [--out DIR]
+  synth     render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
+  check     exit 1 and list the files that differ when DIR is not what the code renders
+  validate  check every rendered object against the real schema of its kind, and the policies`;
 
 /** Where output goes: --out, else cdk8s synth's $CDK8S_OUTDIR, else dist/. */
 function outDir(args: string[]): string {
@@ -28,6 +31,20 @@ function seconds(): string {
 }
 
 /**
+ * Validates the input, renders, and runs the policies. Returns the tree, or exit code 1 after printing
+ * every policy finding (one line each: file, object, rule id, message).
+ */
+export function renderChecked(source: FleetSource, options: FleetOutputsOptions = {}): RenderedTree | number {
+  const { outputs, context } = fleetRender(source, options);
+  const tree = renderTree(outputs);
+  const findings = checkPolicies(tree.objects, context);
+  if (findings.length === 0) return tree;
+  const n = findings.length;
+  console.error([`cdk8s-fleet: ${n} polic${n === 1 ? 'y finding' : 'y findings'} in the rendered output:`, ...findings.map((f) => `  ${formatFinding(f)}`), 'Nothing was written.'].join('\n'));
+  return 1;
+}
+
+/**
  * The command line: validates, renders, then writes (`synth`) or compares (`check`). Returns the exit
  * code. Every failure is one clear message on stderr and a non-zero code; the output folder is only
  * ever replaced whole, after everything rendered.
@@ -38,7 +55,9 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
     if (command !== 'synth' && command !== 'check') throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}`);
     const dir = outDir(args);
     const rel = path.relative(process.cwd(), path.resolve(dir)) || '.';
-    const files = renderFiles(fleetOutputs(source, options));
+    const tree = renderChecked(source, options);
+    if (typeof tree === 'number') return tree;
+    const files = tree.files;
 
     if (command === 'synth') {
       const r = writeTreeAtomic(dir, files);

@@ -20,7 +20,19 @@ const SAFE_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
  * (one big App would re-resolve every chart for each chart's synthesis).
  */
 export function renderFiles(files: readonly OutputFile[]): Map<string, string> {
+  return renderTree(files).files;
+}
+
+/** A rendered tree: each file's bytes and the objects (or data) in it, both keyed by path and sorted. */
+export interface RenderedTree {
+  readonly files: Map<string, string>;
+  readonly objects: Map<string, unknown[]>;
+}
+
+/** Renders output files to bytes and keeps the objects, for the policies to read without parsing YAML again. */
+export function renderTree(files: readonly OutputFile[]): RenderedTree {
   const out = new Map<string, string>();
+  const objects = new Map<string, unknown[]>();
   for (const file of files) {
     if (!SAFE_PATH.test(file.path) || file.path.split('/').some((s) => s === '.' || s === '..')) {
       throw new OutputError(`output path "${file.path}" is not a plain relative path inside dist/`);
@@ -37,6 +49,8 @@ export function renderFiles(files: readonly OutputFile[]): Map<string, string> {
       docs = [canonical(file.data)];
     }
     out.set(file.path, toYaml(docs));
+    objects.set(file.path, docs);
   }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+  return { files: new Map([...out].sort(byPath)), objects: new Map([...objects].sort(byPath)) };
 }

@@ -1,0 +1,23 @@
+import { ClusterAnnotation } from '../fleet/contract.js';
+import { ResolvedFleet } from '../fleet/resolve.js';
+import { PolicyContext } from './finding.js';
+
+/** AppProjects the platform owns; every other AppProject is a team's and held to least privilege. */
+export const PLATFORM_PROJECTS = ['platform', 'addons', 'guardrails', 'crossplane'];
+
+/** The policy context of a fleet: where dist/ is in the repository, environments, production. */
+export function policyContext(fleet: ResolvedFleet): PolicyContext {
+  const { addons, workloads } = fleet.repos;
+  return {
+    basePath: addons.basePath,
+    annotations: {
+      [ClusterAnnotation.addonsRepoBasepath]: addons.basePath,
+      [ClusterAnnotation.addonsRepoPath]: addons.path,
+      [ClusterAnnotation.workloadRepoBasepath]: workloads.basePath,
+      [ClusterAnnotation.workloadRepoPath]: workloads.path,
+    },
+    environments: fleet.environments.map((e) => e.name),
+    productionEnvironments: fleet.environments.length ? [fleet.environments[fleet.environments.length - 1].name] : [],
+    platformProjects: PLATFORM_PROJECTS,
+  };
+}

@@ -1,0 +1,27 @@
+import { Finding, objectId, PolicyContext, RenderedObjects } from './finding.js';
+
+const GUARDRAILS = ['ResourceQuota', 'LimitRange', 'NetworkPolicy'];
+
+/**
+ * `project-least-privilege`: a team's AppProject names its repositories and destinations (no `*`),
+ * allows no cluster-scoped resources, and denies the guardrail kinds.
+ */
+export function projectFindings(rendered: RenderedObjects, ctx: PolicyContext): Finding[] {
+  const out: Finding[] = [];
+  for (const [file, objects] of rendered) {
+    for (const o of objects) {
+      if (o?.kind !== 'AppProject' || ctx.platformProjects.includes(o.metadata?.name)) continue;
+      const add = (message: string) => out.push({ rule: 'project-least-privilege', file, object: objectId(o), message });
+      const spec = o.spec ?? {};
+      if (!spec.sourceRepos?.length || spec.sourceRepos.some((r: string) => r.includes('*'))) add('source repositories must be named, without wildcards');
+      for (const d of spec.destinations ?? []) {
+        if (String(d.server ?? d.name ?? '').includes('*') || String(d.namespace ?? '').includes('*')) add(`destination ${d.server ?? d.name}/${d.namespace} has a wildcard`);
+      }
+      if (!spec.destinations?.length) add('has no destinations');
+      if ((spec.clusterResourceWhitelist ?? []).length > 0) add('allows cluster-scoped resources; teams get none');
+      const denied = (spec.namespaceResourceBlacklist ?? []).map((r: any) => r.kind);
+      for (const kind of GUARDRAILS) if (!denied.includes(kind)) add(`does not deny ${kind}, a platform guardrail`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADDON_CATALOG, checkPolicies, fleetRender, formatFinding, POLICY_RULES, resolveFleet, policyContext } from '../charts/index.js';
+import { renderTree } from '../render/render.js';
+import { exampleFleet } from './support/fleet.js';
+
+const { outputs, context } = fleetRender(exampleFleet);
+const tree = renderTree(outputs);
+
+/** The example's objects with one object changed (deep copy), and the findings of one rule. */
+function findingsAfter(file: string, change: (o: any) => void, rule: string, index = 0): string[] {
+  const objects = new Map([...tree.objects].map(([f, docs]) => [f, structuredClone(docs)]));
+  const docs = objects.get(file);
+  assert.ok(docs, `no file ${file}`);
+  change(docs[index]);
+  return checkPolicies(objects, context).filter((f) => f.rule === rule).map(formatFinding);
+}
+const quiet = (rule: string) => checkPolicies(tree.objects, context).filter((f) => f.rule === rule);
+
+const DEPLOY = 'apps/webstore/frontend/prod/deployment-frontend.yaml';
+const container = (o: any) => o.spec.template.spec.containers[0];
+
+describe('policies', () => {
+  it('the example fleet has no findings at all', () => {
+    assert.deepEqual(checkPolicies(tree.objects, context).map(formatFinding), []);
+    assert.equal(POLICY_RULES.length, 11);
+  });
+
+  it('policy context: dist/ in the repository, prod is the production environment', () => {
+    const ctx = policyContext(resolveFleet(exampleFleet.spec, ADDON_CATALOG));
+    assert.equal(ctx.basePath, 'dist/');
+    assert.deepEqual(ctx.productionEnvironments, ['prod']);
+  });
+
+  describe('secret-credentials', () => {
+    it('stays quiet on credential-free Argo CD cluster and repository Secrets', () => assert.deepEqual(quiet('secret-credentials'), []));
+    it('fires on a cluster Secret with a bearer token', () => {
+      const f = findingsAfter('hub/argocd/clusters/spoke-prod.yaml', (o) => { o.stringData.config = JSON.stringify({ bearerToken: 'x' }); }, 'secret-credentials');
+      assert.deepEqual(f, ['hub/argocd/clusters/spoke-prod.yaml: Secret/cluster-spoke-prod: [secret-credentials] carries the credential field config.bearerToken; Argo CD must reach clusters through awsAuthConfig (IAM) instead']);
+    });
+    it('fires on a repository Secret with a password, and on any other Secret', () => {
+      assert.match(findingsAfter('hub/argocd/repositories/karpenter.yaml', (o) => { o.stringData.password = 'x'; }, 'secret-credentials')[0], /credential field password/);
+      assert.match(findingsAfter('hub/argocd/clusters/hub.yaml', (o) => { delete o.metadata.labels['argocd.argoproj.io/secret-type']; }, 'secret-credentials')[0], /Secrets never go into git/);
+      assert.match(findingsAfter('hub/argocd/clusters/hub.yaml', (o) => { o.stringData.config = JSON.stringify({ tlsClientConfig: { keyData: 'x' } }); }, 'secret-credentials')[0], /config\.tlsClientConfig\.keyData/);
+    });
+  });
+
+  describe('pss-restricted', () => {
+    it('stays quiet on the team workloads', () => assert.deepEqual(quiet('pss-restricted'), []));
+    it('fires on privilege escalation, a root user, kept capabilities, host network, no seccomp', () => {
+      const f = findingsAfter(DEPLOY, (o) => {
+        const c = container(o);
+        c.securityContext.allowPrivilegeEscalation = true;
+        c.securityContext.runAsUser = 0;
+        c.securityContext.capabilities = { add: ['SYS_ADMIN'] };
+        delete c.securityContext.seccompProfile;
+        delete o.spec.template.spec.securityContext.seccompProfile;
+        o.spec.template.spec.hostNetwork = true;
+      }, 'pss-restricted');
+      for (const re of [/allows privilege escalation/, /runs as user 0/, /does not drop ALL/, /adds capabilities SYS_ADMIN/, /no seccomp profile/, /host network/]) {
+        assert.ok(f.some((l) => re.test(l)), `${re}: ${f.join('\n')}`);
+      }
+    });
+  });
+
+  describe('image-pinned', () => {
+    it('stays quiet on pinned images', () => assert.deepEqual(quiet('image-pinned'), []));
+    it('fires on latest and on a missing tag', () => {
+      assert.equal(findingsAfter(DEPLOY, (o) => { container(o).image = 'public.ecr.aws/acme/x:latest'; }, 'image-pinned').length, 1);
+      assert.equal(findingsAfter(DEPLOY, (o) => { container(o).image = 'public.ecr.aws/acme/x'; }, 'image-pinned').length, 1);
+    });
+  });
+
+  describe('resources-set and probes-present', () => {
+    it('stay quiet on the team workloads', () => assert.deepEqual([...quiet('resources-set'), ...quiet('probes-present')], []));
+    it('fire on a missing memory limit and missing probes', () => {
+      assert.deepEqual(findingsAfter(DEPLOY, (o) => { delete container(o).resources.limits.memory; }, 'resources-set'),
+        [`${DEPLOY}: Deployment/frontend: [resources-set] container app has no memory limit`]);
+      const f = findingsAfter(DEPLOY, (o) => { delete container(o).livenessProbe; delete container(o).readinessProbe; }, 'probes-present');
+      assert.equal(f.length, 2);
+    });
+  });
+
+  describe('project-least-privilege', () => {
+    it('stays quiet on the team project', () => assert.deepEqual(quiet('project-least-privilege'), []));
+    it('fires on wildcards, cluster-scoped resources and guardrails left open', () => {
+      const f = findingsAfter('hub/argocd/projects/webstore.yaml', (o) => {
+        o.spec.sourceRepos = ['*'];
+        o.spec.destinations.push({ server: '*', namespace: '*' });
+        o.spec.clusterResourceWhitelist = [{ group: '*', kind: '*' }];
+        o.spec.namespaceResourceBlacklist = [];
+      }, 'project-least-privilege');
+      for (const re of [/without wildcards/, /has a wildcard/, /cluster-scoped/, /does not deny ResourceQuota/, /does not deny NetworkPolicy/]) {
+        assert.ok(f.some((l) => re.test(l)), `${re}: ${f.join('\n')}`);
+      }
+    });
+  });
+
+  describe('references', () => {
+    it('stay quiet on the example fleet', () => {
+      assert.deepEqual(['ref-project', 'ref-path', 'ref-config', 'ref-service'].flatMap(quiet), []);
+    });
+    it('ref-project fires on an Application in a project that is not rendered', () => {
+      assert.match(findingsAfter('hub/apps/addons.yaml', (o) => { o.spec.project = 'ghost'; }, 'ref-project')[0], /project "ghost" is not rendered/);
+    });
+    it('ref-path fires on an Application path and on an ApplicationSet path that are not in dist/', () => {
+      assert.match(findingsAfter('hub/apps/addons.yaml', (o) => { o.spec.source.path = 'dist/hub/argocd/nothing'; }, 'ref-path')[0], /source path dist\/hub\/argocd\/nothing does not exist/);
+      const f = findingsAfter('hub/argocd/workloads/webstore.yaml', (o) => {
+        o.spec.generators[0].matrix.generators[0].list.elements.push({ app: 'ghost', environment: 'prod' });
+      }, 'ref-path');
+      assert.deepEqual(f, ['hub/argocd/workloads/webstore.yaml: ApplicationSet/workloads-webstore: [ref-path] source path dist/apps/webstore/ghost/prod does not exist in dist/']);
+      assert.match(findingsAfter('hub/argocd/addons/karpenter.yaml', (o) => {
+        o.spec.template.spec.sources[1].helm.valueFiles[0] = o.spec.template.spec.sources[1].helm.valueFiles[0].replace('karpenter', 'karpenterr');
+      }, 'ref-path')[0], /values file dist\/addons\/values\/default\/karpenterr\/values\.yaml does not exist/);
+    });
+    it('ref-config fires on a ConfigMap or Secret nobody renders', () => {
+      const f = findingsAfter(DEPLOY, (o) => { container(o).envFrom = [{ configMapRef: { name: 'nope' } }, { secretRef: { name: 'creds' } }]; }, 'ref-config');
+      assert.deepEqual(f, [
+        `${DEPLOY}: Deployment/frontend: [ref-config] reads ConfigMap nope, which is not rendered beside it`,
+        `${DEPLOY}: Deployment/frontend: [ref-config] reads Secret creds, which no ExternalSecret beside it produces`,
+      ]);
+    });
+    it('ref-service fires on a Service that selects nothing', () => {
+      assert.match(findingsAfter('apps/webstore/frontend/prod/service-frontend.yaml', (o) => { o.spec.selector = { 'app.kubernetes.io/name': 'frontendd' }; }, 'ref-service')[0], /selects no rendered workload/);
+    });
+  });
+
+  describe('rds-safety', () => {
+    it('stays quiet on the example databases', () => assert.deepEqual(quiet('rds-safety'), []));
+    it('fires on a prod claim without protection and on a public, unencrypted composition', () => {
+      const f = findingsAfter('hub/crossplane/claims/prod/webstore/backend.yaml', (o) => {
+        Object.assign(o.spec.parameters, { deletionProtection: false, multiAz: false, backupRetentionDays: 1, skipFinalSnapshot: true, allowedCidr: '0.0.0.0/0' });
+      }, 'rds-safety');
+      assert.equal(f.length, 5, f.join('\n'));
+      const c = findingsAfter('hub/crossplane/config/postgresql-rds-composition.yaml', (o) => {
+        const instance = o.spec.pipeline[0].input.resources.find((r: any) => r.name === 'instance');
+        instance.base.spec.forProvider.storageEncrypted = false;
+        instance.base.spec.forProvider.publiclyAccessible = true;
+      }, 'rds-safety');
+      assert.deepEqual(c.map((l) => l.replace(/^.*\] /, '')), ['composed instance instance is not encrypted', 'composed instance instance is not private']);
+    });
+    it('a staging claim may be unprotected', () => {
+      assert.deepEqual(findingsAfter('hub/crossplane/claims/staging/webstore/backend.yaml', (o) => { o.spec.parameters.deletionProtection = false; }, 'rds-safety'), []);
+    });
+  });
+});
