@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ApiObject } from 'cdk8s';
 import { ADDON_CATALOG } from '../charts/index.js';
 import { runCli } from '../render/cli.js';
 import { readTree } from '../render/tree.js';
@@ -100,5 +101,48 @@ describe('npm run synth / npm run check', () => {
     const r = run(t, ['deploy']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown command "deploy"/);
+  });
+});
+
+describe('the policy gate', () => {
+  it('a team chart that renders a privileged pod stops synth with a finding, and nothing is written', (t) => {
+    const dir = renderedCopy(t);
+    const before = snapshot(dir);
+    const spec = fleetCopy();
+    (spec.teams![0].apps as any[]).push({
+      name: 'debug',
+      environments: { staging: {} },
+      chart: (scope: any) => {
+        new ApiObject(scope, 'pod', {
+          apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' },
+          spec: { containers: [{ name: 'sh', image: 'busybox:1.36', securityContext: { privileged: true } }] },
+        });
+      },
+    });
+    const r = run(t, ['synth', '--out', dir], withSpec(spec));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /apps\/webstore\/debug\/staging\/pod-debug\.yaml: Pod\/debug: \[pss-restricted\] container sh is privileged/);
+    assert.match(r.stderr, /\[resources-set\] container sh has no cpu request/);
+    assert.match(r.stderr, /Nothing was written\./);
+    assert.deepEqual(snapshot(dir), before);
+  });
+});
+
+describe('the secrets scan in npm run check', () => {
+  const secretlint = path.join(ROOT, 'node_modules', '.bin', 'secretlint');
+
+  it('passes on dist/', () => {
+    const r = spawnSync(secretlint, ['--maskSecrets', 'dist/**/*'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.check, /secretlint/);
+  });
+
+  it('fails on a token that slipped into a rendered file', (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-secrets-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    fs.writeFileSync(path.join(dir, 'values.yaml'), `slack:\n  token: xoxb-${'1'.repeat(12)}-${'2'.repeat(13)}-AbCdEfGhIjKlMnOpQrStUvWx\n`);
+    const r = spawnSync(secretlint, ['--maskSecrets', `${dir}/**/*`], { cwd: ROOT, encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stdout, /SLACK_TOKEN/);
   });
 });
