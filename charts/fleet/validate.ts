@@ -8,6 +8,12 @@ import * as rules from './rules.js';
 import { validateTeams } from '../teams/validate-teams.js';
 import { validateDatabases } from '../crossplane/validate-databases.js';
 
+/** What a wrong-typed value is, for messages: `null`, `a list`, `a number`... (never the value itself, which may be huge). */
+function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
+}
+
 /** Where the catalog's problems are reported. */
 export const CATALOG_FILE = 'charts/addons/catalog.ts';
 
@@ -32,6 +38,20 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
     if (p) report(path, p);
   };
   const str = (v: unknown): v is string => typeof v === 'string';
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  /** The elements of a required list that are objects; reports a missing list, a non-list and each non-object element. */
+  const objectsOf = <T>(path: string, value: readonly T[] | undefined, what: string): Array<[T, number]> => {
+    if (!Array.isArray(value)) {
+      report(path, value === undefined ? `is missing; give a list of ${what}` : `must be a list of ${what}, got ${kindOf(value)}`);
+      return [];
+    }
+    const out: Array<[T, number]> = [];
+    value.forEach((v, i) => {
+      if (isRecord(v)) out.push([v as T, i]);
+      else report(`${path}[${i}]`, `must be an object, got ${kindOf(v)}`);
+    });
+    return out;
+  };
 
   // --- the catalog -------------------------------------------------------------------------------
   const catalogByName = new Map<string, AddonDefinition>();
@@ -70,10 +90,10 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
     check(`${path}.url`, str(r.url) && rules.GIT_URL.test(r.url), `"${r.url}" is not a git URL (https://host/org/repo.git or git@host:org/repo.git)`);
     check(`${path}.revision`, str(r.revision) && rules.GIT_REVISION.test(r.revision), `"${r.revision}" is not a branch, tag or commit (HEAD is not allowed: pin what Argo CD follows)`);
     if (r.basePath !== undefined) {
-      check(`${path}.basePath`, r.basePath === '' || (/^[\w.-]+(\/[\w.-]+)*\/$/.test(r.basePath)), `"${r.basePath}" must be empty or a relative folder ending in '/' (like "dist/")`);
+      check(`${path}.basePath`, r.basePath === '' || (str(r.basePath) && /^[\w.-]+(\/[\w.-]+)*\/$/.test(r.basePath)), `"${r.basePath}" must be empty or a relative folder ending in '/' (like "dist/")`);
     }
     if (r.path !== undefined) {
-      check(`${path}.path`, /^[\w.-]+(\/[\w.-]+)*$/.test(r.path) && !r.path.split('/').includes('..'), `"${r.path}" must be a relative folder without '..' or a trailing '/'`);
+      check(`${path}.path`, str(r.path) && /^[\w.-]+(\/[\w.-]+)*$/.test(r.path) && !r.path.split('/').includes('..'), `"${r.path}" must be a relative folder without '..' or a trailing '/'`);
     }
   };
   repo('repos.addons', spec.repos?.addons);
@@ -82,7 +102,7 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
   // --- accounts ------------------------------------------------------------------------------------
   const accounts = new Map<string, (typeof spec.accounts)[number]>();
   const accountIds = new Map<string, number>();
-  (spec.accounts ?? []).forEach((a, i) => {
+  objectsOf('accounts', spec.accounts, 'accounts').forEach(([a, i]) => {
     const at = `accounts[${i}]`;
     dns(`${at}.name`, a.name);
     if (accounts.has(a.name)) report(`${at}.name`, `account "${a.name}" is defined twice`);
@@ -96,6 +116,7 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
   // --- environments --------------------------------------------------------------------------------
   const envs = new Map<string, (typeof spec.environments)[number]>();
   const addonSettings = (at: string, settings: Readonly<Record<string, boolean | AddonSetting>> | undefined, clusterLevel: boolean) => {
+    if (settings !== undefined && !isRecord(settings)) return report(`${at}.addons`, `must be an object of add-on settings by add-on name, got ${kindOf(settings)}`);
     for (const [name, raw] of Object.entries(settings ?? {})) {
       const path = `${at}.addons.${name}`;
       if (!catalogByName.has(name)) {
@@ -120,7 +141,7 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
       }
     }
   };
-  (spec.environments ?? []).forEach((e, i) => {
+  objectsOf('environments', spec.environments, 'environments').forEach(([e, i]) => {
     const at = `environments[${i}]`;
     dns(`${at}.name`, e.name);
     if (envs.has(e.name)) report(`${at}.name`, `environment "${e.name}" is defined twice`);
@@ -132,7 +153,7 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
   // --- clusters ------------------------------------------------------------------------------------
   const clusterNames = new Map<string, number>();
   const hubs: number[] = [];
-  (spec.clusters ?? []).forEach((c, i) => {
+  objectsOf('clusters', spec.clusters, 'clusters').forEach(([c, i]) => {
     const at = `clusters[${i}]`;
     dns(`${at}.name`, c.name);
     if (clusterNames.has(c.name)) report(`${at}.name`, `cluster "${c.name}" is already defined at clusters[${clusterNames.get(c.name)}]; names must be unique`);
