@@ -116,12 +116,22 @@ describe('WebService', () => {
     assert.throws(() => web({ port: 80 }), /port: 80 must be 1024\.\.65535/);
   });
 
+  it('fails on a tag that is not a string and an unknown ALB scheme', () => {
+    assert.throws(() => web({ image: { repository: 'r/x', tag: 42 as any } }), /image\.tag: must be a string, got 42/);
+    assert.throws(() => web({ ingress: { host: 'shop.example.com', scheme: 'public' as any } }), /ingress\.scheme: "public" is not an ALB scheme/);
+  });
+
   it('pins by digest too', () => {
     assert.equal(imageReference({ repository: 'r/x', tag: 'v1', digest: `sha256:${'a'.repeat(64)}` }), `r/x:v1@sha256:${'a'.repeat(64)}`);
   });
 });
 
 describe('Worker', () => {
+  it('fails when the liveness command is not a list of strings', () => {
+    assert.throws(() => synth((c) => new Worker(c, 'jobs', { image: IMAGE, livenessCommand: [] })), /test\/jobs: livenessCommand: give the command as a non-empty list of strings/);
+    assert.throws(() => synth((c) => new Worker(c, 'jobs', { image: IMAGE, livenessCommand: [1 as any] })), /livenessCommand/);
+  });
+
   it('has no Service or Ingress and a command liveness probe', () => {
     const objs = synth((c) => new Worker(c, 'jobs', { image: IMAGE, livenessCommand: ['/bin/check'] }));
     assert.deepEqual(objs.map((o) => o.kind).sort(), ['Deployment', 'PodDisruptionBudget', 'ServiceAccount']);

@@ -223,6 +223,10 @@ describe('database validation', () => {
       /enable external-secrets on cluster "spoke-prod"/);
   });
 
+  it('fails on a safety flag that is not a boolean', () => {
+    assert.match(problemsOf((s) => { (s.environments[2].databases as any).multiAz = 'yes'; }), /environments\[2\]\.databases\.multiAz: must be true or false, got "yes"/);
+  });
+
   it('fails on a database open to the world, thin backups in a protected environment, a missing account role', () => {
     assert.match(problemsOf((s) => { (s.environments[2].databases as any).allowedCidr = '0.0.0.0/0'; }),
       /environments\/environments\.ts: environments\[2\]\.databases\.allowedCidr: a database is never open to 0\.0\.0\.0\/0/);

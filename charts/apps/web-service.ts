@@ -72,6 +72,9 @@ export class WebService extends AppWorkload {
     if (!Number.isInteger(port) || port < 1024 || port > 65535) problems.push(`port: ${port} must be 1024..65535 (non-root containers cannot bind lower ports)`);
     if (!health.startsWith('/')) problems.push(`healthCheckPath: "${health}" must start with '/'`);
     if (props.ingress && !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(props.ingress.host)) problems.push(`ingress.host: "${props.ingress.host}" is not a host name`);
+    if (props.ingress?.scheme !== undefined && !['internet-facing', 'internal'].includes(props.ingress.scheme)) {
+      problems.push(`ingress.scheme: "${props.ingress.scheme}" is not an ALB scheme; use "internet-facing" or "internal"`);
+    }
     if (problems.length > 0) throw new AppPropsError(this.node.path, problems);
 
     const labels = { ...props.labels, ...this.selectorLabels, 'app.kubernetes.io/component': 'web' };

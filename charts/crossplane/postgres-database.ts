@@ -53,7 +53,7 @@ export class PostgresDatabase extends Construct {
           engineVersion: props.engineVersion,
           databaseName: props.databaseName,
           vpcId: env.vpcId,
-          subnetIds: [...env.subnetIds],
+          subnetIds: [...env.subnetIds].sort(),
           allowedCidr: env.allowedCidr,
           multiAz: env.multiAz,
           deletionProtection: env.deletionProtection,

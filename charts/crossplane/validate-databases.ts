@@ -54,6 +54,9 @@ export function validateDatabases(spec: FleetSpec, report: Report): void {
     if (typeof d.endpointDomain !== 'string' || !new RegExp(`^[a-z0-9]+\\.${escapeRegExp(String(d.region))}\\.rds\\.amazonaws\\.com$`).test(d.endpointDomain)) {
       report(`${at}.endpointDomain`, `"${d.endpointDomain}" is not an RDS endpoint domain of ${d.region} (<id>.${d.region}.rds.amazonaws.com)`);
     }
+    for (const flag of ['multiAz', 'deletionProtection', 'finalSnapshot'] as const) {
+      if (typeof d[flag] !== 'boolean') report(`${at}.${flag}`, `must be true or false, got ${JSON.stringify(d[flag])}`);
+    }
     if (!Number.isInteger(d.backupRetentionDays) || d.backupRetentionDays < 0 || d.backupRetentionDays > 35) {
       report(`${at}.backupRetentionDays`, `must be a whole number of days from 0 to 35, got ${d.backupRetentionDays}`);
     }

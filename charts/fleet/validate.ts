@@ -85,6 +85,9 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
   const mode = spec.argocd?.mode ?? 'self-managed';
   check('argocd.mode', mode === 'self-managed' || mode === 'eks-capability', `"${mode}" is not a mode; use "self-managed" or "eks-capability"`);
   if (spec.argocd?.namespace !== undefined) dns('argocd.namespace', spec.argocd.namespace);
+  if (spec.argocd?.progressiveSync !== undefined && typeof spec.argocd.progressiveSync !== 'boolean') {
+    report('argocd.progressiveSync', `must be true or false, got ${JSON.stringify(spec.argocd.progressiveSync)}`);
+  }
   const repo = (path: string, r: GitRepoSpec | undefined) => {
     if (!r) return report(path, 'is missing; give { url, revision }');
     check(`${path}.url`, str(r.url) && rules.GIT_URL.test(r.url), `"${r.url}" is not a git URL (https://host/org/repo.git or git@host:org/repo.git)`);

@@ -82,6 +82,7 @@ export function validateTeams(spec: FleetSpec, report: Report): void {
       if (n) report(`${ap}.name`, n);
       if (appNames.has(app.name)) report(`${ap}.name`, `app "${app.name}" is already defined at ${at}.apps[${appNames.get(app.name)}]`);
       appNames.set(app.name, j);
+      if (app.internetEgress !== undefined && typeof app.internetEgress !== 'boolean') report(`${ap}.internetEgress`, `must be true or false, got ${JSON.stringify(app.internetEgress)}`);
       const bases = [app.webService && 'webService', app.worker && 'worker', app.chart && 'chart'].filter(Boolean);
       if (bases.length !== 1) report(ap, `give exactly one of webService, worker or chart, got ${bases.length ? bases.join(' and ') : 'none'}`);
       const base = app.webService ?? app.worker;
