@@ -32,13 +32,17 @@ function generatorParams(appset: any, ctx: PolicyContext): Array<Record<string, 
  */
 export function referenceFindings(rendered: RenderedObjects, ctx: PolicyContext): Finding[] {
   const out: Finding[] = [];
-  const paths = [...rendered.keys()];
+  // Every file and every folder above it, so a path check is one lookup.
+  const known = new Set<string>();
+  for (const p of rendered.keys()) {
+    known.add(p);
+    for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) known.add(p.slice(0, i));
+  }
   const projects = new Set<string>();
   for (const objects of rendered.values()) for (const o of objects) if (o?.kind === 'AppProject') projects.add(o.metadata.name);
   const exists = (repoPath: string) => {
     if (!repoPath.startsWith(ctx.basePath) || repoPath.includes('{{')) return true; // another repository, or not ours to expand
-    const rel = repoPath.slice(ctx.basePath.length).replace(/\/$/, '');
-    return paths.some((p) => p === rel || p.startsWith(`${rel}/`));
+    return known.has(repoPath.slice(ctx.basePath.length).replace(/\/$/, ''));
   };
 
   const byDir = new Map<string, any[]>();

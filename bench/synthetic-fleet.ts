@@ -1,0 +1,111 @@
+/**
+ * Synthetic fleets for the benchmark, built through the public model so they exercise the real code
+ * path and pass every check: S (10 apps x 3 environments, 10 clusters), M (100 x 3, 100), L (1,000 x 3,
+ * 500 clusters, every catalog add-on).
+ */
+import {
+  ADDON_CATALOG, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSource, TeamSpec,
+} from '../charts/index.js';
+
+export interface FleetSize {
+  readonly name: string;
+  readonly apps: number;
+  readonly clusters: number;
+  /** Enable every add-on of the catalog (where its placement allows). */
+  readonly allAddons: boolean;
+}
+
+export const SIZES: readonly FleetSize[] = [
+  { name: 'S', apps: 10, clusters: 10, allAddons: false },
+  { name: 'M', apps: 100, clusters: 100, allAddons: false },
+  { name: 'L', apps: 1000, clusters: 500, allAddons: true },
+];
+
+const ENVS = ['dev', 'staging', 'prod'];
+const APPS_PER_TEAM = 20;
+const TENANTS = 10;
+
+const accountId = (i: number) => String(200000000000 + i);
+
+export function syntheticFleet(size: FleetSize): FleetSource {
+  const accounts = [
+    { name: 'central', id: accountId(0), kind: 'central' as const },
+    ...Array.from({ length: TENANTS }, (_, i) => ({
+      name: `tenant${i + 1}`, id: accountId(i + 1), kind: 'tenant' as const,
+      crossplaneRoleArn: `arn:aws:iam::${accountId(i + 1)}:role/crossplane-provider-aws`,
+    })),
+  ];
+  const spokeAddons = size.allAddons
+    ? ADDON_CATALOG.filter((a) => (a.placement ?? 'any') !== 'hub').map((a) => a.name)
+    : ['aws-load-balancer-controller', 'cert-manager', 'external-dns', 'external-secrets', 'karpenter', 'metrics-server', 'kube-prometheus-stack'];
+  const iam = (account: string, cluster: string, names: string[]): Record<string, ClusterAddonSetting> =>
+    Object.fromEntries(names.filter((n) => ADDON_CATALOG.find((a) => a.name === n)!.iamRole).map((n) => [n, { iamRoleArn: `arn:aws:iam::${account}:role/${cluster}-${n}` }]));
+
+  const environments: EnvironmentSpec[] = [
+    { name: 'control-plane', promotionOrder: 0 },
+    ...ENVS.map((name, i) => ({
+      name,
+      promotionOrder: i + 1,
+      addons: Object.fromEntries(spokeAddons.map((a) => [a, true])),
+    })),
+  ];
+
+  const hubAddons = ['argo-cd', 'crossplane', 'external-secrets', 'metrics-server'];
+  const clusters: ClusterSpec[] = [
+    {
+      name: 'hub', account: 'central', region: 'us-west-2', environment: 'control-plane', role: 'hub', kubernetesVersion: '1.31',
+      vpcId: 'vpc-00000000000000001', addons: { ...Object.fromEntries(hubAddons.map((a) => [a, true])), ...iam(accountId(0), 'hub', hubAddons) },
+    },
+  ];
+  for (let i = 0; i < size.clusters - 1; i++) {
+    const env = ENVS[i % ENVS.length];
+    const tenant = 1 + (i % TENANTS);
+    const name = `${env}-${String(i).padStart(4, '0')}`;
+    clusters.push({
+      name, account: `tenant${tenant}`, region: 'us-west-2', environment: env, role: 'spoke', kubernetesVersion: '1.31',
+      vpcId: `vpc-${(i + 16).toString(16).padStart(17, '0')}`,
+      endpoint: `https://${(i + 1).toString(16).padStart(32, 'A')}.gr7.us-west-2.eks.amazonaws.com`,
+      argocdRoleArn: `arn:aws:iam::${accountId(tenant)}:role/${name}-argocd`,
+      addons: iam(accountId(tenant), name, spokeAddons),
+    });
+  }
+
+  const teams: TeamSpec[] = [];
+  for (let t = 0; t * APPS_PER_TEAM < size.apps; t++) {
+    const apps: AppSpec[] = [];
+    for (let a = 0; a < APPS_PER_TEAM && t * APPS_PER_TEAM + a < size.apps; a++) {
+      const name = `app${String(a).padStart(2, '0')}`;
+      apps.push({
+        name,
+        webService: {
+          image: { repository: `public.ecr.aws/team${t}/${name}`, tag: 'v1.0.0' },
+          config: { MODE: 'bench' },
+        },
+        environments: {
+          dev: { images: [{ name: `public.ecr.aws/team${t}/${name}`, newTag: 'v1.2.0' }], replicas: [{ name, count: 1 }] },
+          staging: { images: [{ name: `public.ecr.aws/team${t}/${name}`, newTag: 'v1.1.0' }] },
+          prod: { replicas: [{ name, count: 3 }] },
+        },
+      });
+    }
+    teams.push({
+      name: `team${String(t).padStart(3, '0')}`,
+      group: `team${t}-developers`,
+      environments: ENVS,
+      quota: Object.fromEntries(ENVS.map((e) => [e, { requestsCpu: '64', requestsMemory: '128Gi', limitsCpu: '128', limitsMemory: '256Gi', pods: 500 }])),
+      apps,
+    });
+  }
+
+  return {
+    spec: {
+      name: 'bench',
+      repos: {
+        addons: { url: 'https://git.example.com/platform/fleet.git', revision: 'main', basePath: 'dist/' },
+        workloads: { url: 'https://git.example.com/platform/fleet.git', revision: 'main', basePath: 'dist/' },
+      },
+      accounts, environments, clusters, teams,
+    },
+    files: { default: 'bench/synthetic-fleet.ts' },
+  };
+}
