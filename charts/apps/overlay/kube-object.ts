@@ -55,9 +55,16 @@ export interface GvkSelector {
 }
 
 /** Splits `apiVersion` into group and version: `apps/v1` -> `apps`, `v1`; `v1` -> `''`, `v1`. */
+const splitCache = new Map<string, { readonly group: string; readonly version: string }>();
+
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+  let split = splitCache.get(apiVersion);
+  if (!split) {
+    const i = apiVersion.lastIndexOf('/');
+    split = i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+    splitCache.set(apiVersion, split);
+  }
+  return { group: split.group, version: split.version };
 }
 
 /** The GVK of an object. */
@@ -134,5 +141,10 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 
 /** A deep copy of a JSON value. */
 export function clone<T>(value: T): T {
-  return structuredClone(value);
+  // Objects here are JSON data: a plain recursive copy is several times faster than structuredClone.
+  if (Array.isArray(value)) return value.map(clone) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = clone((value as Record<string, unknown>)[k]);
+  return out as T;
 }

@@ -130,6 +130,9 @@ function checkUnique(resources: readonly Resource[], stage: string): void {
 }
 
 /** Applies an overlay to base objects, as `kubectl kustomize` would. Pure: the input is not changed. */
+/** Kinds whose name references are maps with a namespace, which namespace changes alone can update. */
+const NAMESPACED_REFERRERS = new Set(['RoleBinding', 'ClusterRoleBinding', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService']);
+
 export function applyOverlay(base: readonly KubeObject[], overlay: Overlay): KubeObject[] {
   checkOverlay(overlay);
   if (!Array.isArray(base)) throw new Error('base must be a list of objects');
@@ -152,7 +155,10 @@ export function applyOverlay(base: readonly KubeObject[], overlay: Overlay): Kub
     storePreviousId(res);
     res.obj.metadata.name = `${res.obj.metadata.name}-${hash}`;
   }
-  fixNameReferences(resources);
+  // Name references change only when an object was renamed (prefix, suffix, hash, a renaming patch) or
+  // when a reference carries a namespace (RoleBinding subjects, webhook and API service references).
+  const renamed = resources.some((r) => r.obj.metadata.name !== r.orgId.name || r.prevIds.some((id) => id.name !== r.orgId.name));
+  if (renamed || resources.some((r) => NAMESPACED_REFERRERS.has(r.obj.kind))) fixNameReferences(resources);
   for (const { obj } of resources) {
     // kustomize drops an empty metadata.annotations (it strips its own build annotations from there).
     if (isObject(obj.metadata.annotations) && Object.keys(obj.metadata.annotations).length === 0) delete obj.metadata.annotations;
