@@ -51,3 +51,4 @@ export * from './policy/finding.js';
 export * from './policy/check-policies.js';
 export * from './policy/policy-context.js';
 export * from './policy/workload-rules.js';
+export * from './synthesize-scope.js';

@@ -1,4 +1,6 @@
 import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { synthesizeScope } from '../charts/synthesize-scope.js';
 import { OutputFile } from '../charts/output.js';
 import { canonical, toYaml } from './serialize.js';
 
@@ -15,9 +17,9 @@ const SAFE_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 /**
  * Renders output files to their bytes, keyed by path and sorted by path.
  *
- * Each file's objects are built in a cdk8s App of their own and synthesized once, so the cost of a
- * file never depends on how many other files there are: render time grows linearly with the fleet
- * (one big App would re-resolve every chart for each chart's synthesis).
+ * Each file's objects are built in a scope of their own and synthesized once (`synthesizeScope`), so
+ * the cost of a file never depends on how many other files there are: render time grows linearly with
+ * the fleet (`Chart.toJson()` on one big App re-resolves every chart for each chart's synthesis).
  */
 export function renderFiles(files: readonly OutputFile[]): Map<string, string> {
   return renderTree(files).files;
@@ -33,6 +35,9 @@ export interface RenderedTree {
 export function renderTree(files: readonly OutputFile[]): RenderedTree {
   const out = new Map<string, string>();
   const objects = new Map<string, unknown[]>();
+  // One App and Chart for every file; each file synthesizes only its own scope (linear, not quadratic).
+  const chart = new Chart(new App({ outdir: '/nonexistent' }), 'fleet', { disableResourceNameHashes: true });
+  let index = 0;
   for (const file of files) {
     if (!SAFE_PATH.test(file.path) || file.path.split('/').some((s) => s === '.' || s === '..')) {
       throw new OutputError(`output path "${file.path}" is not a plain relative path inside dist/`);
@@ -40,10 +45,9 @@ export function renderTree(files: readonly OutputFile[]): RenderedTree {
     if (out.has(file.path)) throw new OutputError(`two outputs want the same path "${file.path}"`);
     let docs: unknown[];
     if (file.build) {
-      const app = new App({ outdir: '/nonexistent' });
-      const chart = new Chart(app, 'file', { disableResourceNameHashes: true });
-      file.build(chart);
-      docs = chart.toJson();
+      const scope = new Construct(chart, `f${index++}`);
+      file.build(scope);
+      docs = synthesizeScope(scope);
       if (docs.length === 0) throw new OutputError(`output "${file.path}" built no objects`);
     } else {
       docs = [canonical(file.data)];

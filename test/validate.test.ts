@@ -67,6 +67,11 @@ describe('validateFleet', () => {
       'environments/environments.ts: environments[1].addons.karpenter.version: "^1.2" is not an exact chart version');
   });
 
+  it('fails on values that are not JSON data (NaN would not survive YAML)', () => {
+    assertOne(problemsOf((s) => { s.environments[2].addons = { ...s.environments[2].addons, velero: { values: { schedule: { ttl: NaN } } } }; }),
+      'environments/environments.ts: environments[2].addons.velero.values: must be JSON data: schedule.ttl is NaN');
+  });
+
   it('fails on an invalid repo URL and a HEAD revision', () => {
     const lines = problemsOf((s) => { s.repos.addons = { url: 'github.com/acme/fleet', revision: 'HEAD' }; });
     assertOne(lines, 'environments/fleet.ts: repos.addons.url: "github.com/acme/fleet" is not a git URL');

@@ -1,4 +1,6 @@
 import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { synthesizeScope } from '../synthesize-scope.js';
 import { AppSpec } from '../fleet/model.js';
 import { Problem } from '../fleet/problems.js';
 import { ResolvedTeam } from '../fleet/resolve.js';
@@ -15,12 +17,13 @@ export function databaseSecretName(app: string): string {
 export function buildAppBase(app: AppSpec): KubeObject[] {
   const cdk = new App({ outdir: '/nonexistent' });
   const chart = new Chart(cdk, app.name, { disableResourceNameHashes: true });
+  const scope = new Construct(chart, 'base');
   // An app with a database reads its connection from the Secret its ExternalSecret makes.
   const envFromSecrets = app.database ? [...(app.webService ?? app.worker)?.envFromSecrets ?? [], databaseSecretName(app.name)] : undefined;
-  if (app.webService) new WebService(chart, app.name, { ...app.webService, name: app.name, ...(envFromSecrets && { envFromSecrets }) });
-  else if (app.worker) new Worker(chart, app.name, { ...app.worker, name: app.name, ...(envFromSecrets && { envFromSecrets }) });
-  else app.chart?.(chart);
-  return chart.toJson() as KubeObject[];
+  if (app.webService) new WebService(scope, app.name, { ...app.webService, name: app.name, ...(envFromSecrets && { envFromSecrets }) });
+  else if (app.worker) new Worker(scope, app.name, { ...app.worker, name: app.name, ...(envFromSecrets && { envFromSecrets }) });
+  else app.chart?.(scope);
+  return synthesizeScope(scope) as KubeObject[];
 }
 
 /**

@@ -5,7 +5,7 @@ import { AddonSetting, ClusterAddonSetting, FleetSource, GitRepoSpec } from './m
 import { Problem } from './problems.js';
 import { asSetting, isEnabled, resolveFleet } from './resolve.js';
 import * as rules from './rules.js';
-import { validateTeams } from '../teams/validate-teams.js';
+import { nonJsonAt, validateTeams } from '../teams/validate-teams.js';
 import { validateDatabases } from '../crossplane/validate-databases.js';
 
 /** What a wrong-typed value is, for messages: `null`, `a list`, `a number`... (never the value itself, which may be huge). */
@@ -136,6 +136,8 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
       }
       if (s.values !== undefined) {
         check(`${path}.values`, typeof s.values === 'object' && s.values !== null && !Array.isArray(s.values), 'must be an object of Helm values');
+        const bad = nonJsonAt(s.values);
+        if (bad) report(`${path}.values`, `must be JSON data: ${bad.replace(/^\./, '')}`);
       }
       if (s.iamRoleArn !== undefined) {
         if (!clusterLevel) report(`${path}.iamRoleArn`, 'IAM roles are per cluster; set iamRoleArn on the cluster');

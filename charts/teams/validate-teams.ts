@@ -117,9 +117,29 @@ export function validateTeams(spec: FleetSpec, report: Report): void {
   });
 }
 
+/** The first place in a value that is not JSON data (NaN, Infinity, a function...), or undefined. */
+export function nonJsonAt(value: unknown, at = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${at || '.'} is ${value}`;
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return `${at || '.'} is a ${typeof value}`;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = nonJsonAt(value[i], `${at}[${i}]`);
+      if (p) return p;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const p = nonJsonAt(v, `${at}.${k}`);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}
+
 /** What the platform forbids in an overlay, before kustomize semantics apply. */
 function overlayProblems(overlay: Overlay, at: string, report: Report): void {
   if (!overlay || typeof overlay !== 'object') return report(at, 'must be an overlay object ({} for none)');
+  const bad = nonJsonAt(overlay);
+  if (bad) return report(at, `must be JSON data: ${bad.replace(/^\./, '')}`);
   if (overlay.namespace !== undefined) report(`${at}.namespace`, 'the namespace is the team\'s (<team>-<environment>) and set by the platform; remove it');
   if (overlay.secretGenerator !== undefined) {
     report(`${at}.secretGenerator`, 'Secrets are never rendered into git; read credentials from AWS Secrets Manager with an ExternalSecret');
