@@ -90,6 +90,8 @@ Each run is a fresh process (\`node --import tsx\`), so times include start-up a
 ${table}
 
 ${growth}
+
+Where the time goes, what was fixed and what is next: [NOTES.md](NOTES.md).
 `;
 fs.writeFileSync(path.join(ROOT, 'bench', 'results.md'), md);
 fs.rmSync(work, { recursive: true, force: true });
