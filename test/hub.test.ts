@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { ADDON_CATALOG, formatProblem, validateFleet } from '../charts/index.js';
 import { fleetCopy, objects, render, withSpec } from './support/fleet.js';
 
 const files = render();
@@ -102,5 +103,29 @@ describe('names', () => {
     spec.clusters.push(prod2 as any);
     const more = objects(render(withSpec(spec)));
     assert.equal(more.filter((o) => o.obj.kind === 'Secret').length, all.filter((o) => o.obj.kind === 'Secret').length + 1);
+  });
+});
+
+describe('large fleets: controller sharding', () => {
+  it('pins a cluster to a shard and configures the controller replicas and algorithm on the hub', () => {
+    const spec = fleetCopy();
+    spec.argocd = { ...spec.argocd, sharding: { replicas: 3, algorithm: 'round-robin' } };
+    spec.clusters[2].shard = 2;
+    spec.clusters[0].addons = { ...spec.clusters[0].addons, 'argo-cd': { iamRoleArn: 'arn:aws:iam::111122223333:role/hub-argo-cd', values: { controller: { resources: { requests: { cpu: '1' } } } } } };
+    const files = render(withSpec(spec));
+    const prod = objects(new Map([['x', files.get('hub/argocd/clusters/spoke-prod.yaml')!]]))[0].obj;
+    assert.equal(prod.stringData.shard, '2');
+    const values = objects(new Map([['x', files.get('addons/values/clusters/hub/argo-cd/values.yaml')!]]))[0].obj;
+    assert.deepEqual(values, {
+      configs: { params: { 'controller.sharding.algorithm': 'round-robin' } },
+      controller: { replicas: 3, resources: { requests: { cpu: '1' } } },
+    });
+  });
+
+  it('fails on a shard out of range, a shard without sharding, sharding under the EKS capability', () => {
+    const lines = (change: (s: any) => void) => { const s = fleetCopy(); change(s); return validateFleet(withSpec(s), ADDON_CATALOG).map(formatProblem).join('\n'); };
+    assert.match(lines((s) => { s.argocd = { sharding: { replicas: 2 } }; s.clusters[1].shard = 2; }), /clusters\[1\]\.shard: must be a shard from 0 to 1, got 2/);
+    assert.match(lines((s) => { s.clusters[1].shard = 0; }), /clusters\[1\]\.shard: Argo CD is not sharded/);
+    assert.match(lines((s) => { s.argocd = { mode: 'eks-capability', sharding: { replicas: 2 } }; }), /argocd\.sharding: the EKS Argo CD capability manages its own controllers/);
   });
 });

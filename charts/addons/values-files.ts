@@ -19,6 +19,27 @@ export function addonValuesFiles(addon: AddonDefinition): AddonValuesLayout {
   };
 }
 
+/** `b` over `a`, merging nested maps (lists and scalars of `b` replace), like Helm merges values. */
+function deepMerge(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  for (const [k, v] of Object.entries(b)) out[k] = isMap(out[k]) && isMap(v) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  return out;
+}
+
+/**
+ * Values the fleet settings imply for an add-on on a cluster, under the cluster's own values: the
+ * application controller's replicas and sharding algorithm for a sharded Argo CD.
+ */
+function platformClusterValues(fleet: ResolvedFleet, addon: AddonDefinition): Record<string, unknown> | undefined {
+  const sharding = fleet.spec.argocd?.sharding;
+  if (addon.name !== 'argo-cd' || !sharding) return undefined;
+  return {
+    controller: { replicas: sharding.replicas },
+    configs: { params: { 'controller.sharding.algorithm': sharding.algorithm ?? 'consistent-hashing' } },
+  };
+}
+
 /**
  * The values files of every add-on that runs somewhere: the catalog defaults always, environment and
  * cluster layers only where they hold values (the Applications set `ignoreMissingValueFiles`).
@@ -36,7 +57,9 @@ export function addonValuesOutputs(fleet: ResolvedFleet): OutputFile[] {
       if (values && running.some((c) => c.environment === env)) out.push({ path: joinPath(root, layout.environmentFile(env.name)), data: values });
     }
     for (const cluster of running) {
-      const values = asSetting<ClusterAddonSetting>(cluster.spec.addons?.[addon.name])?.values;
+      const own = asSetting<ClusterAddonSetting>(cluster.spec.addons?.[addon.name])?.values;
+      const platform = platformClusterValues(fleet, addon);
+      const values = platform || own ? deepMerge(platform ?? {}, own ?? {}) : undefined;
       if (values) out.push({ path: joinPath(root, layout.clusterFile(cluster.name)), data: values });
     }
   }

@@ -26,6 +26,7 @@ export class ClusterSecret extends Construct {
     this.secretName = `cluster-${cluster.name}`;
 
     const stringData: Record<string, string> = { name: cluster.name, server: cluster.server };
+    if (cluster.spec.shard !== undefined) stringData.shard = String(cluster.spec.shard);
     if (fleet.mode === 'self-managed') {
       const config: Record<string, unknown> = {};
       if (cluster.role === 'spoke') {

@@ -149,6 +149,11 @@ export interface ClusterSpec {
    */
   readonly argocdRoleArn?: string;
   /**
+   * Application controller shard that reconciles this cluster (0-based), when Argo CD is sharded.
+   * @default - the sharding algorithm decides
+   */
+  readonly shard?: number;
+  /**
    * Whether team workloads are delivered to this cluster (the `workloads` label).
    * @default - true for spokes, false for the hub
    */
@@ -203,6 +208,24 @@ export interface ArgoCdSpec {
    * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Progressive-Syncs/
    */
   readonly progressiveSync?: boolean;
+  /**
+   * Shard the application controller for large fleets: run `replicas` controllers, each reconciling
+   * a share of the clusters (pin a cluster with `ClusterSpec.shard`).
+   * @default - one controller
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/high_availability/#argocd-application-controller
+   */
+  readonly sharding?: ControllerSharding;
+}
+
+/** Argo CD application controller sharding. */
+export interface ControllerSharding {
+  /** Number of application controller replicas (shards). */
+  readonly replicas: number;
+  /**
+   * How clusters are spread over shards when not pinned.
+   * @default 'consistent-hashing'
+   */
+  readonly algorithm?: 'legacy' | 'round-robin' | 'consistent-hashing';
 }
 
 /** The whole fleet. */

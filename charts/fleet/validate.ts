@@ -85,6 +85,14 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
   const mode = spec.argocd?.mode ?? 'self-managed';
   check('argocd.mode', mode === 'self-managed' || mode === 'eks-capability', `"${mode}" is not a mode; use "self-managed" or "eks-capability"`);
   if (spec.argocd?.namespace !== undefined) dns('argocd.namespace', spec.argocd.namespace);
+  const sharding = spec.argocd?.sharding;
+  if (sharding !== undefined) {
+    check('argocd.sharding.replicas', Number.isInteger(sharding.replicas) && sharding.replicas >= 1 && sharding.replicas <= 100, `must be a whole number from 1 to 100, got ${JSON.stringify(sharding.replicas)}`);
+    if (sharding.algorithm !== undefined) {
+      check('argocd.sharding.algorithm', ['legacy', 'round-robin', 'consistent-hashing'].includes(sharding.algorithm), `"${sharding.algorithm}" is not a sharding algorithm; use legacy, round-robin or consistent-hashing`);
+    }
+    if (mode === 'eks-capability') report('argocd.sharding', 'the EKS Argo CD capability manages its own controllers; remove sharding or use mode "self-managed"');
+  }
   if (spec.argocd?.progressiveSync !== undefined && typeof spec.argocd.progressiveSync !== 'boolean') {
     report('argocd.progressiveSync', `must be true or false, got ${JSON.stringify(spec.argocd.progressiveSync)}`);
   }
@@ -175,6 +183,11 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
     check(`${at}.vpcId`, str(c.vpcId) && rules.VPC_ID.test(c.vpcId), `"${c.vpcId}" is not a VPC id (vpc- and 8 or 17 hex digits)`);
     if (c.awsClusterName !== undefined) check(`${at}.awsClusterName`, rules.EKS_CLUSTER_NAME.test(c.awsClusterName), `"${c.awsClusterName}" is not a valid EKS cluster name`);
     if (c.tenant !== undefined) dns(`${at}.tenant`, c.tenant);
+    if (c.shard !== undefined) {
+      const replicas = spec.argocd?.sharding?.replicas;
+      if (replicas === undefined) report(`${at}.shard`, 'Argo CD is not sharded; set argocd.sharding or remove shard');
+      else check(`${at}.shard`, Number.isInteger(c.shard) && c.shard >= 0 && c.shard < replicas, `must be a shard from 0 to ${replicas - 1}, got ${JSON.stringify(c.shard)}`);
+    }
     if (c.caData !== undefined) check(`${at}.caData`, str(c.caData) && rules.BASE64.test(c.caData), 'must be the base64 CA bundle (public data), without line breaks');
     if (c.role === 'spoke' && mode === 'self-managed') {
       check(`${at}.endpoint`, str(c.endpoint) && /^https:\/\/[^\s/]+\/?$/.test(c.endpoint), c.endpoint === undefined
