@@ -1,18 +1,9 @@
+import { POD_SPEC_PATH } from '../apps/overlay/container-patch.js';
 import { Finding, objectId, RenderedObjects } from './finding.js';
-
-const POD_SPEC: Record<string, string[]> = {
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-  Pod: ['spec'],
-};
 
 /** The pod spec of a workload object, or undefined for other kinds. */
 export function podSpecOf(o: any): any {
-  const path = POD_SPEC[o?.kind];
+  const path = POD_SPEC_PATH[o?.kind];
   return path ? path.reduce((v, k) => v?.[k], o) : undefined;
 }
 

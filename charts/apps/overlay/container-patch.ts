@@ -6,7 +6,7 @@
 import { Patch } from './patches.js';
 
 /** The workload kinds and where their pod spec is. */
-const POD_SPEC_PATH: Record<string, readonly string[]> = {
+export const POD_SPEC_PATH: Record<string, readonly string[]> = {
   Deployment: ['spec', 'template', 'spec'],
   StatefulSet: ['spec', 'template', 'spec'],
   DaemonSet: ['spec', 'template', 'spec'],
