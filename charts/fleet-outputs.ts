@@ -2,7 +2,7 @@ import { AddonDefinition } from './addons/addon.js';
 import { ADDON_CATALOG } from './addons/catalog.js';
 import { FleetSource } from './fleet/model.js';
 import { FleetValidationError } from './fleet/problems.js';
-import { resolveFleet } from './fleet/resolve.js';
+import { ResolvedFleet, resolveFleet } from './fleet/resolve.js';
 import { validateFleet } from './fleet/validate.js';
 import { coreHubComponents, HubComponent, hubOutputs } from './hub/hub-outputs.js';
 import { OutputFile } from './output.js';
@@ -36,7 +36,7 @@ export function fleetRender(source: FleetSource, options: FleetOutputsOptions = 
   return { outputs: fleetFiles(fleet, source), context: policyContext(fleet) };
 }
 
-function fleetFiles(fleet: ReturnType<typeof resolveFleet>, source: FleetSource): OutputFile[] {
+function fleetFiles(fleet: ResolvedFleet, source: FleetSource): OutputFile[] {
   const teams = teamOutputs(fleet, source);
   const crossplane = crossplaneOutputs(fleet);
   const components: HubComponent[] = coreHubComponents(fleet).map((c) =>

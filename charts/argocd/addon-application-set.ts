@@ -3,9 +3,9 @@ import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.
 import { AddonDefinition } from '../addons/addon.js';
 import { addonValuesFiles } from '../addons/values-files.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation, enableLabel, TRUE } from '../fleet/contract.js';
-import { ResolvedFleet } from '../fleet/resolve.js';
+import { asSetting, ResolvedFleet } from '../fleet/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
-import { MANAGED_BY, SYNC_RETRY, syncWave } from './conventions.js';
+import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY, syncWave } from './conventions.js';
 
 /** Name of the AppProject every add-on Application belongs to. */
 export const ADDONS_PROJECT = 'addons';
@@ -53,7 +53,7 @@ export class AddonApplicationSet extends Construct {
     const overrides: Array<typeof base> = [];
     for (const env of fleet.environments) {
       const runsInEnv = fleet.clusters.some((c) => c.environment === env && c.addons.has(addon.name));
-      const envVersion = envPin(env.addons?.[addon.name]);
+      const envVersion = asSetting(env.addons?.[addon.name])?.version;
       if (runsInEnv && envVersion !== undefined && envVersion !== addon.version) {
         overrides.push({
           clusters: { selector: { matchLabels: { ...enabled, [ClusterLabel.environment]: env.name } }, values: { [CHART_VERSION_KEY]: envVersion } },
@@ -63,7 +63,7 @@ export class AddonApplicationSet extends Construct {
     for (const cluster of fleet.clusters) {
       const running = cluster.addons.get(addon.name);
       if (!running) continue;
-      const envVersion = envPin(cluster.environment.addons?.[addon.name]) ?? addon.version;
+      const envVersion = asSetting(cluster.environment.addons?.[addon.name])?.version ?? addon.version;
       if (running.version !== envVersion) {
         overrides.push({
           clusters: { selector: { matchLabels: { ...enabled, [ClusterLabel.clusterName]: cluster.name } }, values: { [CHART_VERSION_KEY]: running.version } },
@@ -93,9 +93,7 @@ export class AddonApplicationSet extends Construct {
         annotations: syncWave(fleet.addonWaves.get(addon.name) ?? 0),
       },
       spec: {
-        goTemplate: true,
-        goTemplateOptions: ['missingkey=error'],
-        syncPolicy: { preserveResourcesOnDeletion: true },
+        ...APPLICATIONSET_DEFAULTS,
         generators,
         strategy: fleet.progressiveSync ? rollingSyncStrategy(fleet) : undefined,
         template: {
@@ -149,8 +147,4 @@ export class AddonApplicationSet extends Construct {
       },
     });
   }
-}
-
-function envPin(setting: boolean | { version?: string } | undefined): string | undefined {
-  return typeof setting === 'object' ? setting.version : undefined;
 }

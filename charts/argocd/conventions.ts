@@ -10,3 +10,13 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdk8s-fleet' } as c
 
 /** Retry of every automated sync: 5 tries, backing off from 10 s to at most 3 min. */
 export const SYNC_RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } };
+
+/**
+ * What every ApplicationSet here sets: Go templates that fail on a missing key instead of rendering an
+ * empty string, and Applications' resources kept when the ApplicationSet is deleted.
+ */
+export const APPLICATIONSET_DEFAULTS = {
+  goTemplate: true,
+  goTemplateOptions: ['missingkey=error'],
+  syncPolicy: { preserveResourcesOnDeletion: true },
+};

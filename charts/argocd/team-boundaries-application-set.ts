@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../fleet/contract.js';
 import { ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
-import { MANAGED_BY, SYNC_RETRY } from './conventions.js';
+import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY } from './conventions.js';
 
 /** AppProject of the platform-owned team boundaries (namespaces, quotas, network policies, RBAC). */
 export const GUARDRAILS_PROJECT = 'guardrails';
@@ -32,10 +32,8 @@ export class TeamBoundariesApplicationSet extends Construct {
     new ApplicationSet(this, 'Resource', {
       metadata: { name: this.name, namespace: fleet.argocdNamespace, labels: { ...MANAGED_BY, team: team.name } },
       spec: {
-        goTemplate: true,
-        goTemplateOptions: ['missingkey=error'],
-        // Deleting the ApplicationSet must never delete a team's namespace and everything in it.
-        syncPolicy: { preserveResourcesOnDeletion: true },
+        // preserveResourcesOnDeletion: deleting the ApplicationSet never deletes a team's namespace.
+        ...APPLICATIONSET_DEFAULTS,
         generators: [
           {
             clusters: {

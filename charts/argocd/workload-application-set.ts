@@ -3,7 +3,7 @@ import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../fleet/contract.js';
 import { ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
-import { MANAGED_BY, SYNC_RETRY } from './conventions.js';
+import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY } from './conventions.js';
 
 /** Folder of the rendered app manifests below the workloads repository path. */
 export const APPS_DIR = 'apps';
@@ -37,9 +37,7 @@ export class WorkloadApplicationSet extends Construct {
     new ApplicationSet(this, 'Resource', {
       metadata: { name: this.name, namespace: fleet.argocdNamespace, labels: { ...MANAGED_BY, team: team.name } },
       spec: {
-        goTemplate: true,
-        goTemplateOptions: ['missingkey=error'],
-        syncPolicy: { preserveResourcesOnDeletion: true },
+        ...APPLICATIONSET_DEFAULTS,
         generators: [
           {
             matrix: {

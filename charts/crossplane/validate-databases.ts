@@ -1,6 +1,7 @@
 import { FleetSpec } from '../fleet/model.js';
 import { isEnabled } from '../fleet/resolve.js';
 import * as rules from '../fleet/rules.js';
+import { isRecord, kindOf } from '../fleet/rules.js';
 import type { Report } from '../teams/validate-teams.js';
 import { databaseSize } from './database-plan.js';
 import { DATABASE_SIZES, databaseIdentifier } from './postgres-api.js';
@@ -9,17 +10,10 @@ const SUBNET = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/;
 const POSTGRES_VERSION = /^\d{2}(\.\d{1,2})?$/;
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** The elements of a list that are objects, with their index; wrong types are reported by validateFleet and validateTeams. */
 const records = <T>(list: readonly T[] | undefined): Array<[T, number]> =>
   (Array.isArray(list) ? list : []).flatMap((v, i) => (isRecord(v) ? [[v as T, i] as [T, number]] : []));
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** What a wrong-typed value is, for messages: `null`, `a list`, `a number`... (never the value itself, which may be huge). */
-function kindOf(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
-}
 
 /**
  * Databases: each environment's settings, and each app's request against them (known size class, an

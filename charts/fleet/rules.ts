@@ -39,3 +39,14 @@ export function labelValueProblem(value: string): string | undefined {
   if (!LABEL_VALUE.test(value)) return `label value "${value}" may hold only letters, digits, '-', '_' and '.', alphanumeric at both ends`;
   return undefined;
 }
+
+/** What a wrong-typed value is, for messages: `null`, `a list`, `a number`... (never the value itself, which may be huge). */
+export function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
+}
+
+/** A plain object (not null, not a list). */
+export function isRecord(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -5,14 +5,9 @@ import { AddonSetting, ClusterAddonSetting, FleetSource, GitRepoSpec } from './m
 import { Problem } from './problems.js';
 import { asSetting, isEnabled, resolveFleet } from './resolve.js';
 import * as rules from './rules.js';
+import { isRecord, kindOf } from './rules.js';
 import { nonJsonAt, validateTeams } from '../teams/validate-teams.js';
 import { validateDatabases } from '../crossplane/validate-databases.js';
-
-/** What a wrong-typed value is, for messages: `null`, `a list`, `a number`... (never the value itself, which may be huge). */
-function kindOf(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
-}
 
 /** Where the catalog's problems are reported. */
 export const CATALOG_FILE = 'charts/addons/catalog.ts';
@@ -38,7 +33,6 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
     if (p) report(path, p);
   };
   const str = (v: unknown): v is string => typeof v === 'string';
-  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   /** The elements of a required list that are objects; reports a missing list, a non-list and each non-object element. */
   const objectsOf = <T>(path: string, value: readonly T[] | undefined, what: string): Array<[T, number]> => {
     if (!Array.isArray(value)) {

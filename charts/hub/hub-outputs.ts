@@ -4,7 +4,7 @@ import { FleetApplication } from '../argocd/fleet-application.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { HelmOciRepository } from '../argocd/helm-oci-repository.js';
 import { addonValuesOutputs } from '../addons/values-files.js';
-import { IN_CLUSTER_SERVER, ResolvedFleet } from '../fleet/resolve.js';
+import { ResolvedFleet } from '../fleet/resolve.js';
 import { joinPath, OutputFile } from '../output.js';
 
 /** The AppProject of the hub's own Argo CD objects (root, children, projects, cluster Secrets). */
@@ -112,7 +112,7 @@ export function hubOutputs(fleet: ResolvedFleet, components: readonly HubCompone
         path: hubPath,
         recurse: true,
         include: '{bootstrap/*.yaml,apps/*.yaml}',
-        destination: capability ? hubDestination : { server: IN_CLUSTER_SERVER, namespace: ns },
+        destination: hubDestination,
       });
     },
   });

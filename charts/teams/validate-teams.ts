@@ -2,6 +2,8 @@ import { imageProblems } from '../apps/container-image.js';
 import type { Overlay } from '../apps/overlay/index.js';
 import { AppSpec, FleetSpec } from '../fleet/model.js';
 import * as rules from '../fleet/rules.js';
+import { isRecord, kindOf } from '../fleet/rules.js';
+import { parseQuantity } from './quota-fit.js';
 
 /** Names a team may not take: the platform's own AppProjects. */
 export const RESERVED_PROJECTS = ['default', 'platform', 'addons', 'guardrails'];
@@ -9,15 +11,7 @@ export const RESERVED_PROJECTS = ['default', 'platform', 'addons', 'guardrails']
 /** How validation reports: a field path under the fleet spec and a message. */
 export type Report = (path: string, message: string) => void;
 
-const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** What a wrong-typed value is, for messages: `null`, `a list`, `a number`... (never the value itself, which may be huge). */
-function kindOf(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
-}
 
 /**
  * Structural checks of `spec.teams`: names, group, environments, quotas, apps and their overlays.
@@ -59,7 +53,7 @@ export function validateTeams(spec: FleetSpec, report: Report): void {
         continue;
       }
       for (const key of ['requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory'] as const) {
-        if (!QUANTITY.test(String(q[key]))) report(`${at}.quota.${env}.${key}`, `"${q[key]}" is not a Kubernetes quantity (like 500m, 2, 4Gi)`);
+        if (Number.isNaN(parseQuantity(q[key]))) report(`${at}.quota.${env}.${key}`, `"${q[key]}" is not a Kubernetes quantity (like 500m, 2, 4Gi)`);
       }
       if (!Number.isInteger(q.pods) || q.pods < 1) report(`${at}.quota.${env}.pods`, `must be a whole number >= 1, got ${q.pods}`);
     }
