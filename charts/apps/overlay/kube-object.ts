@@ -67,14 +67,26 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
   return { group: split.group, version: split.version };
 }
 
-/** The GVK of an object. */
+const gvkCache = new Map<string, Map<string, Gvk>>();
+
+/** The GVK of an object (one shared, frozen value per apiVersion and kind: this runs for every object in every transformer). */
 export function gvkOf(obj: KubeObject): Gvk {
-  return { ...splitApiVersion(String(obj.apiVersion ?? '')), kind: String(obj.kind ?? '') };
+  const apiVersion = String(obj.apiVersion ?? '');
+  const kind = String(obj.kind ?? '');
+  let byKind = gvkCache.get(apiVersion);
+  if (!byKind) gvkCache.set(apiVersion, (byKind = new Map()));
+  let gvk = byKind.get(kind);
+  if (!gvk) {
+    const { group, version } = splitApiVersion(apiVersion);
+    byKind.set(kind, (gvk = Object.freeze({ group, version, kind })));
+  }
+  return gvk;
 }
 
 /** The current identity of an object. */
 export function idOf(obj: KubeObject): ResId {
-  return { ...gvkOf(obj), name: String(obj.metadata?.name ?? ''), namespace: String(obj.metadata?.namespace ?? '') };
+  const { group, version, kind } = gvkOf(obj);
+  return { group, version, kind, name: String(obj.metadata?.name ?? ''), namespace: String(obj.metadata?.namespace ?? '') };
 }
 
 /** Whether a selector picks a GVK (kustomize `Gvk.IsSelected`): every non-empty part must be equal. */
