@@ -25,7 +25,7 @@ export function renderFiles(files: readonly OutputFile[]): Map<string, string> {
   return renderTree(files).files;
 }
 
-/** A rendered tree: each file's bytes and the objects (or data) in it, both keyed by path and sorted. */
+/** A rendered tree: each file's bytes and the objects (or data; none for text files) in it, both keyed by path and sorted. */
 export interface RenderedTree {
   readonly files: Map<string, string>;
   readonly objects: Map<string, unknown[]>;
@@ -43,6 +43,11 @@ export function renderTree(files: readonly OutputFile[]): RenderedTree {
       throw new OutputError(`output path "${file.path}" is not a plain relative path inside dist/`);
     }
     if (out.has(file.path)) throw new OutputError(`two outputs want the same path "${file.path}"`);
+    if (file.text !== undefined) {
+      out.set(file.path, file.text);
+      objects.set(file.path, []);
+      continue;
+    }
     let docs: unknown[];
     if (file.build) {
       const scope = new Construct(chart, `f${index++}`);
