@@ -6,7 +6,9 @@ import { ResolvedFleet, resolveFleet } from './fleet/resolve.js';
 import { validateFleet } from './fleet/validate.js';
 import { coreHubComponents, HubComponent, hubOutputs } from './hub/hub-outputs.js';
 import { OutputFile } from './output.js';
-import { teamOutputs } from './teams/team-outputs.js';
+import { teamOutputs, TeamOutputs } from './teams/team-outputs.js';
+import { addonValuesOutputs } from './addons/values-files.js';
+import { hubDir, hubNames, hubSpec } from './fleet/hubs.js';
 import { crossplaneOutputs } from './crossplane/crossplane-outputs.js';
 import { PolicyContext } from './policy/finding.js';
 import { policyContext } from './policy/policy-context.js';
@@ -38,9 +40,22 @@ export function fleetRender(source: FleetSource, options: FleetOutputsOptions = 
 
 function fleetFiles(fleet: ResolvedFleet, source: FleetSource): OutputFile[] {
   const teams = teamOutputs(fleet, source);
+  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files];
+  const hubs = hubNames(fleet.spec);
+  if (hubs.length === 1) return [...hubFiles(fleet, teams), ...shared];
+  // Several hubs: each hub's own Argo CD objects come from the part of the fleet it manages.
+  const perHub = hubs.flatMap((hub) => {
+    const view = resolveFleet(hubSpec(fleet.spec, hub), fleet.catalog, hubDir(hub, hubs));
+    return hubFiles(view, teamOutputs(view, source, { files: false }));
+  });
+  return [...perHub, ...shared];
+}
+
+/** A hub's own files: bootstrap, children, AppProjects, cluster Secrets, ApplicationSets, Crossplane. */
+function hubFiles(fleet: ResolvedFleet, teams: TeamOutputs): OutputFile[] {
   const crossplane = crossplaneOutputs(fleet);
   const components: HubComponent[] = coreHubComponents(fleet).map((c) =>
     c.name === 'projects' ? { ...c, files: [...c.files, ...teams.projects, ...crossplane.projects] } : c,
   );
-  return [...hubOutputs(fleet, [...components, ...crossplane.components, ...teams.components]), ...crossplane.files, ...teams.files];
+  return [...hubOutputs(fleet, [...components, ...crossplane.components, ...teams.components]), ...crossplane.files];
 }

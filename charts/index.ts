@@ -5,6 +5,7 @@ export * from './fleet/model.js';
 export * from './fleet/contract.js';
 export * from './fleet/problems.js';
 export * from './fleet/resolve.js';
+export * from './fleet/hubs.js';
 export * from './fleet/validate.js';
 export * from './addons/addon.js';
 export * from './addons/catalog.js';

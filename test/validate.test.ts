@@ -39,12 +39,12 @@ describe('validateFleet', () => {
   });
 
   it('fails when there is no hub, naming the field', () => {
-    assertOne(problemsOf((s) => { hub(s).role = 'spoke'; }), 'environments/clusters.ts: clusters: no hub: exactly one cluster must have role "hub"');
+    assertOne(problemsOf((s) => { hub(s).role = 'spoke'; }), 'environments/clusters.ts: clusters: no hub: one cluster must have role "hub"');
   });
 
-  it('fails when there are two hubs', () => {
-    assertOne(problemsOf((s) => { s.clusters[2].role = 'hub'; s.clusters[2].account = 'central'; }),
-      'environments/clusters.ts: clusters: 2 hubs (clusters[0], clusters[2])');
+  it('fails when there are two hubs and a spoke names neither', () => {
+    assertOne(problemsOf((s) => { s.clusters.push({ ...structuredClone(s.clusters[0]), name: 'hub-eu', region: 'eu-west-1' }); }),
+      'environments/clusters.ts: clusters[1].hub: the fleet has 2 hubs (hub, hub-eu): name the hub whose Argo CD manages spoke "spoke-staging"');
   });
 
   it('fails when the hub is in a tenant account', () => {

@@ -15,8 +15,8 @@ import { PostgresDefinition } from './postgres-definition.js';
 
 /** AppProject of Crossplane's packages, configuration and claims on the hub. */
 export const CROSSPLANE_PROJECT = 'crossplane';
-/** Folder of the Crossplane objects in `dist/`. */
-export const CROSSPLANE_DIR = 'hub/crossplane';
+/** Folder of the Crossplane objects inside the hub's folder of `dist/` (`hub/crossplane`). */
+export const CROSSPLANE_DIR = 'crossplane';
 
 /** What Crossplane adds: its project, its hub component (three Applications) and its files. */
 export interface CrossplaneOutputs {
@@ -38,25 +38,26 @@ export function crossplaneOutputs(fleet: ResolvedFleet): CrossplaneOutputs {
   const repo = fleet.repos.addons;
   const hubServer = fleet.hub.server;
   const databases = planDatabases(fleet);
+  const root = joinPath(fleet.hubDir, CROSSPLANE_DIR);
   const files: OutputFile[] = [];
 
-  files.push({ path: joinPath(CROSSPLANE_DIR, 'packages', 'packages.yaml'), build: (c) => new CrossplanePackages(c, 'packages', { iamRoleArn: crossplane.iamRoleArn! }) });
+  files.push({ path: joinPath(root, 'packages', 'packages.yaml'), build: (c) => new CrossplanePackages(c, 'packages', { iamRoleArn: crossplane.iamRoleArn! }) });
   const accounts = new Map(databases.map((d) => [d.account.name, d.account]));
   for (const account of accounts.values()) {
     const own = account.name === fleet.hub.account.name;
     files.push({
-      path: joinPath(CROSSPLANE_DIR, 'config', `provider-config-${account.name}.yaml`),
+      path: joinPath(root, 'config', `provider-config-${account.name}.yaml`),
       build: (c) => new AwsProviderConfig(c, account.name, { account: account.name, assumeRoleArn: own ? undefined : account.crossplaneRoleArn }),
     });
   }
   files.push(
-    { path: joinPath(CROSSPLANE_DIR, 'config', 'postgresql-definition.yaml'), build: (c) => new PostgresDefinition(c, 'xrd') },
-    { path: joinPath(CROSSPLANE_DIR, 'config', 'postgresql-rds-composition.yaml'), build: (c) => new PostgresRdsComposition(c, 'composition') },
+    { path: joinPath(root, 'config', 'postgresql-definition.yaml'), build: (c) => new PostgresDefinition(c, 'xrd') },
+    { path: joinPath(root, 'config', 'postgresql-rds-composition.yaml'), build: (c) => new PostgresRdsComposition(c, 'composition') },
   );
   const claimNamespaces = new Set<string>();
   for (const db of databases) {
     const namespace = db.team.namespace(db.environment);
-    const dir = joinPath(CROSSPLANE_DIR, 'claims', db.environment, db.team.name);
+    const dir = joinPath(root, 'claims', db.environment, db.team.name);
     if (!claimNamespaces.has(namespace)) {
       claimNamespaces.add(namespace);
       files.push({
@@ -90,7 +91,7 @@ export function crossplaneOutputs(fleet: ResolvedFleet): CrossplaneOutputs {
         project: CROSSPLANE_PROJECT,
         repoUrl: repo.url,
         revision: repo.revision,
-        path: `${repo.basePath}${CROSSPLANE_DIR}/${name}`,
+        path: `${repo.basePath}${root}/${name}`,
         recurse: options.recurse,
         destination: { server: hubServer, namespace: 'crossplane-system' },
         syncWave: wave,

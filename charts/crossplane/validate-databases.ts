@@ -1,3 +1,4 @@
+import { hubNames, hubOf } from '../fleet/hubs.js';
 import { FleetSpec } from '../fleet/model.js';
 import { isEnabled } from '../fleet/resolve.js';
 import * as rules from '../fleet/rules.js';
@@ -23,7 +24,12 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function validateDatabases(spec: FleetSpec, report: Report): void {
   const accounts = new Map(records(spec.accounts).map(([a]) => [a.name, a]));
   const clusters = records(spec.clusters).map(([c]) => c);
-  const hub = clusters.find((c) => c.role === 'hub');
+  const hubs = hubNames(spec);
+  const byName = new Map(clusters.map((c) => [c.name, c]));
+  /** The hubs that manage an environment's workload spokes: the ones that would claim its databases. */
+  const claimingHubs = (env: string) => [...new Set(clusters.filter((c) => c.environment === env && (c.workloads ?? c.role === 'spoke')).map((c) => hubOf(c, hubs)))]
+    .flatMap((h) => (h !== undefined && byName.has(h) ? [byName.get(h)!] : []));
+  const hubsOfEnv = (env: string) => (hubs.length === 1 ? [byName.get(hubs[0])!] : claimingHubs(env));
   const envs = new Map(records(spec.environments).map(([e]) => [e.name, e]));
 
   records(spec.environments).forEach(([env, i]) => {
@@ -33,7 +39,7 @@ export function validateDatabases(spec: FleetSpec, report: Report): void {
     if (!isRecord(d)) return report(at, `must be an object { account, region, vpcId, subnetIds, allowedCidr, ... }, got ${kindOf(d)}`);
     const account = accounts.get(d.account);
     if (!account) report(`${at}.account`, `unknown account "${d.account}"; known: ${[...accounts.keys()].join(', ')}`);
-    else if (account.name !== hub?.account && !account.crossplaneRoleArn) {
+    else if (hubsOfEnv(env.name).some((hub) => account.name !== hub?.account) && !account.crossplaneRoleArn) {
       report(`${at}.account`, `Crossplane on the hub needs a role to assume in account "${account.name}": set accounts[${spec.accounts.indexOf(account)}].crossplaneRoleArn`);
     }
     if (account?.crossplaneRoleArn !== undefined && !rules.IAM_ROLE_ARN.test(account.crossplaneRoleArn)) {
@@ -77,8 +83,16 @@ export function validateDatabases(spec: FleetSpec, report: Report): void {
           if (overlays[env] === undefined) report(`${at}.size.${env}`, `the app does not run in environment "${env}"`);
         }
       }
-      if (!hub || !isEnabled(hub, envs.get(hub.environment), 'crossplane')) {
-        report(at, 'databases are claimed from Crossplane on the hub: enable the crossplane add-on on the hub');
+      const withoutCrossplane = new Set<string>();
+      for (const env of Object.keys(overlays)) {
+        const claiming = hubsOfEnv(env);
+        if (claiming.length > 1) {
+          report(at, `the spokes of environment "${env}" are managed by ${claiming.length} hubs (${claiming.map((h) => h.name).join(', ')}); its databases are claimed from Crossplane on one hub: put them on one hub`);
+        }
+        for (const hub of claiming) if (hub && !isEnabled(hub, envs.get(hub.environment), 'crossplane')) withoutCrossplane.add(hub.name);
+      }
+      for (const hub of withoutCrossplane) {
+        report(at, `databases are claimed from Crossplane on the hub: enable the crossplane add-on on ${hubs.length === 1 ? 'the hub' : `hub "${hub}"`}`);
       }
       for (const env of Object.keys(overlays)) {
         const size = databaseSize(app, env);

@@ -115,8 +115,16 @@ export interface ClusterSpec {
   readonly region: string;
   /** Environment name (see `FleetSpec.environments`). The hub's environment is `control-plane`. */
   readonly environment: string;
-  /** `hub` runs Argo CD (exactly one); `spoke` clusters run workloads. */
+  /**
+   * `hub` runs Argo CD (and Crossplane); `spoke` clusters run workloads. A fleet has one hub, or several
+   * (one per region or account group), each with its own bootstrap under `dist/hubs/<hub>/`.
+   */
   readonly role: 'hub' | 'spoke';
+  /**
+   * The hub whose Argo CD manages this spoke (a cluster name with role `hub`). A hub manages itself.
+   * @default - the fleet's only hub; required on spokes when the fleet has several hubs
+   */
+  readonly hub?: string;
   /** Kubernetes minor version, for example `1.31`. */
   readonly kubernetesVersion: string;
   /** VPC id, `vpc-...`. */
@@ -245,7 +253,7 @@ export interface FleetSpec {
   readonly accounts: readonly AccountSpec[];
   /** Environments; their `promotionOrder` sets the rollout order. */
   readonly environments: readonly EnvironmentSpec[];
-  /** Clusters: exactly one hub and any number of spokes. */
+  /** Clusters: one hub (or several, each managing the spokes that name it) and any number of spokes. */
   readonly clusters: readonly ClusterSpec[];
   /**
    * Teams that run apps on the spokes, with their boundaries.

@@ -1,5 +1,6 @@
 import { AddonDefinition } from '../addons/addon.js';
 import { addonWaves } from '../addons/order.js';
+import { HUB_DIR } from './hubs.js';
 import { AccountSpec, AddonSetting, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamSpec } from './model.js';
 
 /** An add-on as it runs on one cluster. */
@@ -63,6 +64,8 @@ export interface ResolvedFleet {
   /** Clusters sorted by name. */
   readonly clusters: readonly ResolvedCluster[];
   readonly hub: ResolvedCluster;
+  /** Folder of the hub's own files in `dist/`: `hub`, or `hubs/<hub>` in a fleet with several hubs. */
+  readonly hubDir: string;
   /** The catalog, sorted by name. */
   readonly catalog: readonly AddonDefinition[];
   /** Sync wave of each catalog add-on. */
@@ -106,7 +109,7 @@ function repo(spec: GitRepoSpec, defaultPath: string): Required<GitRepoSpec> {
  * Applies defaults and sorts. Call only on a fleet that `validateFleet()` accepted: this function
  * trusts its input.
  */
-export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[]): ResolvedFleet {
+export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[], hubDir: string = HUB_DIR): ResolvedFleet {
   const mode = spec.argocd?.mode ?? 'self-managed';
   const sortedCatalog = [...catalog].sort(byName);
   const catalogByName = new Map(sortedCatalog.map((a) => [a.name, a]));
@@ -166,6 +169,7 @@ export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[
     environments,
     clusters,
     hub: clusters.find((c) => c.role === 'hub')!,
+    hubDir,
     catalog: sortedCatalog,
     addonWaves: addonWaves([...catalogByName.values()]).waves,
     teams,

@@ -217,11 +217,15 @@ export function validateFleet(source: FleetSource, catalog: readonly AddonDefini
   });
   validateTeams(spec, report);
   validateDatabases(spec, report);
-  if (hubs.length !== 1) {
-    report('clusters', hubs.length === 0
-      ? 'no hub: exactly one cluster must have role "hub"'
-      : `${hubs.length} hubs (${hubs.map((i) => `clusters[${i}]`).join(', ')}): exactly one cluster must have role "hub"`);
-  }
+  if (hubs.length === 0) report('clusters', 'no hub: one cluster must have role "hub"');
+  const hubNames = hubs.map((i) => spec.clusters[i].name);
+  (Array.isArray(spec.clusters) ? spec.clusters : []).forEach((c, i) => {
+    if (!isRecord(c) || c.hub === undefined && (c.role !== 'spoke' || hubs.length < 2)) return;
+    const at = `clusters[${i}].hub`;
+    if (c.hub === undefined) report(at, `the fleet has ${hubs.length} hubs (${hubNames.join(', ')}): name the hub whose Argo CD manages spoke "${c.name}"`);
+    else if (c.role === 'hub') check(at, c.hub === c.name, `a hub manages itself; remove hub or set it to "${c.name}"`);
+    else check(at, hubNames.includes(c.hub), `unknown hub "${c.hub}"; hubs: ${hubNames.join(', ')}`);
+  });
   if (problems.length > 0) return problems;
 
   // --- the contract, on the resolved fleet: every value is a valid label, every key read is written --

@@ -3,15 +3,13 @@ import { ClusterSecret } from '../argocd/cluster-secret.js';
 import { FleetApplication } from '../argocd/fleet-application.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { HelmOciRepository } from '../argocd/helm-oci-repository.js';
-import { addonValuesOutputs } from '../addons/values-files.js';
 import { ResolvedFleet } from '../fleet/resolve.js';
 import { joinPath, OutputFile } from '../output.js';
 
 /** The AppProject of the hub's own Argo CD objects (root, children, projects, cluster Secrets). */
 export const PLATFORM_PROJECT = 'platform';
 
-/** Folder of the hub's files inside `dist/`. */
-export const HUB_DIR = 'hub';
+export { HUB_DIR } from '../fleet/hubs.js';
 
 /**
  * One child of the app-of-ApplicationSets: a folder under `hub/argocd/` and its sync wave. Later
@@ -74,20 +72,21 @@ export function coreHubComponents(fleet: ResolvedFleet): HubComponent[] {
 }
 
 /**
- * Every file of the hub and the add-ons: the bootstrap (the platform AppProject and the one root
+ * Every file of the hub (under `fleet.hubDir`): the bootstrap (the platform AppProject and the one root
  * Application a human applies once), one child Application per component (app-of-ApplicationSets),
- * the components' files, and the add-on values layers.
+ * and the components' files.
  */
 export function hubOutputs(fleet: ResolvedFleet, components: readonly HubComponent[]): OutputFile[] {
   const ns = fleet.argocdNamespace;
   const repo = fleet.repos.addons;
-  const hubPath = `${repo.basePath}${HUB_DIR}`;
+  const dir = fleet.hubDir;
+  const hubPath = `${repo.basePath}${dir}`;
   const hubDestination = { server: fleet.hub.server, namespace: ns };
   const capability = fleet.mode === 'eks-capability';
   const out: OutputFile[] = [];
 
   out.push({
-    path: joinPath(HUB_DIR, 'bootstrap', 'root-app.yaml'),
+    path: joinPath(dir, 'bootstrap', 'root-app.yaml'),
     build: (chart) => {
       if (capability) new ClusterSecret(chart, 'hub-cluster', { fleet, cluster: fleet.hub });
       new FleetAppProject(chart, 'platform', {
@@ -120,7 +119,7 @@ export function hubOutputs(fleet: ResolvedFleet, components: readonly HubCompone
   for (const component of components) {
     if (component.files.length === 0) continue;
     out.push({
-      path: joinPath(HUB_DIR, 'apps', `${component.name}.yaml`),
+      path: joinPath(dir, 'apps', `${component.name}.yaml`),
       build: (chart) =>
         new FleetApplication(chart, component.name, {
           name: `${fleet.name}-${component.name}`,
@@ -134,9 +133,8 @@ export function hubOutputs(fleet: ResolvedFleet, components: readonly HubCompone
           labels: { component: component.name },
         }),
     });
-    for (const f of component.files) out.push({ ...f, path: joinPath(HUB_DIR, 'argocd', component.name, f.path) } as OutputFile);
+    for (const f of component.files) out.push({ ...f, path: joinPath(dir, 'argocd', component.name, f.path) } as OutputFile);
   }
 
-  out.push(...addonValuesOutputs(fleet));
   return out;
 }

@@ -54,12 +54,23 @@ function traffic(team: ResolvedTeam, environment: string, databaseCidr?: string)
     });
 }
 
+/** Options of `teamOutputs`. */
+export interface TeamOutputsOptions {
+  /**
+   * Whether to build the files outside the hub (boundaries and app manifests); a fleet with several
+   * hubs builds them once, not once per hub.
+   * @default true
+   */
+  readonly files?: boolean;
+}
+
 /**
  * Everything teams need: per team an AppProject of least privilege, per team and environment the
  * boundaries (namespace, quota and limits, network policies, access), the ApplicationSets that deliver
  * boundaries and apps, and the apps' rendered manifests per environment.
  */
-export function teamOutputs(fleet: ResolvedFleet, source: FleetSource): TeamOutputs {
+export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: TeamOutputsOptions = {}): TeamOutputs {
+  const withFiles = options.files ?? true;
   const file = source.files.teams ?? source.files.default ?? 'environments/index.ts';
   const projects: OutputFile[] = [];
   const boundaries: OutputFile[] = [];
@@ -97,6 +108,7 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource): TeamOutp
     boundaries.push({ path: `${team.name}.yaml`, build: (chart) => new TeamBoundariesApplicationSet(chart, team.name, { fleet, team }) });
     workloads.push({ path: `${team.name}.yaml`, build: (chart) => new WorkloadApplicationSet(chart, team.name, { fleet, team }) });
 
+    if (!withFiles) continue;
     for (const env of team.environments) {
       const namespace = team.namespace(env.name);
       const dir = joinPath(TEAMS_DIR, team.name, env.name);
