@@ -51,9 +51,15 @@ export function splitImage(image: string): { name: string; tag: string; digest: 
   return { name: image.slice(0, ic), tag: image.slice(ic + 1), digest: '' };
 }
 
+const matchers = new Map<string, RegExp>();
+
 function matcher(name: string, index: number): RegExp {
+  const known = matchers.get(name);
+  if (known) return known;
   try {
-    return new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
+    const re = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
+    matchers.set(name, re);
+    return re;
   } catch (e) {
     throw new Error(`images[${index}]: name "${name}" is not usable as kustomize uses it (a regular expression): ${(e as Error).message}`);
   }
@@ -83,7 +89,8 @@ function visit(node: unknown, fn: (container: Record<string, unknown>) => void):
     return;
   }
   if (!isObject(node)) return;
-  for (const [key, value] of Object.entries(node)) {
+  for (const key of Object.keys(node)) {
+    const value = node[key];
     if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
       for (const c of value) if (isObject(c)) fn(c);
     }
