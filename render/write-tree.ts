@@ -8,17 +8,66 @@ export interface WriteResult extends TreeDiff {
   readonly total: number;
 }
 
+/** What a committed write still has to do: move staged files in, delete stale ones. */
+interface Journal {
+  /** Name of the staging folder beside `dir` that holds the new and changed files. */
+  readonly staging: string;
+  /** Files to move from staging into `dir`, relative paths. */
+  readonly write: readonly string[];
+  /** Files to delete from `dir`, relative paths. */
+  readonly remove: readonly string[];
+}
+
 function siblings(dir: string) {
   const abs = path.resolve(dir);
   const parent = path.dirname(abs);
   const base = path.basename(abs);
-  return { abs, parent, base, old: path.join(parent, `.${base}.old`), stagingPrefix: `.${base}.staging-` };
+  return {
+    abs,
+    parent,
+    // Left by versions that swapped whole trees; still mended.
+    old: path.join(parent, `.${base}.old`),
+    stagingPrefix: `.${base}.staging-`,
+    journal: path.join(parent, `.${base}.journal`),
+  };
+}
+
+/** Removes `rel`'s parent folders inside `root` while they are empty. */
+function pruneEmptyParents(root: string, rel: string): void {
+  for (let d = path.dirname(rel); d !== '.' && d !== ''; d = path.dirname(d)) {
+    try {
+      fs.rmdirSync(path.join(root, d));
+    } catch {
+      return; // not empty (or already gone): the folders above are not empty either
+    }
+  }
+}
+
+/** Carries out a committed journal; safe to run again on a journal that was partly carried out. */
+function applyJournal(abs: string, parent: string, journal: Journal): void {
+  const staging = path.join(parent, journal.staging);
+  for (const rel of journal.remove) {
+    fs.rmSync(path.join(abs, rel), { force: true });
+    pruneEmptyParents(abs, rel);
+  }
+  const made = new Set<string>();
+  for (const rel of journal.write) {
+    const from = path.join(staging, rel);
+    if (!fs.existsSync(from)) continue; // moved before a crash
+    const to = path.join(abs, rel);
+    const folder = path.dirname(to);
+    if (!made.has(folder)) {
+      fs.mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+    fs.renameSync(from, to);
+  }
 }
 
 /**
- * Finishes or undoes a swap that a killed process left half-done, so that `dir` is whole again:
- * if only the old copy is there the swap never completed and the old copy comes back; if both are
- * there the swap completed and the old copy goes. Leftover staging folders are removed.
+ * Finishes what a killed write left: a committed journal is carried out to the end (the write had
+ * decided, so the new tree is completed); staging folders of writes that never committed are removed,
+ * so `dir` is exactly the old tree. Every command runs this before it reads or writes `dir`.
  */
 export function recoverTree(dir: string): void {
   const s = siblings(dir);
@@ -26,55 +75,91 @@ export function recoverTree(dir: string): void {
     if (fs.existsSync(s.abs)) fs.rmSync(s.old, { recursive: true, force: true });
     else fs.renameSync(s.old, s.abs);
   }
+  if (fs.existsSync(s.journal)) {
+    applyJournal(s.abs, s.parent, JSON.parse(fs.readFileSync(s.journal, 'utf8')) as Journal);
+    fs.rmSync(s.journal);
+  }
   if (fs.existsSync(s.parent)) {
     for (const name of fs.readdirSync(s.parent)) {
-      if (name.startsWith(s.stagingPrefix)) fs.rmSync(path.join(s.parent, name), { recursive: true, force: true });
+      if (name.startsWith(s.stagingPrefix) || name.startsWith(`${path.basename(s.journal)}.tmp-`)) {
+        fs.rmSync(path.join(s.parent, name), { recursive: true, force: true });
+      }
     }
   }
 }
 
+function writeFiles(root: string, files: Iterable<[string, string]>): void {
+  const made = new Set<string>();
+  for (const [rel, content] of files) {
+    const target = path.join(root, rel);
+    const folder = path.dirname(target);
+    if (!made.has(folder)) {
+      fs.mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+    fs.writeFileSync(target, content);
+  }
+}
+
 /**
- * Makes `dir` hold exactly `files`, all at once: the new tree is built in a staging folder beside
- * `dir` (unchanged files are hard-linked, so they keep their bytes and mtime), then swapped in with
- * two renames. A reader or a crash sees the whole old tree or the whole new one; `recoverTree` mends
- * the one instant between the renames. Nothing is touched when nothing changed.
+ * Makes `dir` hold exactly `files`, touching only what changed, so that a killed or failed write never
+ * leaves a half-written tree behind:
+ *
+ * 1. new and changed files are written to a staging folder beside `dir` (a failure here, or a kill,
+ *    leaves `dir` untouched; `recoverTree` removes the staging folder);
+ * 2. a journal naming the files to move in and to delete is committed with one rename;
+ * 3. the journal is carried out (renames into `dir`, deletions) and removed. A kill during this step is
+ *    completed by `recoverTree` on the next run.
+ *
+ * Unchanged files are never rewritten: they keep their bytes, inode and mtime, and a one-file change
+ * costs one file, not the whole tree. A folder that does not exist yet is staged whole and renamed into
+ * place at once. Nothing is touched when nothing changed.
  */
 export function writeTreeAtomic(dir: string, files: ReadonlyMap<string, string>): WriteResult {
   recoverTree(dir);
   const s = siblings(dir);
-  const current = readTree(s.abs);
-  const diff = diffTree(files, current);
-  if (isClean(diff) && fs.existsSync(s.abs)) return { ...diff, total: files.size };
+  const exists = fs.existsSync(s.abs);
+  const diff = diffTree(files, exists ? readTree(s.abs) : new Map());
+  if (isClean(diff) && exists) return { ...diff, total: files.size };
 
-  const staging = path.join(s.parent, `${s.stagingPrefix}${process.pid}`);
+  const stagingName = `${s.stagingPrefix}${process.pid}`;
+  const staging = path.join(s.parent, stagingName);
   fs.mkdirSync(staging, { recursive: true });
-  try {
-    const made = new Set<string>();
-    for (const [rel, content] of files) {
-      const target = path.join(staging, rel);
-      const folder = path.dirname(target);
-      if (!made.has(folder)) {
-        fs.mkdirSync(folder, { recursive: true });
-        made.add(folder);
-      }
-      const have = current.get(rel);
-      if (have && have.equals(Buffer.from(content))) {
-        try {
-          fs.linkSync(path.join(s.abs, rel), target);
-          continue;
-        } catch {
-          // fall through to a plain write (file systems without hard links)
-        }
-      }
-      fs.writeFileSync(target, content);
+  if (!exists) {
+    try {
+      writeFiles(staging, files);
+      fs.renameSync(staging, s.abs);
+    } catch (e) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      throw e;
     }
-    if (fs.existsSync(s.abs)) fs.renameSync(s.abs, s.old);
-    fs.renameSync(staging, s.abs);
+    return { ...diff, total: files.size };
+  }
+
+  const write = [...diff.added, ...diff.changed].sort();
+  const journal: Journal = { staging: stagingName, write, remove: diff.removed };
+  try {
+    writeFiles(staging, write.map((rel) => [rel, files.get(rel)!]));
+    // A stale file's path may become a folder of new files (or the reverse): check before committing.
+    const removed = new Set(diff.removed);
+    const folders = new Set<string>();
+    for (const rel of write) {
+      for (let d = path.dirname(rel); d !== '.' && !folders.has(d); d = path.dirname(d)) {
+        folders.add(d);
+        if (files.has(d)) throw new Error(`output "${rel}" needs "${d}" to be a folder, but "${d}" is also a file`);
+        const there = path.join(s.abs, d);
+        if (!removed.has(d) && fs.existsSync(there) && !fs.statSync(there).isDirectory()) throw new Error(`output "${rel}" needs "${d}" to be a folder, but it is a file`);
+      }
+    }
+    const tmp = `${s.journal}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(journal));
+    fs.renameSync(tmp, s.journal); // the commit point
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
-    recoverTree(dir);
     throw e;
   }
-  fs.rmSync(s.old, { recursive: true, force: true });
+  applyJournal(s.abs, s.parent, journal);
+  fs.rmSync(s.journal);
+  fs.rmSync(staging, { recursive: true, force: true });
   return { ...diff, total: files.size };
 }

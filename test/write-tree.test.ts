@@ -38,7 +38,19 @@ describe('writeTreeAtomic', () => {
     assert.equal(fs.statSync(path.join(out, 'b.yaml')).ino, ino);
   });
 
-  it('keeps unchanged files (hard links, same mtime) when others change, and removes stale files', async () => {
+  it('writes only the changed file of a large tree: every other file keeps its inode', () => {
+    const out = path.join(tmpDir(), 'dist');
+    const files = new Map(Array.from({ length: 200 }, (_, i) => [`d${i % 10}/f${i}.yaml`, `${i}\n`] as [string, string]));
+    writeTreeAtomic(out, files);
+    const inodes = new Map([...files.keys()].map((p) => [p, fs.statSync(path.join(out, p)).ino]));
+    files.set('d3/f3.yaml', 'changed\n');
+    const r = writeTreeAtomic(out, files);
+    assert.deepEqual(r.changed, ['d3/f3.yaml']);
+    const moved = [...files.keys()].filter((p) => fs.statSync(path.join(out, p)).ino !== inodes.get(p));
+    assert.deepEqual(moved, ['d3/f3.yaml']);
+  });
+
+  it('keeps unchanged files (same inode, same mtime) when others change, and removes stale files', async () => {
     const out = path.join(tmpDir(), 'dist');
     writeTreeAtomic(out, new Map([['keep.yaml', 'k\n'], ['change.yaml', '1\n'], ['gone/old.yaml', 'o\n']]));
     const keptMtime = fs.statSync(path.join(out, 'keep.yaml')).mtimeMs;
@@ -62,6 +74,33 @@ describe('writeTreeAtomic', () => {
 });
 
 describe('recoverTree', () => {
+  it('completes a committed journal that a killed write left half carried out', () => {
+    const parent = tmpDir();
+    const dist = path.join(parent, 'dist');
+    writeTreeAtomic(dist, new Map([['a.yaml', 'old\n'], ['gone/b.yaml', 'b\n'], ['c.yaml', 'c\n']]));
+    // As a write killed after its commit point leaves it: a.yaml already moved in, new/d.yaml still staged.
+    fs.mkdirSync(path.join(parent, '.dist.staging-9', 'new'), { recursive: true });
+    fs.writeFileSync(path.join(parent, '.dist.staging-9', 'new', 'd.yaml'), 'd\n');
+    fs.writeFileSync(path.join(dist, 'a.yaml'), 'new\n');
+    fs.writeFileSync(path.join(parent, '.dist.journal'), JSON.stringify({ staging: '.dist.staging-9', write: ['a.yaml', 'new/d.yaml'], remove: ['gone/b.yaml'] }));
+    recoverTree(dist);
+    assert.deepEqual([...readTree(dist)].map(([p, b]) => `${p}=${b.toString().trim()}`), ['a.yaml=new', 'c.yaml=c', 'new/d.yaml=d']);
+    assert.equal(fs.existsSync(path.join(dist, 'gone')), false, 'emptied folders go too');
+    assert.deepEqual(fs.readdirSync(parent), ['dist']);
+  });
+
+  it('drops a staging folder whose write never committed, leaving the old tree', () => {
+    const parent = tmpDir();
+    const dist = path.join(parent, 'dist');
+    writeTreeAtomic(dist, new Map([['a.yaml', 'old\n']]));
+    fs.mkdirSync(path.join(parent, '.dist.staging-9'));
+    fs.writeFileSync(path.join(parent, '.dist.staging-9', 'a.yaml'), 'new\n');
+    fs.writeFileSync(path.join(parent, '.dist.journal.tmp-9'), '{"staging":');
+    recoverTree(dist);
+    assert.equal(fs.readFileSync(path.join(dist, 'a.yaml'), 'utf8'), 'old\n');
+    assert.deepEqual(fs.readdirSync(parent), ['dist']);
+  });
+
   it('brings the old tree back when a render died between the two renames', () => {
     const parent = tmpDir();
     fs.mkdirSync(path.join(parent, '.dist.old'));
