@@ -10,6 +10,7 @@ import { teamOutputs, TeamOutputs } from './teams/team-outputs.js';
 import { addonValuesOutputs } from './addons/values-files.js';
 import { hubDir, hubNames, hubSpec } from './fleet/hubs.js';
 import { crossplaneOutputs } from './crossplane/crossplane-outputs.js';
+import { fleetReadme } from './docs/fleet-readme.js';
 import { PolicyContext } from './policy/finding.js';
 import { policyContext } from './policy/policy-context.js';
 
@@ -40,7 +41,7 @@ export function fleetRender(source: FleetSource, options: FleetOutputsOptions = 
 
 function fleetFiles(fleet: ResolvedFleet, source: FleetSource): OutputFile[] {
   const teams = teamOutputs(fleet, source);
-  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files];
+  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, { path: 'README.md', text: fleetReadme(fleet, { manifests: teams.manifests }) }];
   const hubs = hubNames(fleet.spec);
   if (hubs.length === 1) return [...hubFiles(fleet, teams), ...shared];
   // Several hubs: each hub's own Argo CD objects come from the part of the fleet it manages.

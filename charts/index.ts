@@ -53,3 +53,4 @@ export * from './policy/check-policies.js';
 export * from './policy/policy-context.js';
 export * from './policy/workload-rules.js';
 export * from './synthesize-scope.js';
+export * from './docs/fleet-readme.js';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDON_CATALOG, FleetSpec, OutputFile } from '../charts/index.js';
+import { ADDON_CATALOG, FLEET_README_MARKER, FleetSpec, OutputFile } from '../charts/index.js';
 import { renderFiles, OutputError } from '../render/render.js';
 import { GENERATED_HEADER } from '../render/serialize.js';
 import { fleetCopy, objects, render, withSpec } from './support/fleet.js';
@@ -59,7 +59,8 @@ describe('render output', () => {
     for (const { file, obj } of objects(files)) {
       if (!units.test(file)) assert.equal(objects(new Map([[file, files.get(file)!]])).length, 1, `${file} holds ${obj.kind}`);
     }
-    for (const f of keys) assert.ok(files.get(f)!.startsWith(GENERATED_HEADER), f);
+    for (const f of keys) assert.ok(files.get(f)!.startsWith(f.endsWith('.md') ? FLEET_README_MARKER : GENERATED_HEADER), f);
+    assert.ok(keys.includes('README.md'), 'a generated README at the root of dist/');
   });
 
   it('renders no Secret with credentials: only credential-free cluster and repository Secrets', () => {

@@ -36,6 +36,13 @@ export interface TeamOutputs {
   readonly components: HubComponent[];
   /** `teams/<team>/<env>/...` and `apps/<team>/<app>/<env>/...`. */
   readonly files: OutputFile[];
+  /** The rendered objects of each app per environment, keyed by `appManifestKey`. */
+  readonly manifests: ReadonlyMap<string, readonly KubeObject[]>;
+}
+
+/** Key of an app's rendered manifests in an environment: `<team>/<app>/<environment>`. */
+export function appManifestKey(team: string, app: string, environment: string): string {
+  return `${team}/${app}/${environment}`;
 }
 
 function traffic(team: ResolvedTeam, environment: string, databaseCidr?: string): AppTraffic[] {
@@ -76,6 +83,7 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: 
   const boundaries: OutputFile[] = [];
   const workloads: OutputFile[] = [];
   const files: OutputFile[] = [];
+  const manifests = new Map<string, readonly KubeObject[]>();
   const problems: Problem[] = [];
   const ns = fleet.argocdNamespace;
   const specTeams = fleet.spec.teams ?? [];
@@ -150,6 +158,7 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: 
       problems.push(...rendered.problems);
       for (const [env, objects] of rendered.byEnvironment) {
         perEnvironment.set(env, [...(perEnvironment.get(env) ?? []), ...objects]);
+        manifests.set(appManifestKey(team.name, app.name, env), objects);
         for (const obj of objects) files.push({ path: joinPath(APPS_DIR, team.name, app.name, env, objectFileName(obj)), data: obj });
       }
     }
@@ -190,5 +199,6 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: 
       { name: 'workloads', syncWave: 2, files: workloads },
     ],
     files,
+    manifests,
   };
 }
