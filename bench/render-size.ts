@@ -1,6 +1,7 @@
 /**
  * One measured run, in a process of its own so wall time and peak RSS are the whole process's:
  *   synth <size> <dir>     the real render path (runCli synth) of a synthetic fleet into <dir>
+ *   promote <size> <dir>   the same after the inner-loop change (a new tag promoted to prod for one app)
  *   check <size> <dir>     the drift check against <dir>
  *   cdk8s <size> <dir>     baseline: the same app bases the plain cdk8s way, one App with one chart per
  *                          app and environment, App.synth() into <dir>
@@ -13,8 +14,8 @@ import { SIZES, syntheticFleet } from './synthetic-fleet.js';
 
 const [mode, sizeName, dir] = process.argv.slice(2);
 const size = SIZES.find((s) => s.name === sizeName);
-if (!size || !dir) throw new Error('usage: render-size.ts <synth|check|cdk8s> <S|M|L> <dir>');
-const source = syntheticFleet(size);
+if (!size || !dir) throw new Error('usage: render-size.ts <synth|promote|check|cdk8s> <S|M|L> <dir>');
+const source = syntheticFleet(size, { promote: mode === 'promote' });
 let code = 0;
 const lines: string[] = [];
 const log = console.log;
@@ -33,6 +34,6 @@ if (mode === 'cdk8s') {
   }
   app.synth();
 } else {
-  code = runCli([mode, '--out', dir], source);
+  code = runCli([mode === 'promote' ? 'synth' : mode, '--out', dir], source);
 }
 log(JSON.stringify({ ms: Math.round(process.uptime() * 1000), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), code, summary: lines.join(' ').slice(0, 300) }));

@@ -27,7 +27,11 @@ const TENANTS = 10;
 
 const accountId = (i: number) => String(200000000000 + i);
 
-export function syntheticFleet(size: FleetSize): FleetSource {
+/**
+ * A synthetic fleet. `promote: true` is the inner-loop change a developer makes: the first app's new
+ * tag reaches prod (one Deployment file changes, and the README's image matrix).
+ */
+export function syntheticFleet(size: FleetSize, options: { readonly promote?: boolean } = {}): FleetSource {
   const accounts = [
     { name: 'central', id: accountId(0), kind: 'central' as const },
     ...Array.from({ length: TENANTS }, (_, i) => ({
@@ -84,7 +88,10 @@ export function syntheticFleet(size: FleetSize): FleetSource {
         environments: {
           dev: { images: [{ name: `public.ecr.aws/team${t}/${name}`, newTag: 'v1.2.0' }], replicas: [{ name, count: 1 }] },
           staging: { images: [{ name: `public.ecr.aws/team${t}/${name}`, newTag: 'v1.1.0' }] },
-          prod: { replicas: [{ name, count: 3 }] },
+          prod: {
+            replicas: [{ name, count: 3 }],
+            ...(options.promote && t === 0 && a === 0 ? { images: [{ name: `public.ecr.aws/team${t}/${name}`, newTag: 'v1.1.0' }] } : {}),
+          },
         },
       });
     }
