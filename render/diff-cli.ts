@@ -1,0 +1,118 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FleetOutputsOptions } from '../charts/fleet-outputs.js';
+import { FleetSource } from '../charts/fleet/model.js';
+import { FleetValidationError } from '../charts/fleet/problems.js';
+import { renderChecked } from './cli.js';
+import { GitTreeError, refTree } from './diff/git-tree.js';
+import { DEFAULT_MAX_CHARS, renderMarkdown } from './diff/markdown.js';
+import { compareTrees } from './diff/object-diff.js';
+
+const USAGE = `usage: npm run diff -- <git-ref> [--committed] [--max-chars N] [--out FILE]
+  <git-ref>        what to compare the working tree with: main, origin/main, HEAD~1, a commit
+  --committed      read the ref's committed dist/ instead of rendering its code (fast, runs no code)
+  --max-chars N    shorten the Markdown to at most N characters (default ${DEFAULT_MAX_CHARS}; at least 1000)
+  --out FILE       write the Markdown to FILE instead of printing it`;
+
+/** A mistake on the command line: exit code 2 and the usage. */
+class UsageError extends Error {}
+
+/** The parsed command line of `npm run diff`. */
+interface DiffArgs {
+  readonly ref: string;
+  readonly committed: boolean;
+  readonly maxChars: number;
+  readonly out?: string;
+}
+
+function parseArgs(argv: readonly string[]): DiffArgs | 'help' {
+  const refs: string[] = [];
+  let committed = false;
+  let maxChars = DEFAULT_MAX_CHARS;
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = () => {
+      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '-h' || flag === '--help') return 'help';
+    else if (flag === '--committed' && eq < 0) committed = true;
+    else if (flag === '--out') out = value();
+    else if (flag === '--max-chars') {
+      const v = value();
+      maxChars = Number(v);
+      if (!/^\d+$/.test(v) || maxChars < 1000) throw new UsageError(`--max-chars must be a whole number of at least 1000, got "${v}"`);
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"`);
+    else refs.push(arg);
+  }
+  if (refs.length === 0) throw new UsageError('name the git ref to compare with, for example: npm run diff -- main');
+  if (refs.length > 1) throw new UsageError(`one git ref, got ${refs.length}: ${refs.map((r) => `"${r}"`).join(', ')}`);
+  return { ref: refs[0], committed, maxChars, ...(out === undefined ? {} : { out }) };
+}
+
+/** Options of {@link runDiff}: the render options of synth, and where the project is. */
+export interface DiffCliOptions extends FleetOutputsOptions {
+  /**
+   * The project folder: where the git repository, node_modules and --out are looked up.
+   * @default - the current folder
+   */
+  readonly cwd?: string;
+}
+
+/**
+ * `npm run diff -- <git-ref>`: renders the working tree in memory and compares it with the ref's
+ * rendering (its code rendered in a temporary worktree, or with --committed its committed dist/),
+ * object by object, and prints Markdown grouped by hub / cluster / environment / team / app, ready for
+ * a PR comment (or writes it to --out). Returns 0 whether or not anything differs (it is a report), 1
+ * when the working tree does not render or the ref cannot be read, 2 on a usage mistake.
+ */
+export function runDiff(argv: readonly string[], source: FleetSource, options: DiffCliOptions = {}): number {
+  try {
+    const args = parseArgs(argv);
+    if (args === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    const cwd = options.cwd ?? process.cwd();
+    const tree = renderChecked(source, options);
+    if (typeof tree === 'number') return tree;
+    const base = refTree(args.ref, { cwd, committed: args.committed, known: tree.files });
+    const comparison = compareTrees(base.files, tree.files);
+    const markdown = renderMarkdown(comparison, {
+      baseRef: args.ref,
+      baseCommit: base.commit,
+      baseSource: args.committed ? 'committed' : 'rendered',
+      maxChars: args.maxChars,
+      command: `npm run diff -- ${args.ref}${args.committed ? ' --committed' : ''}`,
+    });
+    const counts = { added: 0, removed: 0, changed: 0 };
+    for (const c of comparison.changes) counts[c.change]++;
+    const took = `${process.uptime().toFixed(2)} s`;
+    const summary = `cdk8s-fleet: ${args.ref} (${base.commit.slice(0, 7)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed objects in ${comparison.filesDiffering} of ${comparison.files} files, in ${took}`;
+    if (args.out !== undefined) {
+      const file = path.resolve(cwd, args.out);
+      fs.writeFileSync(file, markdown);
+      console.log(`${summary}; Markdown (${markdown.length} characters) written to ${path.relative(cwd, file) || file}`);
+    } else {
+      console.log(markdown.trimEnd());
+      console.error(summary);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`cdk8s-fleet: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof GitTreeError || e instanceof FleetValidationError) {
+      console.error(`cdk8s-fleet: ${e.message}`);
+      return 1;
+    }
+    const err = e as Error;
+    console.error(`cdk8s-fleet: ${err?.message ?? String(e)}${process.env.DEBUG ? `\n${err?.stack}` : ' (set DEBUG=1 for a stack trace)'}`);
+    return 1;
+  }
+}
