@@ -1,7 +1,7 @@
 /**
  * Entry point: `npm run synth` renders the example fleet of environments/ into dist/, `npm run check`
  * verifies dist/ is what the code renders, `npm run validate` checks every object against its schema,
- * `npm run diff -- <ref>` prints what a change does to the rendered fleet, as Markdown for a PR.
+ * `npm run plan` lists every Application Argo CD will run per cluster, `npm run diff -- <ref>` prints what a change does to the rendered fleet, as Markdown for a PR.
  * All logic lives in charts/ (library) and render/ (files).
  */
 import { exampleFleet } from './environments/index.js';
@@ -12,6 +12,9 @@ if (command === 'validate') {
   // Loaded only here: the schema validators are heavy and synth stays fast without them.
   const { runValidate } = await import('./render/validate-cli.js');
   process.exitCode = runValidate(exampleFleet);
+} else if (command === 'plan') {
+  const { runPlan } = await import('./render/plan-cli.js');
+  process.exitCode = runPlan(process.argv.slice(3), exampleFleet);
 } else if (command === 'diff') {
   const { runDiff } = await import('./render/diff-cli.js');
   process.exitCode = runDiff(process.argv.slice(3), exampleFleet);

@@ -54,3 +54,4 @@ export * from './policy/policy-context.js';
 export * from './policy/workload-rules.js';
 export * from './synthesize-scope.js';
 export * from './docs/fleet-readme.js';
+export * from './applicationset/index.js';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { ClusterSpec, FleetValidationError, hubSpec } from '../charts/index.js';
+import { ClusterSpec, FleetValidationError, hubSpec, planFleet } from '../charts/index.js';
 import { renderChecked } from '../render/cli.js';
 import { RenderedTree } from '../render/render.js';
 import { crdsAvailable, treeSchemaProblems } from './support/schemas.js';
@@ -78,6 +78,17 @@ describe('several hubs', () => {
 
   it('renders objects valid against their schemas', { skip: crdsAvailable() ? false : 'CRDs not found (set CRDS_DIR)' }, () => {
     assert.deepEqual(treeSchemaProblems(tree.objects), []);
+  });
+
+  it('plans each hub\'s Argo CD against its own cluster Secrets, without problems', () => {
+    const plan = planFleet(tree.objects);
+    assert.deepEqual(plan.problems, []);
+    const on = (cluster: string) => plan.entries.filter((e) => e.cluster === cluster).map((e) => e.application);
+    assert.ok(on('hub').includes('fleet-root') && on('hub-eu').includes('fleet-root'), 'one root per hub');
+    assert.ok(on('spoke-staging').includes('webstore-ui-spoke-staging'));
+    assert.ok(!on('spoke-prod').some((a) => a.startsWith('webstore-ui')), 'ui runs in staging only');
+    assert.deepEqual(plan.entries.filter((e) => e.application === 'crossplane-claims').map((e) => e.source).sort(), ['dist/hubs/hub-eu/crossplane/claims@main', 'dist/hubs/hub/crossplane/claims@main']);
+    assert.deepEqual(plan.clusters.map((c) => c.name), ['hub', 'hub-eu', 'spoke-prod', 'spoke-staging']);
   });
 
   it('keeps a hub view to its own clusters, teams and environments', () => {
