@@ -7,6 +7,7 @@ import { renderChecked } from './cli.js';
 import { GitTreeError, refTree } from './diff/git-tree.js';
 import { DEFAULT_MAX_CHARS, renderMarkdown } from './diff/markdown.js';
 import { compareTrees } from './diff/object-diff.js';
+import { applicationChangesMarkdown, comparePlans, planOfFiles } from './diff/plan-changes.js';
 
 const USAGE = `usage: npm run diff -- <git-ref> [--committed] [--max-chars N] [--out FILE]
   <git-ref>        what to compare the working tree with: main, origin/main, HEAD~1, a commit
@@ -82,12 +83,15 @@ export function runDiff(argv: readonly string[], source: FleetSource, options: D
     if (typeof tree === 'number') return tree;
     const base = refTree(args.ref, { cwd, committed: args.committed, known: tree.files });
     const comparison = compareTrees(base.files, tree.files);
+    const after = planOfFiles(tree.files);
+    const applications = comparison.changes.length > 0 ? applicationChangesMarkdown(comparePlans(planOfFiles(base.files), after), after) : '';
     const markdown = renderMarkdown(comparison, {
       baseRef: args.ref,
       baseCommit: base.commit,
       baseSource: args.committed ? 'committed' : 'rendered',
       maxChars: args.maxChars,
       command: `npm run diff -- ${args.ref}${args.committed ? ' --committed' : ''}`,
+      applications,
     });
     const counts = { added: 0, removed: 0, changed: 0 };
     for (const c of comparison.changes) counts[c.change]++;

@@ -48,6 +48,12 @@ export interface MarkdownOptions {
    * @default - `npm run diff -- <baseRef>`
    */
   readonly command?: string;
+  /**
+   * A section placed after the counts, before the groups: the Applications Argo CD will add, remove or
+   * change per cluster (`applicationChangesMarkdown`). It counts toward `maxChars` and is never shortened.
+   * @default - none
+   */
+  readonly applications?: string;
 }
 
 const SYMBOL = { added: '+', removed: '-', changed: '~' } as const;
@@ -205,6 +211,7 @@ export function renderMarkdown(comparison: TreeComparison, options: MarkdownOpti
     '',
     `**${count('added')} added, ${count('removed')} removed, ${count('changed')} changed** ${changes.length === 1 ? 'object' : 'objects'} in ${plural(all.length, 'group')}${moved > 0 ? ` (${moved} moved to another file)` : ''}, in ${plural(comparison.filesDiffering, 'file')}; ${code(options.baseRef)} ${how}.`,
     '',
+    ...(options.applications ? [options.applications] : []),
   ].join('\n');
   const row = (label: string, s: { added: number; removed: number; changed: number }) => `| ${label} | ${s.added} | ${s.removed} | ${s.changed} |`;
   const table = (rows: number) => {
