@@ -3,15 +3,17 @@ import { fleetRender, FleetOutputsOptions } from '../charts/fleet-outputs.js';
 import { checkPolicies } from '../charts/policy/check-policies.js';
 import { formatFinding } from '../charts/policy/finding.js';
 import { FleetSource } from '../charts/fleet/model.js';
-import { FleetValidationError } from '../charts/fleet/problems.js';
 import { renderTree, RenderedTree } from './render.js';
 import { diffTree, isClean, readTree } from './tree.js';
+import { reportFailure, UsageError } from './cli-failure.js';
 import { recoverTree, writeTreeAtomic } from './write-tree.js';
 
-const USAGE = `usage: main.ts <synth|check|validate> [--out DIR]
-  synth     render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
-  check     exit 1 and list the files that differ when DIR is not what the code renders
-  validate  check every rendered object against the real schema of its kind, and the policies`;
+const USAGE = `usage: main.ts <synth|check|validate|plan|diff> [options]
+  synth [--out DIR]  render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
+  check [--out DIR]  exit 1 and list the files that differ when DIR is not what the code renders
+  validate           check every rendered object against the real schema of its kind, and the policies
+  plan [--json]      every Application Argo CD will run, per cluster; exit 1 on what Argo CD would fail on
+  diff <ref>         what the working tree changes against a git ref, as Markdown for a PR (diff --help)`;
 
 /** Where output goes: --out, else cdk8s synth's $CDK8S_OUTDIR, else dist/. */
 function outDir(args: string[]): string {
@@ -24,7 +26,6 @@ function outDir(args: string[]): string {
   return process.env.CDK8S_OUTDIR ?? 'dist';
 }
 
-class UsageError extends Error {}
 
 function seconds(): string {
   return `${process.uptime().toFixed(2)} s`;
@@ -83,16 +84,6 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
     console.error(lines.join('\n'));
     return 1;
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`cdk8s-fleet: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    if (e instanceof FleetValidationError) {
-      console.error(`cdk8s-fleet: ${e.message}\nNothing was written.`);
-      return 1;
-    }
-    const err = e as Error;
-    console.error(`cdk8s-fleet: ${err?.message ?? String(e)}\nNothing was written.${process.env.DEBUG ? `\n${err?.stack}` : ' (set DEBUG=1 for a stack trace)'}`);
-    return 1;
+    return reportFailure(e, USAGE, 'Nothing was written.');
   }
 }

@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FleetOutputsOptions } from '../charts/fleet-outputs.js';
 import { FleetSource } from '../charts/fleet/model.js';
-import { FleetValidationError } from '../charts/fleet/problems.js';
 import { renderChecked } from './cli.js';
-import { GitTreeError, refTree } from './diff/git-tree.js';
+import { refTree } from './diff/git-tree.js';
 import { DEFAULT_MAX_CHARS, renderMarkdown } from './diff/markdown.js';
 import { compareTrees } from './diff/object-diff.js';
+import { reportFailure, UsageError } from './cli-failure.js';
 import { applicationChangesMarkdown, comparePlans, planOfFiles } from './diff/plan-changes.js';
 
 const USAGE = `usage: npm run diff -- <git-ref> [--committed] [--max-chars N] [--out FILE]
@@ -15,8 +15,6 @@ const USAGE = `usage: npm run diff -- <git-ref> [--committed] [--max-chars N] [-
   --max-chars N    shorten the Markdown to at most N characters (default ${DEFAULT_MAX_CHARS}; at least 1000)
   --out FILE       write the Markdown to FILE instead of printing it`;
 
-/** A mistake on the command line: exit code 2 and the usage. */
-class UsageError extends Error {}
 
 /** The parsed command line of `npm run diff`. */
 interface DiffArgs {
@@ -107,16 +105,6 @@ export function runDiff(argv: readonly string[], source: FleetSource, options: D
     }
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`cdk8s-fleet: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    if (e instanceof GitTreeError || e instanceof FleetValidationError) {
-      console.error(`cdk8s-fleet: ${e.message}`);
-      return 1;
-    }
-    const err = e as Error;
-    console.error(`cdk8s-fleet: ${err?.message ?? String(e)}${process.env.DEBUG ? `\n${err?.stack}` : ' (set DEBUG=1 for a stack trace)'}`);
-    return 1;
+    return reportFailure(e, USAGE);
   }
 }

@@ -1,7 +1,7 @@
 import { FleetPlan, planFleet, PlanEntry } from '../charts/applicationset/plan.js';
 import { FleetOutputsOptions } from '../charts/fleet-outputs.js';
 import { FleetSource } from '../charts/fleet/model.js';
-import { FleetValidationError } from '../charts/fleet/problems.js';
+import { reportFailure, UsageError } from './cli-failure.js';
 import { renderChecked } from './cli.js';
 
 const USAGE = `usage: main.ts plan [--json]
@@ -10,7 +10,6 @@ const USAGE = `usage: main.ts plan [--json]
   plan --json  the same as JSON for tools: { clusters, applications, problems }
 Exit 1 when Argo CD would fail on something (each problem on stderr), 2 on a usage error.`;
 
-class UsageError extends Error {}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -103,16 +102,6 @@ export function runPlan(argv: readonly string[], source: FleetSource, options: F
     );
     return 1;
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`cdk8s-fleet: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    if (e instanceof FleetValidationError) {
-      console.error(`cdk8s-fleet: ${e.message}`);
-      return 1;
-    }
-    const err = e as Error;
-    console.error(`cdk8s-fleet: ${err?.message ?? String(e)}${process.env.DEBUG ? `\n${err?.stack}` : ' (set DEBUG=1 for a stack trace)'}`);
-    return 1;
+    return reportFailure(e, USAGE);
   }
 }

@@ -2,6 +2,7 @@
  * The rendered tree of a git ref, to compare the working tree with: either rendered from the ref's own
  * code in a temporary worktree, or read from the ref's committed dist/ without running anything.
  */
+import { ExpectedError } from '../cli-failure.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -11,7 +12,7 @@ import { readTree } from '../tree.js';
 import { FileTree } from './object-diff.js';
 
 /** A failure to get a ref's tree: an unknown ref, no git, or the ref's code failing to render. */
-export class GitTreeError extends Error {
+export class GitTreeError extends ExpectedError {
   public constructor(message: string) {
     super(message);
     this.name = 'GitTreeError';
