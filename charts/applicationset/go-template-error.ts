@@ -1,0 +1,15 @@
+/**
+ * A template that Argo CD would fail on (a parse error, a missing key under `missingkey=error`, a
+ * function called with the wrong arguments), or one that uses Go template syntax this engine does not
+ * implement (`unsupported`): never a silently different result.
+ */
+export class GoTemplateError extends Error {
+  /** True when the template may be valid Go but uses syntax or a function this engine does not implement. */
+  public readonly unsupported: boolean;
+
+  public constructor(message: string, unsupported = false) {
+    super(message);
+    this.name = 'GoTemplateError';
+    this.unsupported = unsupported;
+  }
+}
