@@ -20,10 +20,11 @@ import {
   FleetValidationError,
   formatProblem,
   isEnabled,
+  planFleet,
   RESERVED_PROJECTS,
   TeamSpec,
 } from '../charts/index.js';
-import { renderFiles } from '../render/render.js';
+import { renderFiles, renderTree } from '../render/render.js';
 import { crdsAvailable, CRDS_DIR, registerXrd, schemaProblems } from './support/schemas.js';
 import { exampleFleet, objects } from './support/fleet.js';
 
@@ -409,13 +410,45 @@ describe('properties', () => {
             if (isEnabled(c, env, a.name)) assert.ok(files.has(`hub/argocd/addons/${a.name}.yaml`), `ApplicationSet of ${a.name} (${c.name})`);
           }
         }
-        for (const team of spec.teams ?? []) assert.ok(files.has(`hub/argocd/workloads/${team.name}.yaml`), `workloads of ${team.name}`);
+        for (const team of spec.teams ?? []) {
+          assert.equal(files.has(`hub/argocd/workloads/${team.name}.yaml`), team.apps.length > 0, `workloads of ${team.name} when it has apps`);
+        }
         if ((spec.teams ?? []).some((x) => x.apps.length > 0)) withTeams++;
         if ((spec.teams ?? []).some((x) => x.apps.some((a) => a.database))) withDatabases++;
       }),
       { seed: 20240611, numRuns: 30, includeErrorInReport: true },
     );
     assert.ok(withTeams > 5 && withDatabases > 2, `the generator reaches apps (${withTeams}) and databases (${withDatabases})`);
+  });
+
+  it('Argo CD can expand what random valid fleets render, with one hub or split over two: the plan finds no problem', () => {
+    let split = 0;
+    fc.assert(
+      fc.property(validFleet, fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), (spec, sides) => {
+        const one = renderTree(fleetOutputs(source(spec)));
+        assert.deepEqual(planFleet(one.objects).problems, []);
+        // Two hubs: a second hub in the central account takes some spokes (databases stay with the hub
+        // of their environment's spokes, so a fleet with databases splits by environment).
+        const wantsDatabases = (spec.teams ?? []).some((t) => t.apps.some((a) => a.database));
+        const hubB: ClusterSpec = { ...spec.clusters[0], name: 'hub-b', vpcId: `vpc-${'0b'.repeat(8)}2` };
+        const clusters = spec.clusters.map((c, i): ClusterSpec => {
+          if (c.role === 'hub') return c;
+          const b = wantsDatabases ? c.environment === 'prod' : sides[i % sides.length];
+          return { ...c, hub: b ? 'hub-b' : 'hub' };
+        });
+        if (clusters.some((c) => c.hub === 'hub-b')) split++;
+        const two = renderTree(fleetOutputs(source({ ...spec, clusters: [...clusters, hubB] })));
+        assert.ok(![...two.files.keys()].some((f) => f.startsWith('hub/')), 'no hub/ folder with two hubs');
+        assert.deepEqual(planFleet(two.objects).problems, []);
+        // Every spoke is registered with exactly one hub, and with the one it names.
+        for (const c of clusters.filter((x) => x.role === 'spoke')) {
+          const homes = ['hub', 'hub-b'].filter((h) => two.files.has(`hubs/${h}/argocd/clusters/${c.name}.yaml`));
+          assert.deepEqual(homes, [c.hub], c.name);
+        }
+      }),
+      { seed: 20261128, numRuns: 20, includeErrorInReport: true },
+    );
+    assert.ok(split > 5, `the generator splits fleets over two hubs (${split})`);
   });
 
   it('shuffling every unordered input list, the catalog and every map key order gives byte-identical output', () => {

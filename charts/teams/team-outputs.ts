@@ -114,7 +114,10 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: 
         }),
     });
     boundaries.push({ path: `${team.name}.yaml`, build: (chart) => new TeamBoundariesApplicationSet(chart, team.name, { fleet, team }) });
-    workloads.push({ path: `${team.name}.yaml`, build: (chart) => new WorkloadApplicationSet(chart, team.name, { fleet, team }) });
+    // A team without apps yet gets its boundaries but no workloads ApplicationSet (it would generate nothing).
+    if (team.apps.some((a) => team.environments.some((e) => a.environments[e.name] !== undefined))) {
+      workloads.push({ path: `${team.name}.yaml`, build: (chart) => new WorkloadApplicationSet(chart, team.name, { fleet, team }) });
+    }
 
     if (!withFiles) continue;
     for (const env of team.environments) {
