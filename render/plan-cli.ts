@@ -27,10 +27,14 @@ export function formatPlanTable(plan: FleetPlan): string {
       .join('  ')}  ${e.destinationNamespace}`.trimEnd();
   const lines: string[] = [];
   const groups = new Map<string, PlanEntry[]>();
-  for (const e of plan.entries) groups.set(e.cluster, [...(groups.get(e.cluster) ?? []), e]);
+  for (const e of plan.entries) {
+    const group = groups.get(e.cluster);
+    if (group) group.push(e);
+    else groups.set(e.cluster, [e]);
+  }
   for (const c of plan.clusters) {
     const entries = groups.get(c.name) ?? [];
-    const env = c.environment ? `environment ${c.environment}, ` : '';
+    const env = `${c.environment ? `environment ${c.environment}, ` : ''}${c.hub ? `hub ${c.hub}, ` : ''}`;
     lines.push(`${c.name} (${env}${c.server}): ${plural(entries.length, 'Application')}`);
     lines.push(...entries.map(row));
   }
@@ -54,7 +58,7 @@ export function formatPlanTable(plan: FleetPlan): string {
 export function formatPlanJson(plan: FleetPlan): string {
   return JSON.stringify(
     {
-      clusters: plan.clusters.map((c) => ({ name: c.name, server: c.server, environment: c.environment ?? null, file: c.file ?? null, applications: c.applications })),
+      clusters: plan.clusters.map((c) => ({ name: c.name, server: c.server, environment: c.environment ?? null, file: c.file ?? null, applications: c.applications, hub: c.hub ?? null })),
       applications: plan.entries.map((e) => ({
         cluster: e.cluster || null,
         server: e.server,

@@ -88,7 +88,7 @@ describe('several hubs', () => {
     assert.ok(on('spoke-staging').includes('webstore-ui-spoke-staging'));
     assert.ok(!on('spoke-prod').some((a) => a.startsWith('webstore-ui')), 'ui runs in staging only');
     assert.deepEqual(plan.entries.filter((e) => e.application === 'crossplane-claims').map((e) => e.source).sort(), ['dist/hubs/hub-eu/crossplane/claims@main', 'dist/hubs/hub/crossplane/claims@main']);
-    assert.deepEqual(plan.clusters.map((c) => c.name), ['hub', 'hub-eu', 'spoke-prod', 'spoke-staging']);
+    assert.deepEqual(plan.clusters.map((c) => `${c.name}@${c.hub}`), ['hub@hub', 'hub-eu@hub-eu', 'spoke-prod@hub', 'spoke-staging@hub-eu']);
   });
 
   it('keeps a hub view to its own clusters, teams and environments', () => {

@@ -204,7 +204,7 @@ describe('npm run plan', () => {
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(json), ['clusters', 'applications', 'problems']);
-    assert.deepEqual(json.clusters[0], { name: 'hub', server: 'https://kubernetes.default.svc', environment: 'control-plane', file: 'hub/argocd/clusters/hub.yaml', applications: plan.clusters[0].applications });
+    assert.deepEqual(json.clusters[0], { name: 'hub', server: 'https://kubernetes.default.svc', environment: 'control-plane', file: 'hub/argocd/clusters/hub.yaml', applications: plan.clusters[0].applications, hub: null });
     assert.deepEqual(
       json.applications.find((a: any) => a.application === 'fleet-root'),
       {

@@ -45,6 +45,8 @@ export interface PlanCluster {
   readonly file?: string;
   /** Number of Applications whose destination is this cluster. */
   readonly applications: number;
+  /** The hub whose Argo CD manages the cluster, in a fleet with several hubs (`hubs/<hub>/`). */
+  readonly hub?: string;
 }
 
 /** What Argo CD will run where, and what would fail. */
@@ -124,11 +126,11 @@ export function planFleet(objects: ReadonlyMap<string, readonly unknown[]>, opti
     hubs.get(hub)!.set(file, docs);
   }
   if (hubs.size === 0) return planArgoCd(objects, options);
-  const plans = [...hubs.values()].map((part) => planArgoCd(part, options));
+  const plans = [...hubs].map(([hub, part]) => ({ hub, ...planArgoCd(part, options) }));
   return {
     entries: plans.flatMap((p) => p.entries).sort(byEntry),
     problems: plans.flatMap((p) => p.problems).sort(byProblem),
-    clusters: plans.flatMap((p) => p.clusters).sort((a, b) => cmp(a.name, b.name)),
+    clusters: plans.flatMap((p) => p.clusters.map((c) => ({ ...c, hub: p.hub }))).sort((a, b) => cmp(a.name, b.name)),
     applicationSets: plans.reduce((n, p) => n + p.applicationSets, 0),
   };
 }
