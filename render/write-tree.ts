@@ -50,18 +50,25 @@ function applyJournal(abs: string, parent: string, journal: Journal): void {
     fs.rmSync(path.join(abs, rel), { force: true });
     pruneEmptyParents(abs, rel);
   }
-  const made = new Set<string>();
+  const parentOf = folderMaker();
   for (const rel of journal.write) {
     const from = path.join(staging, rel);
     if (!fs.existsSync(from)) continue; // moved before a crash
-    const to = path.join(abs, rel);
-    const folder = path.dirname(to);
+    fs.renameSync(from, parentOf(path.join(abs, rel)));
+  }
+}
+
+/** Returns its file path after making the file's folder (each folder once). */
+function folderMaker(): (file: string) => string {
+  const made = new Set<string>();
+  return (file) => {
+    const folder = path.dirname(file);
     if (!made.has(folder)) {
       fs.mkdirSync(folder, { recursive: true });
       made.add(folder);
     }
-    fs.renameSync(from, to);
-  }
+    return file;
+  };
 }
 
 /**
@@ -89,16 +96,8 @@ export function recoverTree(dir: string): void {
 }
 
 function writeFiles(root: string, files: Iterable<[string, string]>): void {
-  const made = new Set<string>();
-  for (const [rel, content] of files) {
-    const target = path.join(root, rel);
-    const folder = path.dirname(target);
-    if (!made.has(folder)) {
-      fs.mkdirSync(folder, { recursive: true });
-      made.add(folder);
-    }
-    fs.writeFileSync(target, content);
-  }
+  const parentOf = folderMaker();
+  for (const [rel, content] of files) fs.writeFileSync(parentOf(path.join(root, rel)), content);
 }
 
 /**
