@@ -8,6 +8,7 @@ import { DEFAULT_MAX_CHARS, renderMarkdown } from './diff/markdown.js';
 import { compareTrees } from './diff/object-diff.js';
 import { reportFailure, UsageError } from './cli-failure.js';
 import { applicationChangesMarkdown, comparePlans, planOfFiles } from './diff/plan-changes.js';
+import { planFleet } from '../charts/applicationset/plan.js';
 
 const USAGE = `usage: npm run diff -- <git-ref> [--committed] [--max-chars N] [--out FILE]
   <git-ref>        what to compare the working tree with: main, origin/main, HEAD~1, a commit
@@ -81,8 +82,12 @@ export function runDiff(argv: readonly string[], source: FleetSource, options: D
     if (typeof tree === 'number') return tree;
     const base = refTree(args.ref, { cwd, committed: args.committed, known: tree.files });
     const comparison = compareTrees(base.files, tree.files);
-    const after = planOfFiles(tree.files);
-    const applications = comparison.changes.length > 0 ? applicationChangesMarkdown(comparePlans(planOfFiles(base.files), after), after) : '';
+    let applications = '';
+    if (comparison.changes.length > 0) {
+      // The working tree's objects are at hand; only the ref's side is parsed from its files.
+      const after = planFleet(tree.objects);
+      applications = applicationChangesMarkdown(comparePlans(planOfFiles(base.files), after), after);
+    }
     const markdown = renderMarkdown(comparison, {
       baseRef: args.ref,
       baseCommit: base.commit,

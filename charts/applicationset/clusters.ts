@@ -1,3 +1,4 @@
+import { isObject as isObj } from '../apps/overlay/kube-object.js';
 import { IN_CLUSTER_SERVER } from '../fleet/resolve.js';
 
 /**
@@ -68,7 +69,6 @@ export interface ClusterSecretInput {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Whether `o` is a Secret that Argo CD reads as a cluster. */
 export function isClusterSecret(o: unknown): boolean {

@@ -1,3 +1,4 @@
+import { isObject as isObj } from '../apps/overlay/kube-object.js';
 import { clusterInventory, ClusterInventory, ClusterInventoryOptions } from './clusters.js';
 import { generateParamSets, GeneratorError, ParamSet, ClusterSelection } from './generators.js';
 import { GoTemplateError, MissingKey, parseGoTemplateOptions } from './go-template.js';
@@ -44,7 +45,6 @@ export interface ExpandResult {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A Kubernetes object name (DNS-1123 subdomain): what the API server accepts for an Application. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

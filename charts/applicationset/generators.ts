@@ -1,3 +1,4 @@
+import { isObject as isObj } from '../apps/overlay/kube-object.js';
 import { parse as parseYaml } from 'yaml';
 import { ArgoCluster } from './clusters.js';
 import { GoTemplateError } from './go-template.js';
@@ -60,7 +61,6 @@ const KINDS = ['list', 'clusters', 'git', 'scmProvider', 'clusterDecisionResourc
 type Kind = (typeof KINDS)[number];
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function kindsOf(gen: Obj): Kind[] {
   return KINDS.filter((k) => gen[k] !== undefined && gen[k] !== null);

@@ -1,5 +1,7 @@
+import { isObject as isObj } from '../apps/overlay/kube-object.js';
 import { ArgoCluster, clusterInventory, ClusterInventoryOptions, ClusterSecretInput, isClusterSecret } from './clusters.js';
 import { expandApplicationSet } from './expand.js';
+import { HUBS_DIR } from '../fleet/hubs.js';
 
 /** One Application Argo CD will run, on one cluster. */
 export interface PlanEntry {
@@ -65,7 +67,6 @@ export interface FleetPlan {
 export type PlanOptions = ClusterInventoryOptions;
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const trimSlash = (s: string) => (s.endsWith('/') ? s.replace(/\/+$/, '') : s);
@@ -120,7 +121,7 @@ class Destinations {
 export function planFleet(objects: ReadonlyMap<string, readonly unknown[]>, options: PlanOptions = {}): FleetPlan {
   const hubs = new Map<string, Map<string, readonly unknown[]>>();
   for (const [file, docs] of objects) {
-    const hub = /^hubs\/([^/]+)\//.exec(file)?.[1];
+    const hub = file.startsWith(`${HUBS_DIR}/`) ? file.split('/')[1] : undefined;
     if (hub === undefined) continue;
     if (!hubs.has(hub)) hubs.set(hub, new Map());
     hubs.get(hub)!.set(file, docs);
