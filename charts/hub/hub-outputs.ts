@@ -9,7 +9,6 @@ import { joinPath, OutputFile } from '../output.js';
 /** The AppProject of the hub's own Argo CD objects (root, children, projects, cluster Secrets). */
 export const PLATFORM_PROJECT = 'platform';
 
-
 /**
  * One child of the app-of-ApplicationSets: a folder under `hub/argocd/` and its sync wave. Later
  * parts of the fleet (workloads, Crossplane) add a component and their files; the root picks them up.
