@@ -1,8 +1,9 @@
-import { FleetPlan, planFleet, PlanEntry } from '../charts/applicationset/plan.js';
+import { FleetPlan, planFleet, PlanEntry } from './plan.js';
 import { FleetOutputsOptions } from '../charts/fleet-outputs.js';
 import { FleetSource } from '../charts/fleet/model.js';
 import { reportFailure, UsageError } from './cli-failure.js';
 import { renderChecked } from './cli.js';
+import { plural } from '../engines/util/index.js';
 
 const USAGE = `usage: main.ts plan [--json]
   plan         print, per cluster, every Application Argo CD will generate from the rendered ApplicationSets
@@ -11,7 +12,6 @@ const USAGE = `usage: main.ts plan [--json]
 Exit 1 when Argo CD would fail on something (each problem on stderr), 2 on a usage error.`;
 
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The plan as a table: one header line per cluster (environment, server, count), then one aligned row

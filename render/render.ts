@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { synthesizeScope } from '../charts/synthesize-scope.js';
 import { OutputFile } from '../charts/output.js';
 import { canonical, toYaml } from './serialize.js';
+import { compareStrings } from '../engines/util/index.js';
 
 /** Thrown when the output files themselves are inconsistent (two files with one path, a path escaping dist/). */
 export class OutputError extends Error {
@@ -60,6 +61,6 @@ export function renderTree(files: readonly OutputFile[]): RenderedTree {
     out.set(file.path, toYaml(docs));
     objects.set(file.path, docs);
   }
-  const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+  const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => compareStrings(a, b);
   return { files: new Map([...out].sort(byPath)), objects: new Map([...objects].sort(byPath)) };
 }

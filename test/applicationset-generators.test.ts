@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandApplicationSet, ExpandResult } from '../charts/applicationset/expand.js';
-import { generateParamSets } from '../charts/applicationset/generators.js';
-import { clusterInventory } from '../charts/applicationset/clusters.js';
-import { compileSelector } from '../charts/applicationset/selector.js';
+import { expandApplicationSet, ExpandResult } from '../engines/applicationset/expand.js';
+import { generateParamSets } from '../engines/applicationset/generators.js';
+import { clusterInventory } from '../engines/applicationset/clusters.js';
+import { compileSelector } from '../engines/applicationset/selector.js';
 
 /** An Argo CD cluster Secret, as the docs show them (decoded data). */
 function secret(name: string, server: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}) {

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { GoTemplate, GoTemplateError, parseGoTemplateOptions, renderGoTemplate } from '../charts/applicationset/go-template.js';
-import { formatGoFloat, GoMap, stringMap } from '../charts/applicationset/go-values.js';
-import { renderFastTemplate } from '../charts/applicationset/fast-template.js';
+import { GoTemplate, GoTemplateError, parseGoTemplateOptions, renderGoTemplate } from '../engines/go-template/template.js';
+import { formatGoFloat, GoMap, stringMap } from '../engines/go-template/values.js';
+import { renderFastTemplate } from '../engines/go-template/fast-template.js';
 
 /** Cluster-generator-shaped parameters: labels and annotations are map[string]string, as in Argo CD. */
 const cluster = (): GoMap => ({

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { applyOverlay, containerPatch, KubeObject, Overlay, toKustomization } from '../charts/apps/overlay/index.js';
+import { applyOverlay, containerPatch, KubeObject, Overlay, toKustomization } from '../engines/kustomize/index.js';
 
 const HAS_KUBECTL = (() => {
   const r = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffLines, hunkHeader, splitLines, unifiedDiff } from '../render/diff/line-diff.js';
+import { diffLines, hunkHeader, splitLines, unifiedDiff } from '../engines/diff/line-diff.js';
 
 const lines = (n: number, f = (i: number) => `line ${i}`) => Array.from({ length: n }, (_, i) => `${f(i + 1)}\n`).join('');
 

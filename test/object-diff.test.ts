@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareGroups, groupOf } from '../render/diff/groups.js';
-import { hunkHeader } from '../render/diff/line-diff.js';
+import { hunkHeader } from '../engines/diff/line-diff.js';
 import { DIFF_MARKER, renderMarkdown } from '../render/diff/markdown.js';
 import { compareTrees, FileTree, ObjectChange } from '../render/diff/object-diff.js';
 

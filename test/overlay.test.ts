@@ -9,7 +9,7 @@ import {
   rewriteImage,
   splitImage,
   toKustomization,
-} from '../charts/apps/overlay/index.js';
+} from '../engines/kustomize/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // A small base: a Deployment using a ConfigMap (envFrom and a volume), its Service, ServiceAccount,

@@ -1,7 +1,7 @@
 import { describe, it, TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { fleetOutputs } from '../charts/index.js';
-import { planFleet, PlanEntry } from '../charts/applicationset/plan.js';
+import { planFleet, PlanEntry } from '../render/plan.js';
 import { exampleFleet } from '../environments/index.js';
 import { renderTree } from '../render/render.js';
 import { runPlan } from '../render/plan-cli.js';

@@ -20,11 +20,11 @@ import {
   FleetValidationError,
   formatProblem,
   isEnabled,
-  planFleet,
   RESERVED_PROJECTS,
   TeamSpec,
 } from '../charts/index.js';
 import { renderFiles, renderTree } from '../render/render.js';
+import { planFleet } from '../render/plan.js';
 import { crdsAvailable, CRDS_DIR, registerXrd, schemaProblems } from './support/schemas.js';
 import { exampleFleet, objects } from './support/fleet.js';
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { isPlainSafe, writeYaml } from '../render/yaml-writer.js';
+import { isPlainSafe, writeYaml } from '../engines/yaml/writer.js';
 
 describe('writeYaml', () => {
   it('quotes every string a YAML 1.1 or 1.2 reader would take for something else', () => {

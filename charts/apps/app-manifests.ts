@@ -4,7 +4,7 @@ import { synthesizeScope } from '../synthesize-scope.js';
 import { AppSpec } from '../fleet/model.js';
 import { Problem } from '../fleet/problems.js';
 import { ResolvedTeam } from '../fleet/resolve.js';
-import { applyOverlay, KubeObject, Overlay } from './overlay/index.js';
+import { applyOverlay, KubeObject, Overlay } from '../../engines/kustomize/index.js';
 import { WebService } from './web-service.js';
 import { Worker } from './worker.js';
 

@@ -5,7 +5,7 @@
 import { AppSpec, EnvironmentSpec } from '../fleet/model.js';
 import { hubDir, hubNames, hubOf } from '../fleet/hubs.js';
 import { ResolvedCluster, ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
-import { compare } from './markdown.js';
+import { compareStrings } from '../../engines/util/index.js';
 
 /** Clusters in reading order: hubs first, then by environment promotion order, then by name. */
 export function clusterOrder(fleet: ResolvedFleet): (a: ResolvedCluster, b: ResolvedCluster) => number {
@@ -13,7 +13,7 @@ export function clusterOrder(fleet: ResolvedFleet): (a: ResolvedCluster, b: Reso
   return (a, b) =>
     Number(b.role === 'hub') - Number(a.role === 'hub') ||
     (rank.get(a.environment.name) ?? 0) - (rank.get(b.environment.name) ?? 0) ||
-    compare(a.name, b.name);
+    compareStrings(a.name, b.name);
 }
 
 /** Apps of a team that run in an environment (the team deploys there and the app has an overlay for it). */

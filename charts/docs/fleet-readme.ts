@@ -13,7 +13,7 @@
  * `topology-diagram.ts`, `version-matrix.ts` and `image-matrix.ts`, with the helpers they share in
  * `markdown.ts` and `fleet-queries.ts`.
  */
-import type { KubeObject } from '../apps/overlay/kube-object.js';
+import type { KubeObject } from '../../engines/kustomize/kube-object.js';
 import { TEAMS_DIR } from '../argocd/team-boundaries-application-set.js';
 import { APPS_DIR } from '../argocd/workload-application-set.js';
 import { CROSSPLANE_DIR } from '../crossplane/crossplane-outputs.js';
@@ -22,7 +22,8 @@ import { ResolvedFleet } from '../fleet/resolve.js';
 import { PLATFORM_PROJECT } from '../hub/hub-outputs.js';
 import { appsIn, hubFolder, hubsOf } from './fleet-queries.js';
 import { imageMatrix } from './image-matrix.js';
-import { codeList, compare, plural, table } from './markdown.js';
+import { compareStrings, plural } from '../../engines/util/index.js';
+import { codeList, table } from './markdown.js';
 import { topology } from './topology-diagram.js';
 import { addonMatrix } from './version-matrix.js';
 
@@ -155,7 +156,7 @@ function databases(fleet: ResolvedFleet): string {
   if (planned.length === 0) return '';
   const rank = new Map(fleet.environments.map((e, i) => [e.name, i]));
   const sorted = [...planned].sort(
-    (a, b) => (rank.get(a.environment) ?? 0) - (rank.get(b.environment) ?? 0) || compare(a.team.name, b.team.name) || compare(a.app.name, b.app.name),
+    (a, b) => (rank.get(a.environment) ?? 0) - (rank.get(b.environment) ?? 0) || compareStrings(a.team.name, b.team.name) || compareStrings(a.app.name, b.app.name),
   );
   const rows = sorted.map((d) => [
     d.environment,

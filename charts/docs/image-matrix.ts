@@ -1,6 +1,6 @@
 /** The app x environment image matrix of the generated README, read from the rendered manifests. */
-import { POD_SPEC_PATH } from '../apps/overlay/container-patch.js';
-import type { KubeObject } from '../apps/overlay/kube-object.js';
+import { POD_SPEC_PATH } from '../../engines/kustomize/container-patch.js';
+import type { KubeObject } from '../../engines/kustomize/kube-object.js';
 import { ResolvedFleet } from '../fleet/resolve.js';
 import { appManifestKey } from '../teams/team-outputs.js';
 import { appEnvironments } from './fleet-queries.js';

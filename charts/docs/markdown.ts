@@ -1,11 +1,8 @@
 /**
  * Small Markdown helpers of the generated README: a locale-independent order for names and versions,
- * counted nouns, table cells and tables, and code spans.
+ * table cells and tables, and code spans.
  */
-/** Code-unit order: the same everywhere, whatever the locale. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import { compareStrings } from '../../engines/util/index.js';
 
 /** Versions in natural order (`1.9.0` before `1.10.0`), then code-unit order. */
 export function compareVersions(a: string, b: string): number {
@@ -17,14 +14,9 @@ export function compareVersions(a: string, b: string): number {
     if (x === y) continue;
     const numeric = /^\d/.test(x) && /^\d/.test(y);
     if (numeric && Number(x) !== Number(y)) return Number(x) - Number(y);
-    if (!numeric) return compare(x, y);
+    if (!numeric) return compareStrings(x, y);
   }
-  return pa.length - pb.length || compare(a, b);
-}
-
-/** `1 cluster`, `2 clusters`: a count with its noun, plural unless the count is one. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return pa.length - pb.length || compareStrings(a, b);
 }
 
 /** A cell of a Markdown table: pipes escaped, line breaks as `<br>`. */

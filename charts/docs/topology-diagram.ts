@@ -7,7 +7,8 @@
  */
 import { ResolvedCluster, ResolvedFleet } from '../fleet/resolve.js';
 import { appsIn, clusterOrder, managerOf } from './fleet-queries.js';
-import { compare, compareVersions, plural } from './markdown.js';
+import { compareStrings, plural } from '../../engines/util/index.js';
+import { compareVersions } from './markdown.js';
 
 /** Limits of the Mermaid that GitHub runs (its `maxTextSize` and `maxEdges` settings). */
 export const GITHUB_MERMAID_LIMITS = { maxTextSize: 50_000, maxEdges: 500 } as const;
@@ -39,7 +40,7 @@ function itemLines(items: readonly string[], max: number, perLine: number): stri
 }
 
 /** Up to three distinct values, else their number. */
-function valueSet(values: Iterable<string>, noun: string, cmp = compare): string {
+function valueSet(values: Iterable<string>, noun: string, cmp = compareStrings): string {
   const set = [...new Set(values)].sort(cmp);
   return set.length <= 3 ? set.join(', ') : `${set.length} ${noun}`;
 }
@@ -117,7 +118,7 @@ function clusterBoxes(fleet: ResolvedFleet, collapse: Collapse): ClusterBox[] {
     box.clusters.push(c);
   }
   // Each box's clusters are in reading order, so its first cluster places it.
-  const spokeBoxes = [...boxes.values()].sort((a, b) => compare(a.group, b.group) || order(a.clusters[0], b.clusters[0]) || compare(a.key, b.key));
+  const spokeBoxes = [...boxes.values()].sort((a, b) => compareStrings(a.group, b.group) || order(a.clusters[0], b.clusters[0]) || compareStrings(a.key, b.key));
   return [...hubBoxes, ...spokeBoxes];
 }
 
@@ -140,7 +141,7 @@ function clusterLabel(fleet: ResolvedFleet, box: ClusterBox): string {
 }
 
 function addonsLabel(box: ClusterBox, max: number): string | undefined {
-  const names = [...new Set(box.clusters.flatMap((c) => [...c.addons.keys()]))].sort(compare);
+  const names = [...new Set(box.clusters.flatMap((c) => [...c.addons.keys()]))].sort(compareStrings);
   if (names.length === 0) return undefined;
   return label([mermaidText(plural(names.length, 'add-on')), ...itemLines(names, max, 3)]);
 }
@@ -166,7 +167,7 @@ function appsLabel(apps: AppsByEnvironment, box: ClusterBox, max: number): strin
       byTeam.set(team, set);
     }
   }
-  const teams = [...byTeam].sort(([a], [b]) => compare(a, b)).map(([t, set]) => [t, [...set].sort(compare)] as const);
+  const teams = [...byTeam].sort(([a], [b]) => compareStrings(a, b)).map(([t, set]) => [t, [...set].sort(compareStrings)] as const);
   const total = teams.reduce((n, [, names]) => n + names.length, 0);
   if (total === 0) return undefined;
   const head = mermaidText(plural(total, 'app'));

@@ -1,7 +1,8 @@
 /** The add-on x cluster version matrix of the generated README. */
 import { ResolvedFleet } from '../fleet/resolve.js';
 import { clusterOrder } from './fleet-queries.js';
-import { compareVersions, plural, table } from './markdown.js';
+import { plural } from '../../engines/util/index.js';
+import { compareVersions, table } from './markdown.js';
 
 /**
  * The README's "Add-on versions" section: the chart version of each running add-on per cluster, or per

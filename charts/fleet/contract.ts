@@ -10,6 +10,7 @@
  */
 import type { AddonDefinition } from '../addons/addon.js';
 import type { ResolvedCluster, ResolvedFleet } from './resolve.js';
+import { sortedEntries } from '../../engines/util/index.js';
 
 /** Label keys written on every cluster Secret (label values are strings). */
 export const ClusterLabel = {
@@ -161,5 +162,5 @@ export function requiredAddonAnnotations(addon: AddonDefinition): string[] {
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(sortedEntries(o));
 }

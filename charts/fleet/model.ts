@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { WebServiceProps } from '../apps/web-service.js';
 import type { WorkerProps } from '../apps/worker.js';
-import type { Overlay } from '../apps/overlay/index.js';
+import type { Overlay } from '../../engines/kustomize/index.js';
 
 /**
  * The fleet model: plain, typed data that describes accounts, clusters, environments and git repos.

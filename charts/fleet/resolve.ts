@@ -1,6 +1,7 @@
 import { AddonDefinition } from '../addons/addon.js';
 import { addonWaves } from '../addons/order.js';
 import { HUB_DIR } from './hubs.js';
+import { IN_CLUSTER_SERVER } from '../../engines/applicationset/clusters.js';
 import { AccountSpec, AddonSetting, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamSpec } from './model.js';
 
 /** An add-on as it runs on one cluster. */
@@ -73,9 +74,6 @@ export interface ResolvedFleet {
   /** Teams sorted by name. */
   readonly teams: readonly ResolvedTeam[];
 }
-
-/** Argo CD's name for the cluster it runs in. */
-export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
 /** A boolean-or-setting entry as a setting (`true` -> `{enabled: true}`). */
 export function asSetting<T extends AddonSetting>(value: boolean | T | undefined): T | undefined {

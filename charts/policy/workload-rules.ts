@@ -1,4 +1,4 @@
-import { POD_SPEC_PATH } from '../apps/overlay/container-patch.js';
+import { POD_SPEC_PATH } from '../../engines/kustomize/container-patch.js';
 import { Finding, objectId, RenderedObjects } from './finding.js';
 
 /** The pod spec of a workload object, or undefined for other kinds. */

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../apps/overlay/index.js';
+import type { KubeObject } from '../../engines/kustomize/index.js';
 import { TeamQuota } from '../fleet/model.js';
 
 const UNITS: Record<string, number> = {

@@ -13,7 +13,7 @@ import { TeamLimits } from './team-limits.js';
 import { TeamNamespace } from './team-namespace.js';
 import { AppTraffic, TeamNetworkPolicies } from './team-network-policies.js';
 import { quotaNeed, quotaShortfalls } from './quota-fit.js';
-import type { KubeObject } from '../apps/overlay/index.js';
+import type { KubeObject } from '../../engines/kustomize/index.js';
 import { databaseSecretName } from '../apps/app-manifests.js';
 import { DatabaseExternalSecret } from '../apps/database-external-secret.js';
 import { planDatabases } from '../crossplane/database-plan.js';

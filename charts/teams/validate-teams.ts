@@ -1,5 +1,5 @@
 import { imageProblems } from '../apps/container-image.js';
-import type { Overlay } from '../apps/overlay/index.js';
+import type { Overlay } from '../../engines/kustomize/index.js';
 import { AppSpec, FleetSpec } from '../fleet/model.js';
 import * as rules from '../fleet/rules.js';
 import { isRecord, kindOf } from '../fleet/rules.js';

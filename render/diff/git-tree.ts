@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readTree } from '../tree.js';
 import { FileTree } from './object-diff.js';
+import { compareStrings } from '../../engines/util/index.js';
 
 /** A failure to get a ref's tree: an unknown ref, no git, or the ref's code failing to render. */
 export class GitTreeError extends ExpectedError {
@@ -128,7 +129,7 @@ export function committedDist(cwd: string, commit: string, known: FileTree = new
     out.set(e.path, batch.subarray(eol + 1, eol + 1 + size).toString('utf8'));
     at = eol + 1 + size + 1;
   }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...out].sort(([a], [b]) => compareStrings(a, b)));
 }
 
 /**

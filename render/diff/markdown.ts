@@ -4,8 +4,9 @@
  * bodies first, then object lines, then table rows, and always says what it left out.
  */
 import { FileGroup } from './groups.js';
-import { formatHunks } from './line-diff.js';
+import { formatHunks } from '../../engines/diff/line-diff.js';
 import { ObjectChange, TreeComparison } from './object-diff.js';
+import { plural } from '../../engines/util/index.js';
 
 /** Hidden marker on the first line, by which CI finds its previous comment to edit it. */
 export const DIFF_MARKER = '<!-- cdk8s-fleet-diff -->';
@@ -71,10 +72,6 @@ function fenced(lang: string, text: string): string {
   const fence = '`'.repeat(Math.max(2, ...runs.map((r) => r.length)) + 1);
   const body = text.endsWith('\n') ? text : `${text}\n`;
   return [`${fence}${lang}`, ...body.slice(0, -1).split('\n'), fence].map((l) => (l === '' ? '' : `  ${l}`)).join('\n');
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function lineCount(text: string | undefined): number {

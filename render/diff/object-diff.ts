@@ -4,7 +4,8 @@
  */
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { compareGroups, FileGroup, groupOf } from './groups.js';
-import { diffLines, LineDiff } from './line-diff.js';
+import { diffLines, LineDiff } from '../../engines/diff/line-diff.js';
+import { compareStrings } from '../../engines/util/index.js';
 
 /** A rendered tree: file bytes (as text) keyed by '/'-separated path relative to dist/. */
 export type FileTree = ReadonlyMap<string, string>;
@@ -356,16 +357,12 @@ function change(kind: ObjectChange['change'], o: FoundObject, rest: Partial<Obje
 
 const CHANGE_ORDER = { removed: 0, changed: 1, added: 2 } as const;
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Group, path, kind, namespace, name, then removed before changed before added. */
 export function compareChanges(a: ObjectChange, b: ObjectChange): number {
   return compareGroups(a.group, b.group)
-    || cmp(a.path, b.path)
-    || cmp(a.kind ?? '', b.kind ?? '')
-    || cmp(a.namespace ?? '', b.namespace ?? '')
-    || cmp(a.name ?? '', b.name ?? '')
+    || compareStrings(a.path, b.path)
+    || compareStrings(a.kind ?? '', b.kind ?? '')
+    || compareStrings(a.namespace ?? '', b.namespace ?? '')
+    || compareStrings(a.name ?? '', b.name ?? '')
     || CHANGE_ORDER[a.change] - CHANGE_ORDER[b.change];
 }

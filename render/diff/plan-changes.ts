@@ -4,7 +4,8 @@
  * on spoke-prod goes from v1.15.3 to v1.16.2" rather than a changed merge generator.
  */
 import { parseAllDocuments } from 'yaml';
-import { FleetPlan, planFleet, PlanEntry } from '../../charts/applicationset/plan.js';
+import { FleetPlan, planFleet, PlanEntry } from '../plan.js';
+import { compareStrings } from '../../engines/util/index.js';
 
 /** One Application added, removed or changed on one cluster. */
 export interface ApplicationChange {
@@ -42,8 +43,7 @@ export function comparePlans(before: FleetPlan, after: FleetPlan): ApplicationCh
     else if (shape(was) !== shape(e)) out.push({ change: 'changed', cluster: e.cluster, application: e.application, before: was, after: e });
   }
   for (const e of old.values()) out.push({ change: 'removed', cluster: e.cluster, application: e.application, before: e });
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return out.sort((a, b) => cmp(a.cluster, b.cluster) || cmp(a.application, b.application));
+  return out.sort((a, b) => compareStrings(a.cluster, b.cluster) || compareStrings(a.application, b.application));
 }
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;

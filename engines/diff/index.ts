@@ -1,0 +1,2 @@
+/** Line diffs (Myers) and compact unified hunks for reviewing rendered files. */
+export * from './line-diff.js';

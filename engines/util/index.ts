@@ -1,0 +1,4 @@
+/** Small domain-free helpers the engines and the fleet share, each written once. */
+export * from './json.js';
+export * from './order.js';
+export * from './text.js';
