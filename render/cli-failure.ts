@@ -1,4 +1,4 @@
-import { FleetValidationError } from '../charts/fleet/problems.js';
+import { FleetValidationError } from '../charts/validate/problems.js';
 
 /** A mistake on the command line: exit code 2 and the command's usage. */
 export class UsageError extends Error {}

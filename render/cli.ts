@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { fleetRender, FleetOutputsOptions } from '../charts/fleet-outputs.js';
+import { fleetRender, FleetOutputsOptions } from '../charts/outputs/fleet-outputs.js';
 import { checkPolicies } from '../charts/policy/check-policies.js';
 import { formatFinding } from '../charts/policy/finding.js';
-import { FleetSource } from '../charts/fleet/model.js';
+import { FleetSource } from '../charts/model/spec.js';
 import { renderTree, RenderedTree } from './render.js';
 import { diffTree, isClean, readTree } from './tree.js';
 import { reportFailure, UsageError } from './cli-failure.js';

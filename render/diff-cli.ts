@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FleetOutputsOptions } from '../charts/fleet-outputs.js';
-import { FleetSource } from '../charts/fleet/model.js';
+import { FleetOutputsOptions } from '../charts/outputs/fleet-outputs.js';
+import { FleetSource } from '../charts/model/spec.js';
 import { renderChecked } from './cli.js';
 import { refTree } from './diff/git-tree.js';
 import { DEFAULT_MAX_CHARS, renderMarkdown } from './diff/markdown.js';

@@ -1,6 +1,6 @@
 import { FleetPlan, planFleet, PlanEntry } from './plan.js';
-import { FleetOutputsOptions } from '../charts/fleet-outputs.js';
-import { FleetSource } from '../charts/fleet/model.js';
+import { FleetOutputsOptions } from '../charts/outputs/fleet-outputs.js';
+import { FleetSource } from '../charts/model/spec.js';
 import { reportFailure, UsageError } from './cli-failure.js';
 import { renderChecked } from './cli.js';
 import { plural } from '../engines/util/index.js';

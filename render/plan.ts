@@ -1,7 +1,7 @@
 import { isObject as isObj } from '../engines/util/json.js';
 import { ArgoCluster, clusterInventory, ClusterInventoryOptions, ClusterSecretInput, isClusterSecret } from '../engines/applicationset/clusters.js';
 import { expandApplicationSet } from '../engines/applicationset/expand.js';
-import { HUBS_DIR } from '../charts/fleet/hubs.js';
+import { HUBS_DIR } from '../charts/model/hubs.js';
 import { compareStrings } from '../engines/util/index.js';
 
 /** One Application Argo CD will run, on one cluster. */

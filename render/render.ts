@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { synthesizeScope } from '../charts/synthesize-scope.js';
-import { OutputFile } from '../charts/output.js';
+import { synthesizeScope } from '../charts/outputs/synthesize-scope.js';
+import { OutputFile } from '../charts/outputs/output-file.js';
 import { canonical, toYaml } from './serialize.js';
 import { compareStrings } from '../engines/util/index.js';
 

@@ -1,6 +1,6 @@
-import { FleetOutputsOptions } from '../charts/fleet-outputs.js';
-import { FleetSource } from '../charts/fleet/model.js';
-import { FleetValidationError } from '../charts/fleet/problems.js';
+import { FleetOutputsOptions } from '../charts/outputs/fleet-outputs.js';
+import { FleetSource } from '../charts/model/spec.js';
+import { FleetValidationError } from '../charts/validate/problems.js';
 import { renderChecked } from './cli.js';
 import { crdsAvailable, CRDS_DIR, treeSchemaProblems } from './validate-schemas.js';
 

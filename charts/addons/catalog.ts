@@ -1,5 +1,5 @@
-import { AddonDefinition, awsClusterValues, irsaServiceAccount } from './addon.js';
-import { AddonAnnotation } from '../fleet/contract.js';
+import { AddonDefinition, awsClusterValues, irsaServiceAccount } from '../model/addon.js';
+import { AddonAnnotation } from '../model/contract.js';
 
 /**
  * The add-on catalog, after the EKS Blueprints / GitOps Bridge add-ons. One entry per add-on, pinned.

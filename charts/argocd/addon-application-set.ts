@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
-import { AddonDefinition } from '../addons/addon.js';
-import { addonValuesFiles } from '../addons/values-files.js';
-import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation, enableLabel, TRUE } from '../fleet/contract.js';
-import { asSetting, ResolvedFleet } from '../fleet/resolve.js';
+import { AddonDefinition } from '../model/addon.js';
+import { addonValuesFiles } from '../outputs/addon-values.js';
+import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation, enableLabel, TRUE } from '../model/contract.js';
+import { asSetting, ResolvedFleet } from '../model/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
 import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY, syncWave } from './conventions.js';
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { clusterAnnotations, clusterLabels } from '../fleet/contract.js';
-import { ResolvedCluster, ResolvedFleet } from '../fleet/resolve.js';
+import { clusterAnnotations, clusterLabels } from '../model/contract.js';
+import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { MANAGED_BY } from './conventions.js';
 
 export interface ClusterSecretProps {

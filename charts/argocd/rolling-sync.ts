@@ -1,5 +1,5 @@
-import { ClusterLabel } from '../fleet/contract.js';
-import { ResolvedFleet } from '../fleet/resolve.js';
+import { ClusterLabel } from '../model/contract.js';
+import { ResolvedFleet } from '../model/resolve.js';
 
 /**
  * ApplicationSet RollingSync through the environments in promotion order: every Application of an

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
-import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../fleet/contract.js';
-import { ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
+import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../model/contract.js';
+import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
 import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY } from './conventions.js';
 

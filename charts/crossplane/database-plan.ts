@@ -1,5 +1,5 @@
-import { AccountSpec, AppSpec, DatabaseSize, EnvironmentDatabases } from '../fleet/model.js';
-import { ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
+import { AccountSpec, AppSpec, DatabaseSize, EnvironmentDatabases } from '../model/spec.js';
+import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { AwsProviderConfig } from './aws-provider-config.js';
 import { DEFAULT_POSTGRES_VERSION, databaseIdentifier, databaseInstanceArn } from './postgres-api.js';
 

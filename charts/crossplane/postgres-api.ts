@@ -1,4 +1,4 @@
-import { DatabaseSize } from '../fleet/model.js';
+import { DatabaseSize } from '../model/spec.js';
 
 /** API group of the platform's database composite resources and claims. */
 export const DATABASE_API_GROUP = 'database.platform.example.org';

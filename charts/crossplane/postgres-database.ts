@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MANAGED_BY } from '../argocd/conventions.js';
-import { DatabaseSize, EnvironmentDatabases } from '../fleet/model.js';
+import { DatabaseSize, EnvironmentDatabases } from '../model/spec.js';
 import { DATABASE_API_GROUP, DATABASE_API_VERSION, DATABASE_SIZES, POSTGRES_CLAIM } from './postgres-api.js';
 
 export interface PostgresDatabaseProps {

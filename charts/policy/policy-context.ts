@@ -1,5 +1,5 @@
-import { ClusterAnnotation } from '../fleet/contract.js';
-import { ResolvedFleet } from '../fleet/resolve.js';
+import { ClusterAnnotation } from '../model/contract.js';
+import { ResolvedFleet } from '../model/resolve.js';
 import { PolicyContext } from './finding.js';
 
 /** AppProjects the platform owns; every other AppProject is a team's and held to least privilege. */

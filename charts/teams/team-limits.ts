@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { TeamQuota } from '../fleet/model.js';
+import { TeamQuota } from '../model/spec.js';
 import { MANAGED_BY } from '../argocd/conventions.js';
 
 export interface TeamLimitsProps {

@@ -2,16 +2,16 @@ import { k8s } from 'cdk8s-plus-28';
 import { FleetApplication } from '../argocd/fleet-application.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { MANAGED_BY } from '../argocd/conventions.js';
-import { ResolvedFleet } from '../fleet/resolve.js';
-import { HubComponent } from '../hub/hub-outputs.js';
-import { joinPath, OutputFile } from '../output.js';
-import { AwsProviderConfig } from './aws-provider-config.js';
-import { CrossplanePackages } from './crossplane-packages.js';
-import { planDatabases } from './database-plan.js';
-import { DATABASE_API_GROUP, POSTGRES_CLAIM } from './postgres-api.js';
-import { PostgresRdsComposition } from './postgres-composition.js';
-import { PostgresDatabase } from './postgres-database.js';
-import { PostgresDefinition } from './postgres-definition.js';
+import { ResolvedFleet } from '../model/resolve.js';
+import { HubComponent } from './hub-outputs.js';
+import { joinPath, OutputFile } from './output-file.js';
+import { AwsProviderConfig } from '../crossplane/aws-provider-config.js';
+import { CrossplanePackages } from '../crossplane/crossplane-packages.js';
+import { planDatabases } from '../crossplane/database-plan.js';
+import { DATABASE_API_GROUP, POSTGRES_CLAIM } from '../crossplane/postgres-api.js';
+import { PostgresRdsComposition } from '../crossplane/postgres-composition.js';
+import { PostgresDatabase } from '../crossplane/postgres-database.js';
+import { PostgresDefinition } from '../crossplane/postgres-definition.js';
 
 /** AppProject of Crossplane's packages, configuration and claims on the hub. */
 export const CROSSPLANE_PROJECT = 'crossplane';

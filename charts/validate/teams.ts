@@ -1,8 +1,8 @@
 import { imageProblems } from '../apps/container-image.js';
 import type { Overlay } from '../../engines/kustomize/index.js';
-import { AppSpec, FleetSpec } from '../fleet/model.js';
-import * as rules from '../fleet/rules.js';
-import { isRecord, kindOf } from '../fleet/rules.js';
+import { AppSpec, FleetSpec } from '../model/spec.js';
+import * as rules from './rules.js';
+import { isRecord, kindOf } from './rules.js';
 import { parseQuantity } from './quota-fit.js';
 
 /** Names a team may not take: the platform's own AppProjects. */

@@ -8,7 +8,7 @@
  *
  * @see https://github.com/gitops-bridge-dev/gitops-bridge
  */
-import type { AddonDefinition } from '../addons/addon.js';
+import type { AddonDefinition } from './addon.js';
 import type { ResolvedCluster, ResolvedFleet } from './resolve.js';
 import { sortedEntries } from '../../engines/util/index.js';
 

@@ -1,8 +1,8 @@
-import { AddonDefinition } from '../addons/addon.js';
-import { addonWaves } from '../addons/order.js';
+import { AddonDefinition } from './addon.js';
+import { addonWaves } from './addon-order.js';
 import { HUB_DIR } from './hubs.js';
 import { IN_CLUSTER_SERVER } from '../../engines/applicationset/clusters.js';
-import { AccountSpec, AddonSetting, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamSpec } from './model.js';
+import { AccountSpec, AddonSetting, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamSpec } from './spec.js';
 
 /** An add-on as it runs on one cluster. */
 export interface ClusterAddon {

@@ -1,23 +1,23 @@
-import { renderAppManifests, objectFileName } from '../apps/app-manifests.js';
+import { renderAppManifests, objectFileName } from './app-manifests.js';
 import { WebServiceProps } from '../apps/web-service.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { GUARDRAILS_PROJECT, TeamBoundariesApplicationSet, TEAMS_DIR } from '../argocd/team-boundaries-application-set.js';
 import { APPS_DIR, WorkloadApplicationSet } from '../argocd/workload-application-set.js';
-import { FleetSource } from '../fleet/model.js';
-import { FleetValidationError, Problem } from '../fleet/problems.js';
-import { ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
-import { HubComponent } from '../hub/hub-outputs.js';
-import { joinPath, OutputFile } from '../output.js';
-import { TeamAccess } from './team-access.js';
-import { TeamLimits } from './team-limits.js';
-import { TeamNamespace } from './team-namespace.js';
-import { AppTraffic, TeamNetworkPolicies } from './team-network-policies.js';
-import { quotaNeed, quotaShortfalls } from './quota-fit.js';
+import { FleetSource } from '../model/spec.js';
+import { FleetValidationError, Problem } from '../validate/problems.js';
+import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
+import { HubComponent } from './hub-outputs.js';
+import { joinPath, OutputFile } from './output-file.js';
+import { TeamAccess } from '../teams/team-access.js';
+import { TeamLimits } from '../teams/team-limits.js';
+import { TeamNamespace } from '../teams/team-namespace.js';
+import { AppTraffic, TeamNetworkPolicies } from '../teams/team-network-policies.js';
+import { quotaNeed, quotaShortfalls } from '../validate/quota-fit.js';
 import type { KubeObject } from '../../engines/kustomize/index.js';
-import { databaseSecretName } from '../apps/app-manifests.js';
+import { databaseSecretName } from './app-manifests.js';
 import { DatabaseExternalSecret } from '../apps/database-external-secret.js';
 import { planDatabases } from '../crossplane/database-plan.js';
-import { TeamSecretStore } from './team-secret-store.js';
+import { TeamSecretStore } from '../teams/team-secret-store.js';
 
 /** Kinds a team's AppProject may never manage: the guardrails and RBAC stay with the platform. */
 export const GUARDRAIL_KINDS = [

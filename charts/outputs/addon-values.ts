@@ -1,7 +1,7 @@
-import { AddonDefinition } from './addon.js';
-import { ClusterAddonSetting } from '../fleet/model.js';
-import { asSetting, ResolvedFleet } from '../fleet/resolve.js';
-import { joinPath, OutputFile } from '../output.js';
+import { AddonDefinition } from '../model/addon.js';
+import { ClusterAddonSetting } from '../model/spec.js';
+import { asSetting, ResolvedFleet } from '../model/resolve.js';
+import { joinPath, OutputFile } from './output-file.js';
 
 /** Where an add-on's values layers live, relative to the add-ons path (`repos.addons.path`). */
 export interface AddonValuesLayout {

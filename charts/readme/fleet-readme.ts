@@ -16,10 +16,10 @@
 import type { KubeObject } from '../../engines/kustomize/kube-object.js';
 import { TEAMS_DIR } from '../argocd/team-boundaries-application-set.js';
 import { APPS_DIR } from '../argocd/workload-application-set.js';
-import { CROSSPLANE_DIR } from '../crossplane/crossplane-outputs.js';
+import { CROSSPLANE_DIR } from '../outputs/crossplane-outputs.js';
 import { planDatabases } from '../crossplane/database-plan.js';
-import { ResolvedFleet } from '../fleet/resolve.js';
-import { PLATFORM_PROJECT } from '../hub/hub-outputs.js';
+import { ResolvedFleet } from '../model/resolve.js';
+import { PLATFORM_PROJECT } from '../outputs/hub-outputs.js';
 import { appsIn, hubFolder, hubsOf } from './fleet-queries.js';
 import { imageMatrix } from './image-matrix.js';
 import { compareStrings, plural } from '../../engines/util/index.js';

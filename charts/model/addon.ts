@@ -1,4 +1,4 @@
-import { AddonAnnotation, ClusterAnnotation, ClusterTemplate } from '../fleet/contract.js';
+import { AddonAnnotation, ClusterAnnotation, ClusterTemplate } from './contract.js';
 
 /** Where an add-on may run. */
 export type AddonPlacement = 'any' | 'hub' | 'spokes';

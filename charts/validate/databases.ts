@@ -1,11 +1,11 @@
-import { hubNames, hubOf } from '../fleet/hubs.js';
-import { FleetSpec } from '../fleet/model.js';
-import { isEnabled } from '../fleet/resolve.js';
-import * as rules from '../fleet/rules.js';
-import { isRecord, kindOf } from '../fleet/rules.js';
-import type { Report } from '../teams/validate-teams.js';
-import { databaseSize } from './database-plan.js';
-import { DATABASE_SIZES, databaseIdentifier } from './postgres-api.js';
+import { hubNames, hubOf } from '../model/hubs.js';
+import { FleetSpec } from '../model/spec.js';
+import { isEnabled } from '../model/resolve.js';
+import * as rules from './rules.js';
+import { isRecord, kindOf } from './rules.js';
+import type { Report } from './teams.js';
+import { databaseSize } from '../crossplane/database-plan.js';
+import { DATABASE_SIZES, databaseIdentifier } from '../crossplane/postgres-api.js';
 
 const SUBNET = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/;

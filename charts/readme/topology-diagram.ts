@@ -5,7 +5,7 @@
  * environment, so that GitHub can still render it (its Mermaid refuses more than 50,000 characters or
  * 500 edges).
  */
-import { ResolvedCluster, ResolvedFleet } from '../fleet/resolve.js';
+import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { appsIn, clusterOrder, managerOf } from './fleet-queries.js';
 import { compareStrings, plural } from '../../engines/util/index.js';
 import { compareVersions } from './markdown.js';

@@ -4,7 +4,7 @@
  * `dist/hubs/<hub>/`; a fleet with one hub keeps `dist/hub/`. Everything that is not the hub's own
  * Argo CD configuration (add-on values, team boundaries, app manifests) is shared by all hubs.
  */
-import { ClusterSpec, FleetSpec } from './model.js';
+import { ClusterSpec, FleetSpec } from './spec.js';
 
 /** Folder of the only hub's files inside `dist/`. */
 export const HUB_DIR = 'hub';

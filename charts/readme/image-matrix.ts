@@ -1,8 +1,8 @@
 /** The app x environment image matrix of the generated README, read from the rendered manifests. */
 import { POD_SPEC_PATH } from '../../engines/kustomize/container-patch.js';
 import type { KubeObject } from '../../engines/kustomize/kube-object.js';
-import { ResolvedFleet } from '../fleet/resolve.js';
-import { appManifestKey } from '../teams/team-outputs.js';
+import { ResolvedFleet } from '../model/resolve.js';
+import { appManifestKey } from '../outputs/team-outputs.js';
 import { appEnvironments } from './fleet-queries.js';
 import { table } from './markdown.js';
 

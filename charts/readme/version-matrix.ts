@@ -1,5 +1,5 @@
 /** The add-on x cluster version matrix of the generated README. */
-import { ResolvedFleet } from '../fleet/resolve.js';
+import { ResolvedFleet } from '../model/resolve.js';
 import { clusterOrder } from './fleet-queries.js';
 import { plural } from '../../engines/util/index.js';
 import { compareVersions, table } from './markdown.js';

@@ -1,18 +1,18 @@
-import { AddonDefinition } from './addons/addon.js';
-import { ADDON_CATALOG } from './addons/catalog.js';
-import { FleetSource } from './fleet/model.js';
-import { FleetValidationError } from './fleet/problems.js';
-import { ResolvedFleet, resolveFleet } from './fleet/resolve.js';
-import { validateFleet } from './fleet/validate.js';
-import { coreHubComponents, HubComponent, hubOutputs } from './hub/hub-outputs.js';
-import { OutputFile } from './output.js';
-import { teamOutputs, TeamOutputs } from './teams/team-outputs.js';
-import { addonValuesOutputs } from './addons/values-files.js';
-import { hubDir, hubNames, hubSpec } from './fleet/hubs.js';
-import { crossplaneOutputs } from './crossplane/crossplane-outputs.js';
-import { fleetReadme } from './docs/fleet-readme.js';
-import { PolicyContext } from './policy/finding.js';
-import { policyContext } from './policy/policy-context.js';
+import { AddonDefinition } from '../model/addon.js';
+import { ADDON_CATALOG } from '../addons/catalog.js';
+import { FleetSource } from '../model/spec.js';
+import { FleetValidationError } from '../validate/problems.js';
+import { ResolvedFleet, resolveFleet } from '../model/resolve.js';
+import { validateFleet } from '../validate/validate-fleet.js';
+import { coreHubComponents, HubComponent, hubOutputs } from './hub-outputs.js';
+import { OutputFile } from './output-file.js';
+import { teamOutputs, TeamOutputs } from './team-outputs.js';
+import { addonValuesOutputs } from './addon-values.js';
+import { hubDir, hubNames, hubSpec } from '../model/hubs.js';
+import { crossplaneOutputs } from './crossplane-outputs.js';
+import { fleetReadme } from '../readme/fleet-readme.js';
+import { PolicyContext } from '../policy/finding.js';
+import { policyContext } from '../policy/policy-context.js';
 
 export interface FleetOutputsOptions {
   /**

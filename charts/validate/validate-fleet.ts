@@ -1,13 +1,13 @@
-import { AddonDefinition } from '../addons/addon.js';
-import { addonWaves } from '../addons/order.js';
-import { clusterAnnotations, clusterLabels, requiredAddonAnnotations } from './contract.js';
-import { AddonSetting, ClusterAddonSetting, FleetSource, GitRepoSpec } from './model.js';
+import { AddonDefinition } from '../model/addon.js';
+import { addonWaves } from '../model/addon-order.js';
+import { clusterAnnotations, clusterLabels, requiredAddonAnnotations } from '../model/contract.js';
+import { AddonSetting, ClusterAddonSetting, FleetSource, GitRepoSpec } from '../model/spec.js';
 import { Problem } from './problems.js';
-import { asSetting, isEnabled, resolveFleet } from './resolve.js';
+import { asSetting, isEnabled, resolveFleet } from '../model/resolve.js';
 import * as rules from './rules.js';
 import { isRecord, kindOf } from './rules.js';
-import { nonJsonAt, validateTeams } from '../teams/validate-teams.js';
-import { validateDatabases } from '../crossplane/validate-databases.js';
+import { nonJsonAt, validateTeams } from './teams.js';
+import { validateDatabases } from './databases.js';
 
 /** Where the catalog's problems are reported. */
 export const CATALOG_FILE = 'charts/addons/catalog.ts';

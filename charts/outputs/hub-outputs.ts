@@ -3,8 +3,8 @@ import { ClusterSecret } from '../argocd/cluster-secret.js';
 import { FleetApplication } from '../argocd/fleet-application.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { HelmOciRepository } from '../argocd/helm-oci-repository.js';
-import { ResolvedFleet } from '../fleet/resolve.js';
-import { joinPath, OutputFile } from '../output.js';
+import { ResolvedFleet } from '../model/resolve.js';
+import { joinPath, OutputFile } from './output-file.js';
 
 /** The AppProject of the hub's own Argo CD objects (root, children, projects, cluster Secrets). */
 export const PLATFORM_PROJECT = 'platform';

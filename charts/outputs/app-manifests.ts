@@ -1,12 +1,12 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { synthesizeScope } from '../synthesize-scope.js';
-import { AppSpec } from '../fleet/model.js';
-import { Problem } from '../fleet/problems.js';
-import { ResolvedTeam } from '../fleet/resolve.js';
+import { synthesizeScope } from './synthesize-scope.js';
+import { AppSpec } from '../model/spec.js';
+import { Problem } from '../validate/problems.js';
+import { ResolvedTeam } from '../model/resolve.js';
 import { applyOverlay, KubeObject, Overlay } from '../../engines/kustomize/index.js';
-import { WebService } from './web-service.js';
-import { Worker } from './worker.js';
+import { WebService } from '../apps/web-service.js';
+import { Worker } from '../apps/worker.js';
 
 /** The Secret (made by External Secrets on the spoke) an app's database connection is in: `<app>-database`. */
 export function databaseSecretName(app: string): string {

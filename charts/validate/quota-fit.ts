@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../engines/kustomize/index.js';
-import { TeamQuota } from '../fleet/model.js';
+import { TeamQuota } from '../model/spec.js';
 
 const UNITS: Record<string, number> = {
   m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,

@@ -2,9 +2,9 @@
  * What the sections of the generated README ask of a resolved fleet: the reading order of clusters,
  * which apps run where, the hubs, which hub manages a cluster and where a hub's files are in `dist/`.
  */
-import { AppSpec, EnvironmentSpec } from '../fleet/model.js';
-import { hubDir, hubNames, hubOf } from '../fleet/hubs.js';
-import { ResolvedCluster, ResolvedFleet, ResolvedTeam } from '../fleet/resolve.js';
+import { AppSpec, EnvironmentSpec } from '../model/spec.js';
+import { hubDir, hubNames, hubOf } from '../model/hubs.js';
+import { ResolvedCluster, ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { compareStrings } from '../../engines/util/index.js';
 
 /** Clusters in reading order: hubs first, then by environment promotion order, then by name. */
