@@ -3,6 +3,9 @@
  */
 export * from './model/spec.js';
 export * from './model/contract.js';
+export * from './model/workload.js';
+export * from './model/cluster-metadata.js';
+export * from './addons/cluster-values.js';
 export * from './validate/problems.js';
 export * from './model/resolve.js';
 export * from './model/hubs.js';

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Size } from 'cdk8s';
-import { WebService, WebServiceProps } from '../charts/apps/web-service.js';
+import { WebService } from '../charts/apps/web-service.js';
+import type { WebServiceProps } from '../charts/model/workload.js';
 import { Worker } from '../charts/apps/worker.js';
 import { imageReference } from '../charts/apps/container-image.js';
 

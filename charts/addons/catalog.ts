@@ -1,4 +1,5 @@
-import { AddonDefinition, awsClusterValues, irsaServiceAccount } from '../model/addon.js';
+import { AddonDefinition } from '../model/addon.js';
+import { awsClusterValues, irsaServiceAccount } from './cluster-values.js';
 import { AddonAnnotation } from '../model/contract.js';
 
 /**

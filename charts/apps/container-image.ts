@@ -1,21 +1,4 @@
-/**
- * A container image pinned by tag or digest: repository, tag, optional digest. `latest` and missing
- * tags are refused, so what runs is what the manifest says.
- */
-export interface ContainerImage {
-  /** Registry and repository, for example `public.ecr.aws/acme/frontend`. No tag or digest here. */
-  readonly repository: string;
-  /**
-   * Image tag, for example `v1.4.2`. Required unless `digest` is given; never `latest`.
-   * @default - none; then `digest` is required
-   */
-  readonly tag?: string;
-  /**
-   * Image digest, `sha256:<64 hex>`. Wins over the tag at pull time (both are written).
-   * @default - none
-   */
-  readonly digest?: string;
-}
+import type { ContainerImage } from '../model/workload.js';
 
 const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;

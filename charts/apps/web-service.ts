@@ -1,56 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AppPropsError, AppWorkload, AppWorkloadProps } from './app-workload.js';
-
-/** Expose the service outside the cluster through the AWS Load Balancer Controller (ALB). */
-export interface WebIngressProps {
-  /** Host name, for example `shop.example.com`. */
-  readonly host: string;
-  /**
-   * Path prefix.
-   * @default '/'
-   */
-  readonly path?: string;
-  /**
-   * `internet-facing` or `internal`.
-   * @default 'internal'
-   */
-  readonly scheme?: 'internet-facing' | 'internal';
-  /**
-   * ACM certificate for HTTPS; without it the ALB listens on HTTP only.
-   * @default - HTTP only
-   */
-  readonly certificateArn?: string;
-  /**
-   * ALB group to share one load balancer between Ingresses.
-   * @default - an ALB of its own
-   */
-  readonly groupName?: string;
-}
-
-export interface WebServiceProps extends AppWorkloadProps {
-  /**
-   * Port the container listens on.
-   * @default 8080
-   */
-  readonly port?: number;
-  /**
-   * Port of the Service.
-   * @default 80
-   */
-  readonly servicePort?: number;
-  /**
-   * HTTP path for readiness and liveness probes.
-   * @default '/healthz'
-   */
-  readonly healthCheckPath?: string;
-  /**
-   * Ingress through an ALB.
-   * @default - no Ingress
-   * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/
-   */
-  readonly ingress?: WebIngressProps;
-}
+import type { WebServiceProps } from '../model/workload.js';
+import { AppPropsError, AppWorkload } from './app-workload.js';
 
 /**
  * An HTTP service: the shared workload (restricted security context, probes, resources, PDB, optional

@@ -1,14 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AppPropsError, AppWorkload, AppWorkloadProps } from './app-workload.js';
-
-export interface WorkerProps extends AppWorkloadProps {
-  /**
-   * Liveness check: a command that exits 0 while the worker is healthy, for example
-   * `['/bin/healthcheck']`. Required: a worker without a probe is never restarted when it hangs.
-   */
-  readonly livenessCommand: readonly string[];
-}
+import type { WorkerProps } from '../model/workload.js';
+import { AppPropsError, AppWorkload } from './app-workload.js';
 
 /** A background worker: the shared workload without Service or Ingress, checked by a command. */
 export class Worker extends AppWorkload {

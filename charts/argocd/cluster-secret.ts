@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { clusterAnnotations, clusterLabels } from '../model/contract.js';
+import { clusterAnnotations, clusterLabels } from '../model/cluster-metadata.js';
 import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { MANAGED_BY } from './conventions.js';
 

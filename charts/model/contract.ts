@@ -2,15 +2,12 @@
  * The GitOps Bridge contract: the labels and annotations of each Argo CD cluster Secret, and the
  * Go-template references ApplicationSets use to read them.
  *
- * Both sides use this one module: `clusterLabels()`/`clusterAnnotations()` write the values, and
- * `ClusterTemplate` is the only way a template reads them. A template that reads a key records it,
+ * Both sides use these names: `clusterLabels()`/`clusterAnnotations()` (cluster-metadata.ts) write the
+ * values, and `ClusterTemplate` is the only way a template reads them. A template that reads a key records it,
  * so tests and validation can prove every key a template reads is written for every selected cluster.
  *
  * @see https://github.com/gitops-bridge-dev/gitops-bridge
  */
-import type { AddonDefinition } from './addon.js';
-import type { ResolvedCluster, ResolvedFleet } from './resolve.js';
-import { sortedEntries } from '../../engines/util/index.js';
 
 /** Label keys written on every cluster Secret (label values are strings). */
 export const ClusterLabel = {
@@ -108,59 +105,4 @@ export class ClusterTemplate {
   public get server(): string {
     return '{{.server}}';
   }
-}
-
-/** The labels of a cluster's Secret: what ApplicationSets select on. Sorted by key. */
-export function clusterLabels(cluster: ResolvedCluster): Record<string, string> {
-  const labels: Record<string, string> = {
-    [ClusterLabel.environment]: cluster.environment.name,
-    [ClusterLabel.fleetMember]: cluster.role,
-    [ClusterLabel.tenant]: cluster.tenant,
-    [ClusterLabel.clusterName]: cluster.name,
-    [ClusterLabel.kubernetesVersion]: cluster.spec.kubernetesVersion,
-    [ClusterLabel.workloads]: cluster.workloads ? TRUE : FALSE,
-  };
-  for (const name of cluster.addons.keys()) labels[enableLabel(name)] = TRUE;
-  return sortKeys(labels);
-}
-
-/** The annotations of a cluster's Secret: the values templates read. Sorted by key. */
-export function clusterAnnotations(fleet: ResolvedFleet, cluster: ResolvedCluster): Record<string, string> {
-  const { addons, workloads } = fleet.repos;
-  const annotations: Record<string, string> = {
-    [ClusterAnnotation.awsClusterName]: cluster.awsClusterName,
-    [ClusterAnnotation.awsRegion]: cluster.spec.region,
-    [ClusterAnnotation.awsAccountId]: cluster.account.id,
-    [ClusterAnnotation.awsVpcId]: cluster.spec.vpcId,
-    [ClusterAnnotation.addonsRepoUrl]: addons.url,
-    [ClusterAnnotation.addonsRepoBasepath]: addons.basePath,
-    [ClusterAnnotation.addonsRepoPath]: addons.path,
-    [ClusterAnnotation.addonsRepoRevision]: addons.revision,
-    [ClusterAnnotation.workloadRepoUrl]: workloads.url,
-    [ClusterAnnotation.workloadRepoBasepath]: workloads.basePath,
-    [ClusterAnnotation.workloadRepoPath]: workloads.path,
-    [ClusterAnnotation.workloadRepoRevision]: workloads.revision,
-  };
-  for (const [name, addon] of cluster.addons) {
-    annotations[AddonAnnotation.namespace(name)] = addon.definition.namespace;
-    if (addon.definition.serviceAccount) annotations[AddonAnnotation.serviceAccount(name)] = addon.definition.serviceAccount;
-    if (addon.iamRoleArn) annotations[AddonAnnotation.iamRoleArn(name)] = addon.iamRoleArn;
-  }
-  return sortKeys(annotations);
-}
-
-/**
- * Annotation keys a cluster must carry for an add-on: what its template reads, plus its IAM role
- * when the catalog says it needs one (later templates, such as Crossplane providers, read it).
- */
-export function requiredAddonAnnotations(addon: AddonDefinition): string[] {
-  const t = new ClusterTemplate();
-  addon.clusterValues?.(t, addon);
-  t.annotation(AddonAnnotation.namespace(addon.name));
-  if (addon.iamRole) t.annotation(AddonAnnotation.iamRoleArn(addon.name));
-  return [...t.annotationsRead].sort();
-}
-
-function sortKeys<T>(o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(sortedEntries(o));
 }

@@ -1,6 +1,5 @@
 import type { Construct } from 'constructs';
-import type { WebServiceProps } from '../apps/web-service.js';
-import type { WorkerProps } from '../apps/worker.js';
+import type { WebServiceProps, WorkerProps } from './workload.js';
 import type { Overlay } from '../../engines/kustomize/index.js';
 
 /**

@@ -1,5 +1,5 @@
 import { renderAppManifests, objectFileName } from './app-manifests.js';
-import { WebServiceProps } from '../apps/web-service.js';
+import type { WebServiceProps } from '../model/workload.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { GUARDRAILS_PROJECT, TeamBoundariesApplicationSet, TEAMS_DIR } from '../argocd/team-boundaries-application-set.js';
 import { APPS_DIR, WorkloadApplicationSet } from '../argocd/workload-application-set.js';

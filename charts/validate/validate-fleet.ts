@@ -1,6 +1,6 @@
 import { AddonDefinition } from '../model/addon.js';
 import { addonWaves } from '../model/addon-order.js';
-import { clusterAnnotations, clusterLabels, requiredAddonAnnotations } from '../model/contract.js';
+import { clusterAnnotations, clusterLabels, requiredAddonAnnotations } from '../model/cluster-metadata.js';
 import { AddonSetting, ClusterAddonSetting, FleetSource, GitRepoSpec } from '../model/spec.js';
 import { Problem } from './problems.js';
 import { asSetting, isEnabled, resolveFleet } from '../model/resolve.js';

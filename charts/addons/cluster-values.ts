@@ -1,0 +1,23 @@
+/** Helm values blocks that many catalog add-ons share, templated from the cluster Secret. */
+import type { AddonDefinition } from '../model/addon.js';
+import { AddonAnnotation, ClusterAnnotation, ClusterTemplate } from '../model/contract.js';
+
+/** The `serviceAccount` values block most charts share: name and IRSA role from the cluster Secret. */
+export function irsaServiceAccount(t: ClusterTemplate, addon: AddonDefinition): Record<string, unknown> {
+  const serviceAccount: Record<string, unknown> = {
+    name: t.annotation(AddonAnnotation.serviceAccount(addon.name)),
+  };
+  if (addon.iamRole) {
+    serviceAccount.annotations = { 'eks.amazonaws.com/role-arn': t.annotation(AddonAnnotation.iamRoleArn(addon.name)) };
+  }
+  return { create: true, ...serviceAccount };
+}
+
+/** Cluster name and region, which many AWS add-ons need. */
+export function awsClusterValues(t: ClusterTemplate): { clusterName: string; region: string; vpcId: string } {
+  return {
+    clusterName: t.annotation(ClusterAnnotation.awsClusterName),
+    region: t.annotation(ClusterAnnotation.awsRegion),
+    vpcId: t.annotation(ClusterAnnotation.awsVpcId),
+  };
+}
