@@ -1,7 +1,7 @@
 import { isObject as isObj } from '../engines/util/json.js';
 import { ArgoCluster, clusterInventory, ClusterInventoryOptions, ClusterSecretInput, isClusterSecret } from '../engines/applicationset/clusters.js';
 import { expandApplicationSet } from '../engines/applicationset/expand.js';
-import { HUBS_DIR } from '../charts/model/hubs.js';
+import { hubOfPath } from '../charts/layout/dist-layout.js';
 import { compareStrings } from '../engines/util/index.js';
 
 /** One Application Argo CD will run, on one cluster. */
@@ -121,7 +121,7 @@ class Destinations {
 export function planFleet(objects: ReadonlyMap<string, readonly unknown[]>, options: PlanOptions = {}): FleetPlan {
   const hubs = new Map<string, Map<string, readonly unknown[]>>();
   for (const [file, docs] of objects) {
-    const hub = file.startsWith(`${HUBS_DIR}/`) ? file.split('/')[1] : undefined;
+    const hub = hubOfPath(file);
     if (hub === undefined) continue;
     if (!hubs.has(hub)) hubs.set(hub, new Map());
     hubs.get(hub)!.set(file, docs);

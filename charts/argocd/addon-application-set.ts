@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
 import { AddonDefinition } from '../model/addon.js';
-import { addonValuesFiles } from '../outputs/addon-values.js';
+import { addonValuesFiles } from '../layout/dist-layout.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation, enableLabel, TRUE } from '../model/contract.js';
 import { asSetting, ResolvedFleet } from '../model/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
@@ -72,7 +72,7 @@ export class AddonApplicationSet extends Construct {
     }
     const generators = overrides.length === 0 ? [base] : [{ merge: { mergeKeys: ['server'], generators: [base, ...overrides] } }];
 
-    const files = addonValuesFiles(addon);
+    const files = addonValuesFiles(addon.name);
     const repoBase = `$values/${t.annotation(ClusterAnnotation.addonsRepoBasepath)}${t.annotation(ClusterAnnotation.addonsRepoPath)}`;
     const valueFiles = [
       `${repoBase}/${files.defaultFile}`,

@@ -1,14 +1,12 @@
 import { Construct } from 'constructs';
 import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
+import { TEAMS_DIR } from '../layout/dist-layout.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../model/contract.js';
 import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY } from './conventions.js';
 
 /** AppProject of the platform-owned team boundaries (namespaces, quotas, network policies, RBAC). */
 export const GUARDRAILS_PROJECT = 'guardrails';
-
-/** Folder of the team boundaries below the add-ons repository base path. */
-export const TEAMS_DIR = 'teams';
 
 export interface TeamBoundariesApplicationSetProps {
   readonly fleet: ResolvedFleet;

@@ -5,9 +5,6 @@ import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
 import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY } from './conventions.js';
 
-/** Folder of the rendered app manifests below the workloads repository path. */
-export const APPS_DIR = 'apps';
-
 export interface WorkloadApplicationSetProps {
   readonly fleet: ResolvedFleet;
   readonly team: ResolvedTeam;

@@ -1,16 +1,10 @@
 /**
  * Several hubs: a fleet may run one Argo CD hub per region or account group. Each hub manages itself
- * and the spokes that name it (`ClusterSpec.hub`), and gets its own bootstrap and Argo CD objects under
- * `dist/hubs/<hub>/`; a fleet with one hub keeps `dist/hub/`. Everything that is not the hub's own
+ * and the spokes that name it (`ClusterSpec.hub`), and gets its own bootstrap and Argo CD objects
+ * (the folders: layout/dist-layout.ts `hubDir`). Everything that is not the hub's own
  * Argo CD configuration (add-on values, team boundaries, app manifests) is shared by all hubs.
  */
 import { ClusterSpec, FleetSpec } from './spec.js';
-
-/** Folder of the only hub's files inside `dist/`. */
-export const HUB_DIR = 'hub';
-
-/** Folder of every hub's files inside `dist/` when the fleet has several hubs: `hubs/<hub>`. */
-export const HUBS_DIR = 'hubs';
 
 /** The names of the fleet's hubs, in input order. */
 export function hubNames(spec: FleetSpec): string[] {
@@ -21,11 +15,6 @@ export function hubNames(spec: FleetSpec): string[] {
 export function hubOf(cluster: ClusterSpec, hubs: readonly string[]): string | undefined {
   if (cluster.role === 'hub') return cluster.name;
   return cluster.hub ?? (hubs.length === 1 ? hubs[0] : undefined);
-}
-
-/** The `dist/` folder of a hub's own files: `hub` for the only hub, `hubs/<hub>` for one of several. */
-export function hubDir(hub: string, hubs: readonly string[]): string {
-  return hubs.length === 1 ? HUB_DIR : `${HUBS_DIR}/${hub}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { AddonDefinition } from './addon.js';
 import { addonWaves } from './addon-order.js';
-import { HUB_DIR } from './hubs.js';
+import { ADDONS_DIR, APPS_DIR } from '../layout/dist-layout.js';
 import { IN_CLUSTER_SERVER } from '../../engines/applicationset/clusters.js';
 import { AccountSpec, AddonSetting, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamSpec } from './spec.js';
 
@@ -65,8 +65,6 @@ export interface ResolvedFleet {
   /** Clusters sorted by name. */
   readonly clusters: readonly ResolvedCluster[];
   readonly hub: ResolvedCluster;
-  /** Folder of the hub's own files in `dist/`: `hub`, or `hubs/<hub>` in a fleet with several hubs. */
-  readonly hubDir: string;
   /** The catalog, sorted by name. */
   readonly catalog: readonly AddonDefinition[];
   /** Sync wave of each catalog add-on. */
@@ -107,7 +105,7 @@ function repo(spec: GitRepoSpec, defaultPath: string): Required<GitRepoSpec> {
  * Applies defaults and sorts. Call only on a fleet that `validateFleet()` accepted: this function
  * trusts its input.
  */
-export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[], hubDir: string = HUB_DIR): ResolvedFleet {
+export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[]): ResolvedFleet {
   const mode = spec.argocd?.mode ?? 'self-managed';
   const sortedCatalog = [...catalog].sort(byName);
   const catalogByName = new Map(sortedCatalog.map((a) => [a.name, a]));
@@ -163,11 +161,10 @@ export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[
     argocdNamespace: spec.argocd?.namespace ?? 'argocd',
     mode,
     progressiveSync: spec.argocd?.progressiveSync ?? false,
-    repos: { addons: repo(spec.repos.addons, 'addons'), workloads: repo(spec.repos.workloads, 'apps') },
+    repos: { addons: repo(spec.repos.addons, ADDONS_DIR), workloads: repo(spec.repos.workloads, APPS_DIR) },
     environments,
     clusters,
     hub: clusters.find((c) => c.role === 'hub')!,
-    hubDir,
     catalog: sortedCatalog,
     addonWaves: addonWaves([...catalogByName.values()]).waves,
     teams,

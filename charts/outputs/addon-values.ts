@@ -1,23 +1,8 @@
 import { AddonDefinition } from '../model/addon.js';
 import { ClusterAddonSetting } from '../model/spec.js';
 import { asSetting, ResolvedFleet } from '../model/resolve.js';
-import { joinPath, OutputFile } from './output-file.js';
-
-/** Where an add-on's values layers live, relative to the add-ons path (`repos.addons.path`). */
-export interface AddonValuesLayout {
-  readonly defaultFile: string;
-  environmentFile(environment: string): string;
-  clusterFile(cluster: string): string;
-}
-
-/** The values layout of one add-on: `values/{default,environments/<env>,clusters/<cluster>}/<addon>/values.yaml`. */
-export function addonValuesFiles(addon: AddonDefinition): AddonValuesLayout {
-  return {
-    defaultFile: `values/default/${addon.name}/values.yaml`,
-    environmentFile: (env) => `values/environments/${env}/${addon.name}/values.yaml`,
-    clusterFile: (cluster) => `values/clusters/${cluster}/${addon.name}/values.yaml`,
-  };
-}
+import { OutputFile } from './output-file.js';
+import { addonValuesFiles, joinPath } from '../layout/dist-layout.js';
 
 /** `b` over `a`, merging nested maps (lists and scalars of `b` replace), like Helm merges values. */
 function deepMerge(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -50,7 +35,7 @@ export function addonValuesOutputs(fleet: ResolvedFleet): OutputFile[] {
   for (const addon of fleet.catalog) {
     const running = fleet.clusters.filter((c) => c.addons.has(addon.name));
     if (running.length === 0) continue;
-    const layout = addonValuesFiles(addon);
+    const layout = addonValuesFiles(addon.name);
     out.push({ path: joinPath(root, layout.defaultFile), data: addon.values ?? {} });
     for (const env of fleet.environments) {
       const values = asSetting(env.addons?.[addon.name])?.values;

@@ -76,7 +76,3 @@ export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string,
   return { byEnvironment, problems };
 }
 
-/** File name of an object inside its app folder: `<kind>-<name>.yaml`, lower-case. */
-export function objectFileName(o: KubeObject): string {
-  return `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
-}

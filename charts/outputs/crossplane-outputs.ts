@@ -4,7 +4,8 @@ import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { MANAGED_BY } from '../argocd/conventions.js';
 import { ResolvedFleet } from '../model/resolve.js';
 import { HubComponent } from './hub-outputs.js';
-import { joinPath, OutputFile } from './output-file.js';
+import { OutputFile } from './output-file.js';
+import { CrossplanePaths } from '../layout/dist-layout.js';
 import { AwsProviderConfig } from '../crossplane/aws-provider-config.js';
 import { CrossplanePackages } from '../crossplane/crossplane-packages.js';
 import { planDatabases } from '../crossplane/database-plan.js';
@@ -15,8 +16,6 @@ import { PostgresDefinition } from '../crossplane/postgres-definition.js';
 
 /** AppProject of Crossplane's packages, configuration and claims on the hub. */
 export const CROSSPLANE_PROJECT = 'crossplane';
-/** Folder of the Crossplane objects inside the hub's folder of `dist/` (`hub/crossplane`). */
-export const CROSSPLANE_DIR = 'crossplane';
 
 /** What Crossplane adds: its project, its hub component (three Applications) and its files. */
 export interface CrossplaneOutputs {
@@ -31,42 +30,42 @@ export interface CrossplaneOutputs {
  * claim per app database and environment in the team's namespace on the hub, each delivered by its own
  * Application in waves so CRDs exist before what uses them.
  */
-export function crossplaneOutputs(fleet: ResolvedFleet): CrossplaneOutputs {
+export function crossplaneOutputs(fleet: ResolvedFleet, hubDir: string): CrossplaneOutputs {
   const crossplane = fleet.hub.addons.get('crossplane');
   if (!crossplane) return { projects: [], components: [], files: [] };
   const ns = fleet.argocdNamespace;
   const repo = fleet.repos.addons;
   const hubServer = fleet.hub.server;
   const databases = planDatabases(fleet);
-  const root = joinPath(fleet.hubDir, CROSSPLANE_DIR);
+  const root = CrossplanePaths.dir(hubDir);
   const files: OutputFile[] = [];
 
-  files.push({ path: joinPath(root, 'packages', 'packages.yaml'), build: (c) => new CrossplanePackages(c, 'packages', { iamRoleArn: crossplane.iamRoleArn! }) });
+  files.push({ path: CrossplanePaths.packages(root), build: (c) => new CrossplanePackages(c, 'packages', { iamRoleArn: crossplane.iamRoleArn! }) });
   const accounts = new Map(databases.map((d) => [d.account.name, d.account]));
   for (const account of accounts.values()) {
     const own = account.name === fleet.hub.account.name;
     files.push({
-      path: joinPath(root, 'config', `provider-config-${account.name}.yaml`),
+      path: CrossplanePaths.providerConfig(root, account.name),
       build: (c) => new AwsProviderConfig(c, account.name, { account: account.name, assumeRoleArn: own ? undefined : account.crossplaneRoleArn }),
     });
   }
   files.push(
-    { path: joinPath(root, 'config', 'postgresql-definition.yaml'), build: (c) => new PostgresDefinition(c, 'xrd') },
-    { path: joinPath(root, 'config', 'postgresql-rds-composition.yaml'), build: (c) => new PostgresRdsComposition(c, 'composition') },
+    { path: CrossplanePaths.definition(root), build: (c) => new PostgresDefinition(c, 'xrd') },
+    { path: CrossplanePaths.composition(root), build: (c) => new PostgresRdsComposition(c, 'composition') },
   );
   const claimNamespaces = new Set<string>();
   for (const db of databases) {
     const namespace = db.team.namespace(db.environment);
-    const dir = joinPath(root, 'claims', db.environment, db.team.name);
+    const dir = CrossplanePaths.claims(root, db.environment, db.team.name);
     if (!claimNamespaces.has(namespace)) {
       claimNamespaces.add(namespace);
       files.push({
-        path: `${dir}/namespace.yaml`,
+        path: CrossplanePaths.claimNamespace(dir),
         build: (c) => new k8s.KubeNamespace(c, 'ns', { metadata: { name: namespace, labels: { ...MANAGED_BY, team: db.team.name, environment: db.environment } } }),
       });
     }
     files.push({
-      path: `${dir}/${db.app.name}.yaml`,
+      path: CrossplanePaths.claim(dir, db.app.name),
       build: (c) =>
         new PostgresDatabase(c, db.app.name, {
           name: db.app.name,
@@ -82,7 +81,7 @@ export function crossplaneOutputs(fleet: ResolvedFleet): CrossplaneOutputs {
     });
   }
 
-  const app = (name: string, wave: number, options: { prune?: boolean; recurse?: boolean } = {}): OutputFile => ({
+  const app = (name: 'packages' | 'config' | 'claims', wave: number, options: { prune?: boolean; recurse?: boolean } = {}): OutputFile => ({
     path: `${name}.yaml`,
     build: (c) =>
       new FleetApplication(c, name, {
@@ -91,7 +90,7 @@ export function crossplaneOutputs(fleet: ResolvedFleet): CrossplaneOutputs {
         project: CROSSPLANE_PROJECT,
         repoUrl: repo.url,
         revision: repo.revision,
-        path: `${repo.basePath}${root}/${name}`,
+        path: `${repo.basePath}${CrossplanePaths.stage(root, name)}`,
         recurse: options.recurse,
         destination: { server: hubServer, namespace: 'crossplane-system' },
         syncWave: wave,

@@ -8,7 +8,8 @@ import { coreHubComponents, HubComponent, hubOutputs } from './hub-outputs.js';
 import { OutputFile } from './output-file.js';
 import { teamOutputs, TeamOutputs } from './team-outputs.js';
 import { addonValuesOutputs } from './addon-values.js';
-import { hubDir, hubNames, hubSpec } from '../model/hubs.js';
+import { hubNames, hubSpec } from '../model/hubs.js';
+import { hubDir, README_FILE } from '../layout/dist-layout.js';
 import { crossplaneOutputs } from './crossplane-outputs.js';
 import { fleetReadme } from '../readme/fleet-readme.js';
 import { PolicyContext } from '../policy/finding.js';
@@ -41,22 +42,22 @@ export function fleetRender(source: FleetSource, options: FleetOutputsOptions = 
 
 function fleetFiles(fleet: ResolvedFleet, source: FleetSource): OutputFile[] {
   const teams = teamOutputs(fleet, source);
-  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, { path: 'README.md', text: fleetReadme(fleet, { manifests: teams.manifests }) }];
+  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, { path: README_FILE, text: fleetReadme(fleet, { manifests: teams.manifests }) }];
   const hubs = hubNames(fleet.spec);
-  if (hubs.length === 1) return [...hubFiles(fleet, teams), ...shared];
+  if (hubs.length === 1) return [...hubFiles(fleet, teams, hubDir(fleet.hub.name, hubs)), ...shared];
   // Several hubs: each hub's own Argo CD objects come from the part of the fleet it manages.
   const perHub = hubs.flatMap((hub) => {
-    const view = resolveFleet(hubSpec(fleet.spec, hub), fleet.catalog, hubDir(hub, hubs));
-    return hubFiles(view, teamOutputs(view, source, { files: false }));
+    const view = resolveFleet(hubSpec(fleet.spec, hub), fleet.catalog);
+    return hubFiles(view, teamOutputs(view, source, { files: false }), hubDir(hub, hubs));
   });
   return [...perHub, ...shared];
 }
 
 /** A hub's own files: bootstrap, children, AppProjects, cluster Secrets, ApplicationSets, Crossplane. */
-function hubFiles(fleet: ResolvedFleet, teams: TeamOutputs): OutputFile[] {
-  const crossplane = crossplaneOutputs(fleet);
+function hubFiles(fleet: ResolvedFleet, teams: TeamOutputs, dir: string): OutputFile[] {
+  const crossplane = crossplaneOutputs(fleet, dir);
   const components: HubComponent[] = coreHubComponents(fleet).map((c) =>
     c.name === 'projects' ? { ...c, files: [...c.files, ...teams.projects, ...crossplane.projects] } : c,
   );
-  return [...hubOutputs(fleet, [...components, ...crossplane.components, ...teams.components]), ...crossplane.files];
+  return [...hubOutputs(fleet, [...components, ...crossplane.components, ...teams.components], dir), ...crossplane.files];
 }

@@ -4,7 +4,8 @@ import { FleetApplication } from '../argocd/fleet-application.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { HelmOciRepository } from '../argocd/helm-oci-repository.js';
 import { ResolvedFleet } from '../model/resolve.js';
-import { joinPath, OutputFile } from './output-file.js';
+import { OutputFile } from './output-file.js';
+import { HubPaths, joinPath } from '../layout/dist-layout.js';
 
 /** The AppProject of the hub's own Argo CD objects (root, children, projects, cluster Secrets). */
 export const PLATFORM_PROJECT = 'platform';
@@ -70,21 +71,20 @@ export function coreHubComponents(fleet: ResolvedFleet): HubComponent[] {
 }
 
 /**
- * Every file of the hub (under `fleet.hubDir`): the bootstrap (the platform AppProject and the one root
+ * Every file of the hub (under `dir`, its folder in `dist/`): the bootstrap (the platform AppProject and the one root
  * Application a human applies once), one child Application per component (app-of-ApplicationSets),
  * and the components' files.
  */
-export function hubOutputs(fleet: ResolvedFleet, components: readonly HubComponent[]): OutputFile[] {
+export function hubOutputs(fleet: ResolvedFleet, components: readonly HubComponent[], dir: string): OutputFile[] {
   const ns = fleet.argocdNamespace;
   const repo = fleet.repos.addons;
-  const dir = fleet.hubDir;
   const hubPath = `${repo.basePath}${dir}`;
   const hubDestination = { server: fleet.hub.server, namespace: ns };
   const capability = fleet.mode === 'eks-capability';
   const out: OutputFile[] = [];
 
   out.push({
-    path: joinPath(dir, 'bootstrap', 'root-app.yaml'),
+    path: HubPaths.bootstrap(dir),
     build: (chart) => {
       if (capability) new ClusterSecret(chart, 'hub-cluster', { fleet, cluster: fleet.hub });
       new FleetAppProject(chart, 'platform', {
@@ -108,7 +108,7 @@ export function hubOutputs(fleet: ResolvedFleet, components: readonly HubCompone
         revision: repo.revision,
         path: hubPath,
         recurse: true,
-        include: '{bootstrap/*.yaml,apps/*.yaml}',
+        include: HubPaths.rootInclude,
         destination: hubDestination,
       });
     },
@@ -117,7 +117,7 @@ export function hubOutputs(fleet: ResolvedFleet, components: readonly HubCompone
   for (const component of components) {
     if (component.files.length === 0) continue;
     out.push({
-      path: joinPath(dir, 'apps', `${component.name}.yaml`),
+      path: HubPaths.child(dir, component.name),
       build: (chart) =>
         new FleetApplication(chart, component.name, {
           name: `${fleet.name}-${component.name}`,
@@ -125,13 +125,13 @@ export function hubOutputs(fleet: ResolvedFleet, components: readonly HubCompone
           project: PLATFORM_PROJECT,
           repoUrl: repo.url,
           revision: repo.revision,
-          path: `${hubPath}/argocd/${component.name}`,
+          path: `${repo.basePath}${HubPaths.component(dir, component.name)}`,
           destination: hubDestination,
           syncWave: component.syncWave,
           labels: { component: component.name },
         }),
     });
-    for (const f of component.files) out.push({ ...f, path: joinPath(dir, 'argocd', component.name, f.path) } as OutputFile);
+    for (const f of component.files) out.push({ ...f, path: joinPath(HubPaths.component(dir, component.name), f.path) } as OutputFile);
   }
 
   return out;

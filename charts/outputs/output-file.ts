@@ -10,8 +10,3 @@ export type OutputFile =
   | { readonly path: string; readonly build: (scope: Construct) => void; readonly data?: undefined; readonly text?: undefined }
   | { readonly path: string; readonly data: unknown; readonly build?: undefined; readonly text?: undefined }
   | { readonly path: string; readonly text: string; readonly build?: undefined; readonly data?: undefined };
-
-/** Joins path segments with '/', without empty segments. */
-export function joinPath(...parts: string[]): string {
-  return parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/');
-}

@@ -1,13 +1,14 @@
-import { renderAppManifests, objectFileName } from './app-manifests.js';
+import { renderAppManifests } from './app-manifests.js';
 import type { WebServiceProps } from '../model/workload.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
-import { GUARDRAILS_PROJECT, TeamBoundariesApplicationSet, TEAMS_DIR } from '../argocd/team-boundaries-application-set.js';
-import { APPS_DIR, WorkloadApplicationSet } from '../argocd/workload-application-set.js';
+import { GUARDRAILS_PROJECT, TeamBoundariesApplicationSet } from '../argocd/team-boundaries-application-set.js';
+import { WorkloadApplicationSet } from '../argocd/workload-application-set.js';
 import { FleetSource } from '../model/spec.js';
 import { FleetValidationError, Problem } from '../validate/problems.js';
 import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { HubComponent } from './hub-outputs.js';
-import { joinPath, OutputFile } from './output-file.js';
+import { OutputFile } from './output-file.js';
+import { appDir, joinPath, objectFileName, TeamBoundaryFile, teamFile } from '../layout/dist-layout.js';
 import { TeamAccess } from '../teams/team-access.js';
 import { TeamLimits } from '../teams/team-limits.js';
 import { TeamNamespace } from '../teams/team-namespace.js';
@@ -122,24 +123,24 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: 
     if (!withFiles) continue;
     for (const env of team.environments) {
       const namespace = team.namespace(env.name);
-      const dir = joinPath(TEAMS_DIR, team.name, env.name);
+      const at = (part: TeamBoundaryFile) => teamFile(team.name, env.name, part);
       files.push(
-        { path: `${dir}/namespace.yaml`, build: (c) => new TeamNamespace(c, 'ns', { name: namespace, team: team.name, environment: env.name }) },
-        { path: `${dir}/limits.yaml`, build: (c) => new TeamLimits(c, 'limits', { namespace, quota: team.quota(env.name) }) },
+        { path: at('namespace'), build: (c) => new TeamNamespace(c, 'ns', { name: namespace, team: team.name, environment: env.name }) },
+        { path: at('limits'), build: (c) => new TeamLimits(c, 'limits', { namespace, quota: team.quota(env.name) }) },
         {
-          path: `${dir}/network-policies.yaml`,
+          path: at('network-policies'),
           build: (c) => new TeamNetworkPolicies(c, 'netpol', { namespace, apps: traffic(team, env.name, env.databases?.allowedCidr) }),
         },
-        { path: `${dir}/access.yaml`, build: (c) => new TeamAccess(c, 'access', { namespace, group: team.spec.group, access: team.access(env.name) }) },
+        { path: at('access'), build: (c) => new TeamAccess(c, 'access', { namespace, group: team.spec.group, access: team.access(env.name) }) },
       );
       const teamDatabases = databases.filter((d) => d.team === team && d.environment === env.name);
       if (teamDatabases.length > 0) {
         const region = teamDatabases[0].settings.region;
-        files.push({ path: `${dir}/secret-store.yaml`, build: (c) => new TeamSecretStore(c, 'store', { team: team.name, namespace, region }) });
+        files.push({ path: at('secret-store'), build: (c) => new TeamSecretStore(c, 'store', { team: team.name, namespace, region }) });
       }
       for (const db of teamDatabases) {
         files.push({
-          path: joinPath(APPS_DIR, team.name, db.app.name, env.name, `externalsecret-${databaseSecretName(db.app.name)}.yaml`),
+          path: joinPath(appDir(team.name, db.app.name, env.name), objectFileName({ kind: 'ExternalSecret', metadata: { name: databaseSecretName(db.app.name) } })),
           build: (c) =>
             new DatabaseExternalSecret(c, 'db', {
               name: databaseSecretName(db.app.name),
@@ -162,7 +163,7 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: 
       for (const [env, objects] of rendered.byEnvironment) {
         perEnvironment.set(env, [...(perEnvironment.get(env) ?? []), ...objects]);
         manifests.set(appManifestKey(team.name, app.name, env), objects);
-        for (const obj of objects) files.push({ path: joinPath(APPS_DIR, team.name, app.name, env, objectFileName(obj)), data: obj });
+        for (const obj of objects) files.push({ path: joinPath(appDir(team.name, app.name, env), objectFileName(obj)), data: obj });
       }
     }
     // The apps must fit the quota at their maximum scale, or Argo CD would sync pods that never start.

@@ -1,3 +1,4 @@
+import { APPS_DIR } from '../layout/dist-layout.js';
 import { Finding, objectId, PolicyContext, RenderedObjects } from './finding.js';
 import { podSpecOf } from './workload-rules.js';
 
@@ -64,7 +65,7 @@ export function referenceFindings(rendered: RenderedObjects, ctx: PolicyContext)
         }
       }
     }
-    if (!file.startsWith('apps/')) continue;
+    if (!file.startsWith(`${APPS_DIR}/`)) continue;
     const here = byDir.get(dirOf(file)) ?? [];
     const configMaps = new Set(here.filter((x) => x.kind === 'ConfigMap').map((x) => x.metadata.name));
     const secrets = new Set(here.filter((x) => x.kind === 'ExternalSecret').map((x) => x.spec?.target?.name ?? x.metadata.name));

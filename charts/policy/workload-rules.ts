@@ -1,3 +1,4 @@
+import { APPS_DIR } from '../layout/dist-layout.js';
 import { POD_SPEC_PATH } from '../../engines/kustomize/container-patch.js';
 import { Finding, objectId, RenderedObjects } from './finding.js';
 
@@ -16,7 +17,7 @@ const PINNED = /^[^@\s]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64}|:[\w][\w.-]{0,1
 export function workloadFindings(rendered: RenderedObjects): Finding[] {
   const out: Finding[] = [];
   for (const [file, objects] of rendered) {
-    if (!file.startsWith('apps/')) continue;
+    if (!file.startsWith(`${APPS_DIR}/`)) continue;
     for (const o of objects) {
       const pod = podSpecOf(o);
       if (!pod) continue;

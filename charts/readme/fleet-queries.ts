@@ -3,7 +3,8 @@
  * which apps run where, the hubs, which hub manages a cluster and where a hub's files are in `dist/`.
  */
 import { AppSpec, EnvironmentSpec } from '../model/spec.js';
-import { hubDir, hubNames, hubOf } from '../model/hubs.js';
+import { hubNames, hubOf } from '../model/hubs.js';
+import { hubDir } from '../layout/dist-layout.js';
 import { ResolvedCluster, ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { compareStrings } from '../../engines/util/index.js';
 

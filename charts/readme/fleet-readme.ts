@@ -14,9 +14,7 @@
  * `markdown.ts` and `fleet-queries.ts`.
  */
 import type { KubeObject } from '../../engines/kustomize/kube-object.js';
-import { TEAMS_DIR } from '../argocd/team-boundaries-application-set.js';
-import { APPS_DIR } from '../argocd/workload-application-set.js';
-import { CROSSPLANE_DIR } from '../outputs/crossplane-outputs.js';
+import { APPS_DIR, CROSSPLANE_DIR, HubPaths, TEAMS_DIR } from '../layout/dist-layout.js';
 import { planDatabases } from '../crossplane/database-plan.js';
 import { ResolvedFleet } from '../model/resolve.js';
 import { PLATFORM_PROJECT } from '../outputs/hub-outputs.js';
@@ -128,7 +126,7 @@ function bootstrap(fleet: ResolvedFleet): string {
     fleet.mode === 'eks-capability'
       ? 'with the EKS Argo CD capability enabled'
       : 'with Argo CD installed (it then manages itself through the `argo-cd` add-on)';
-  const command = (hub: string) => `kubectl apply -n ${fleet.argocdNamespace} -f ${fleet.repos.addons.basePath}${hubFolder(fleet, hub)}/bootstrap/root-app.yaml`;
+  const command = (hub: string) => `kubectl apply -n ${fleet.argocdNamespace} -f ${fleet.repos.addons.basePath}${HubPaths.bootstrap(hubFolder(fleet, hub))}`;
   const intro =
     hubs.length === 1
       ? `Once, on the hub cluster \`${fleet.hub.name}\` ${argocd}, from the root of the repository:`

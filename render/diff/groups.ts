@@ -2,6 +2,8 @@
  * Where a file of dist/ belongs in a review: the hub, one cluster, one environment, every cluster, one
  * team, one app, or the docs. A pure function of the path, so the grouping of a diff is stable.
  */
+import { ADDONS_DIR, APPS_DIR, CROSSPLANE_DIR, HUB_DIR, HUBS_DIR, TEAMS_DIR } from '../../charts/layout/dist-layout.js';
+import { compareStrings } from '../../engines/util/index.js';
 
 /** The kinds of group, in the order a diff lists them. */
 export const GROUP_ORDER = ['hub', 'cluster', 'environment', 'all-clusters', 'team', 'app', 'docs', 'other'] as const;
@@ -47,7 +49,7 @@ const YAML = /\.ya?ml$/;
 
 /**
  * The group of a dist/ path (relative to dist/, '/'-separated), following the layout of
- * docs/architecture.md. `<hub-dir>` is `hub` (a fleet with one hub) or `hubs/<hub>` (one of several):
+ * charts/layout/dist-layout.ts. `<hub-dir>` is `hub` (a fleet with one hub) or `hubs/<hub>` (one of several):
  *
  * - `<hub-dir>/argocd/clusters/<cluster>.yaml` (the cluster Secret) and `addons/values/clusters/<cluster>/**`: cluster `<cluster>`
  * - `<hub-dir>/crossplane/claims/<env>/<team>/**` and `teams/<team>/**`: team `<team>`
@@ -59,21 +61,21 @@ const YAML = /\.ya?ml$/;
  */
 export function groupOf(distPath: string): FileGroup {
   const all = distPath.split('/');
-  const hubRoot = all[0] === 'hub' ? 1 : all[0] === 'hubs' && all.length >= 3 ? 2 : 0;
+  const hubRoot = all[0] === HUB_DIR ? 1 : all[0] === HUBS_DIR && all.length >= 3 ? 2 : 0;
   if (hubRoot > 0) {
     const p = all.slice(hubRoot);
     if (p[0] === 'argocd' && p[1] === 'clusters' && p.length === 3 && YAML.test(p[2])) return group('cluster', p[2].replace(YAML, ''));
-    if (p[0] === 'crossplane' && p[1] === 'claims' && p.length >= 5) return group('team', p[3], p[2]);
+    if (p[0] === CROSSPLANE_DIR && p[1] === 'claims' && p.length >= 5) return group('team', p[3], p[2]);
     return group('hub', hubRoot === 2 ? all[1] : '');
   }
   const p = all;
-  if (p[0] === 'addons' && p[1] === 'values' && p.length >= 4) {
+  if (p[0] === ADDONS_DIR && p[1] === 'values' && p.length >= 4) {
     if (p[2] === 'clusters' && p.length >= 5) return group('cluster', p[3]);
     if (p[2] === 'environments' && p.length >= 5) return group('environment', p[3]);
     if (p[2] === 'default') return group('all-clusters');
   }
-  if (p[0] === 'teams' && p.length >= 3) return group('team', p[1], p.length >= 4 ? p[2] : undefined);
-  if (p[0] === 'apps' && p.length >= 5) return group('app', `${p[1]}/${p[2]}`, p[3]);
+  if (p[0] === TEAMS_DIR && p.length >= 3) return group('team', p[1], p.length >= 4 ? p[2] : undefined);
+  if (p[0] === APPS_DIR && p.length >= 5) return group('app', `${p[1]}/${p[2]}`, p[3]);
   return YAML.test(distPath) ? group('other') : group('docs');
 }
 
@@ -81,5 +83,5 @@ export function groupOf(distPath: string): FileGroup {
 export function compareGroups(a: FileGroup, b: FileGroup): number {
   const byKind = GROUP_ORDER.indexOf(a.kind) - GROUP_ORDER.indexOf(b.kind);
   if (byKind !== 0) return byKind;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return compareStrings(a.name, b.name);
 }

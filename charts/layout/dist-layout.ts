@@ -1,0 +1,111 @@
+/**
+ * The layout of `dist/`: every folder name and path rule, in one place. The outputs place files with
+ * these, the ApplicationSets and Applications point Argo CD at the same paths, and the generated README
+ * describes them; nothing else spells a `dist/` path.
+ *
+ * ```
+ * README.md
+ * hub/ (one hub) or hubs/<hub>/ (several)   bootstrap/root-app.yaml, apps/<component>.yaml,
+ *                                           argocd/<component>/..., crossplane/{packages,config,claims}/...
+ * addons/values/{default,environments/<env>,clusters/<cluster>}/<addon>/values.yaml
+ * teams/<team>/<env>/{namespace,limits,network-policies,access,secret-store}.yaml
+ * apps/<team>/<app>/<env>/<kind>-<name>.yaml
+ * ```
+ */
+import type { KubeObject } from '../../engines/kustomize/index.js';
+
+/** The hub's folder when the fleet has one hub. */
+export const HUB_DIR = 'hub';
+/** The parent folder of each hub's folder when the fleet has several (`hubs/<hub>`). */
+export const HUBS_DIR = 'hubs';
+/** Team boundaries: `teams/<team>/<env>/`. */
+export const TEAMS_DIR = 'teams';
+/** App manifests: `apps/<team>/<app>/<env>/`; also the workloads repository's default path. */
+export const APPS_DIR = 'apps';
+/** The add-ons repository's default path, holding the add-ons' values files. */
+export const ADDONS_DIR = 'addons';
+/** Crossplane's objects inside a hub's folder: `hub/crossplane/`. */
+export const CROSSPLANE_DIR = 'crossplane';
+/** The generated README at the top of `dist/`. */
+export const README_FILE = 'README.md';
+
+/** Joins path segments with '/', without empty segments. */
+export function joinPath(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/');
+}
+
+/** A hub's folder: `hub` in a fleet with one hub, `hubs/<hub>` with several. */
+export function hubDir(hub: string, hubs: readonly string[]): string {
+  return hubs.length === 1 ? HUB_DIR : joinPath(HUBS_DIR, hub);
+}
+
+/** The hub a path of `dist/` belongs to in a fleet with several hubs (`hubs/<hub>/...`), else undefined. */
+export function hubOfPath(path: string): string | undefined {
+  return path.startsWith(`${HUBS_DIR}/`) ? path.split('/')[1] : undefined;
+}
+
+/** Paths inside a hub's folder. */
+export const HubPaths = {
+  /** The file a human applies once: the platform AppProject and the root Application. */
+  bootstrap: (hub: string) => joinPath(hub, 'bootstrap', 'root-app.yaml'),
+  /** What the root Application reads, relative to the hub's folder. */
+  rootInclude: '{bootstrap/*.yaml,apps/*.yaml}',
+  /** The child Application of one component. */
+  child: (hub: string, component: string) => joinPath(hub, 'apps', `${component}.yaml`),
+  /** The folder of one component's files, which its child Application reads. */
+  component: (hub: string, component: string) => joinPath(hub, 'argocd', component),
+} as const;
+
+/** The folder of a team's boundaries in one environment, which its boundaries ApplicationSet reads. */
+export function teamDir(team: string, environment: string): string {
+  return joinPath(TEAMS_DIR, team, environment);
+}
+
+/** The parts of a team's boundaries in one environment, one file each. */
+export type TeamBoundaryFile = 'namespace' | 'limits' | 'network-policies' | 'access' | 'secret-store';
+
+/** One file of a team's boundaries: `teams/<team>/<env>/<part>.yaml`. */
+export function teamFile(team: string, environment: string, part: TeamBoundaryFile): string {
+  return joinPath(teamDir(team, environment), `${part}.yaml`);
+}
+
+/** The folder of an app's manifests in one environment. */
+export function appDir(team: string, app: string, environment: string): string {
+  return joinPath(APPS_DIR, team, app, environment);
+}
+
+/** File name of an object inside its app folder: `<kind>-<name>.yaml`, lower-case. */
+export function objectFileName(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
+  return `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
+}
+
+/** Where an add-on's values layers live, relative to the add-ons path (`repos.addons.path`). */
+export interface AddonValuesLayout {
+  readonly defaultFile: string;
+  environmentFile(environment: string): string;
+  clusterFile(cluster: string): string;
+}
+
+/** The values layout of one add-on: `values/{default,environments/<env>,clusters/<cluster>}/<addon>/values.yaml`. */
+export function addonValuesFiles(addon: string): AddonValuesLayout {
+  return {
+    defaultFile: `values/default/${addon}/values.yaml`,
+    environmentFile: (env) => `values/environments/${env}/${addon}/values.yaml`,
+    clusterFile: (cluster) => `values/clusters/${cluster}/${addon}/values.yaml`,
+  };
+}
+
+/** Paths inside a hub's Crossplane folder (`crossplaneDir`). */
+export const CrossplanePaths = {
+  dir: (hub: string) => joinPath(hub, CROSSPLANE_DIR),
+  packages: (dir: string) => joinPath(dir, 'packages', 'packages.yaml'),
+  providerConfig: (dir: string, account: string) => joinPath(dir, 'config', `provider-config-${account}.yaml`),
+  definition: (dir: string) => joinPath(dir, 'config', 'postgresql-definition.yaml'),
+  composition: (dir: string) => joinPath(dir, 'config', 'postgresql-rds-composition.yaml'),
+  /** One folder per environment and team with the claim namespace and one claim per app. */
+  claims: (dir: string, environment: string, team: string) => joinPath(dir, 'claims', environment, team),
+  claimNamespace: (claims: string) => joinPath(claims, 'namespace.yaml'),
+  claim: (claims: string, app: string) => joinPath(claims, `${app}.yaml`),
+  /** The folder each of the three Crossplane Applications reads. */
+  stage: (dir: string, stage: 'packages' | 'config' | 'claims') => joinPath(dir, stage),
+} as const;
