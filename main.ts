@@ -16,7 +16,7 @@ if (command === 'validate') {
   const { runPlan } = await import('./render/plan-cli.js');
   process.exitCode = runPlan(process.argv.slice(3), exampleFleet);
 } else if (command === 'diff') {
-  const { runDiff } = await import('./render/diff-cli.js');
+  const { runDiff } = await import('./render/diff/diff-cli.js');
   process.exitCode = runDiff(process.argv.slice(3), exampleFleet);
 } else {
   process.exitCode = runCli(process.argv.slice(2), exampleFleet);

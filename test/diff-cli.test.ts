@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderChecked } from '../render/cli.js';
-import { runDiff } from '../render/diff-cli.js';
+import { runDiff } from '../render/diff/diff-cli.js';
 import { DIFF_MARKER } from '../render/diff/markdown.js';
 import { exampleFleet } from './support/fleet.js';
 

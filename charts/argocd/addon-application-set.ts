@@ -5,10 +5,7 @@ import { addonValuesFiles } from '../layout/dist-layout.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation, enableLabel, TRUE } from '../model/contract.js';
 import { asSetting, ResolvedFleet } from '../model/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
-import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY, syncWave } from './conventions.js';
-
-/** Name of the AppProject every add-on Application belongs to. */
-export const ADDONS_PROJECT = 'addons';
+import { ADDONS_PROJECT, APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY, syncWave } from './conventions.js';
 
 /** Generator value key that carries the chart version pin. */
 export const CHART_VERSION_KEY = 'addonChartVersion';

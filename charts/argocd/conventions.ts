@@ -20,3 +20,14 @@ export const APPLICATIONSET_DEFAULTS = {
   goTemplateOptions: ['missingkey=error'],
   syncPolicy: { preserveResourcesOnDeletion: true },
 };
+
+/** AppProject of the hub's own Argo CD objects: the root, its children, projects, cluster and repository Secrets. */
+export const PLATFORM_PROJECT = 'platform';
+/** AppProject of the add-on ApplicationSets and the Applications they generate. */
+export const ADDONS_PROJECT = 'addons';
+/** AppProject of the platform-owned team boundaries (namespaces, quotas, network policies, RBAC). */
+export const GUARDRAILS_PROJECT = 'guardrails';
+/** AppProject of Crossplane's packages, configuration and claims on the hub. */
+export const CROSSPLANE_PROJECT = 'crossplane';
+/** AppProjects the platform owns; every other AppProject is a team's and held to least privilege. */
+export const PLATFORM_PROJECTS: readonly string[] = [PLATFORM_PROJECT, ADDONS_PROJECT, GUARDRAILS_PROJECT, CROSSPLANE_PROJECT];

@@ -3,10 +3,7 @@ import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.
 import { TEAMS_DIR } from '../layout/dist-layout.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../model/contract.js';
 import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
-import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY } from './conventions.js';
-
-/** AppProject of the platform-owned team boundaries (namespaces, quotas, network policies, RBAC). */
-export const GUARDRAILS_PROJECT = 'guardrails';
+import { APPLICATIONSET_DEFAULTS, GUARDRAILS_PROJECT, MANAGED_BY, SYNC_RETRY } from './conventions.js';
 
 export interface TeamBoundariesApplicationSetProps {
   readonly fleet: ResolvedFleet;

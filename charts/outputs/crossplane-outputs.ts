@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { FleetApplication } from '../argocd/fleet-application.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
-import { MANAGED_BY } from '../argocd/conventions.js';
+import { CROSSPLANE_PROJECT, MANAGED_BY } from '../argocd/conventions.js';
 import { ResolvedFleet } from '../model/resolve.js';
 import { HubComponent } from './hub-outputs.js';
 import { OutputFile } from './output-file.js';
@@ -13,9 +13,6 @@ import { DATABASE_API_GROUP, POSTGRES_CLAIM } from '../crossplane/postgres-api.j
 import { PostgresRdsComposition } from '../crossplane/postgres-composition.js';
 import { PostgresDatabase } from '../crossplane/postgres-database.js';
 import { PostgresDefinition } from '../crossplane/postgres-definition.js';
-
-/** AppProject of Crossplane's packages, configuration and claims on the hub. */
-export const CROSSPLANE_PROJECT = 'crossplane';
 
 /** What Crossplane adds: its project, its hub component (three Applications) and its files. */
 export interface CrossplaneOutputs {

@@ -1,4 +1,4 @@
-import { AddonApplicationSet, ADDONS_PROJECT } from '../argocd/addon-application-set.js';
+import { AddonApplicationSet } from '../argocd/addon-application-set.js';
 import { ClusterSecret } from '../argocd/cluster-secret.js';
 import { FleetApplication } from '../argocd/fleet-application.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
@@ -6,9 +6,7 @@ import { HelmOciRepository } from '../argocd/helm-oci-repository.js';
 import { ResolvedFleet } from '../model/resolve.js';
 import { OutputFile } from './output-file.js';
 import { HubPaths, joinPath } from '../layout/dist-layout.js';
-
-/** The AppProject of the hub's own Argo CD objects (root, children, projects, cluster Secrets). */
-export const PLATFORM_PROJECT = 'platform';
+import { PLATFORM_PROJECT, ADDONS_PROJECT } from '../argocd/conventions.js';
 
 /**
  * One child of the app-of-ApplicationSets: a folder under `hub/argocd/` and its sync wave. Later

@@ -1,7 +1,8 @@
 import { renderAppManifests } from './app-manifests.js';
+import { appManifestKey } from '../readme/image-matrix.js';
 import type { WebServiceProps } from '../model/workload.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
-import { GUARDRAILS_PROJECT, TeamBoundariesApplicationSet } from '../argocd/team-boundaries-application-set.js';
+import { TeamBoundariesApplicationSet } from '../argocd/team-boundaries-application-set.js';
 import { WorkloadApplicationSet } from '../argocd/workload-application-set.js';
 import { FleetSource } from '../model/spec.js';
 import { FleetValidationError, Problem } from '../validate/problems.js';
@@ -19,6 +20,7 @@ import { databaseSecretName } from './app-manifests.js';
 import { DatabaseExternalSecret } from '../apps/database-external-secret.js';
 import { planDatabases } from '../crossplane/database-plan.js';
 import { TeamSecretStore } from '../teams/team-secret-store.js';
+import { GUARDRAILS_PROJECT } from '../argocd/conventions.js';
 
 /** Kinds a team's AppProject may never manage: the guardrails and RBAC stay with the platform. */
 export const GUARDRAIL_KINDS = [
@@ -39,11 +41,6 @@ export interface TeamOutputs {
   readonly files: OutputFile[];
   /** The rendered objects of each app per environment, keyed by `appManifestKey`. */
   readonly manifests: ReadonlyMap<string, readonly KubeObject[]>;
-}
-
-/** Key of an app's rendered manifests in an environment: `<team>/<app>/<environment>`. */
-export function appManifestKey(team: string, app: string, environment: string): string {
-  return `${team}/${app}/${environment}`;
 }
 
 function traffic(team: ResolvedTeam, environment: string, databaseCidr?: string): AppTraffic[] {

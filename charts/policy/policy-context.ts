@@ -1,9 +1,7 @@
 import { ClusterAnnotation } from '../model/contract.js';
 import { ResolvedFleet } from '../model/resolve.js';
 import { PolicyContext } from './finding.js';
-
-/** AppProjects the platform owns; every other AppProject is a team's and held to least privilege. */
-export const PLATFORM_PROJECTS = ['platform', 'addons', 'guardrails', 'crossplane'];
+import { PLATFORM_PROJECTS } from '../argocd/conventions.js';
 
 /** The policy context of a fleet: where dist/ is in the repository, environments, production. */
 export function policyContext(fleet: ResolvedFleet): PolicyContext {

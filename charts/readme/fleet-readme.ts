@@ -17,13 +17,13 @@ import type { KubeObject } from '../../engines/kustomize/kube-object.js';
 import { APPS_DIR, CROSSPLANE_DIR, HubPaths, TEAMS_DIR } from '../layout/dist-layout.js';
 import { planDatabases } from '../crossplane/database-plan.js';
 import { ResolvedFleet } from '../model/resolve.js';
-import { PLATFORM_PROJECT } from '../outputs/hub-outputs.js';
 import { appsIn, hubFolder, hubsOf } from './fleet-queries.js';
 import { imageMatrix } from './image-matrix.js';
 import { compareStrings, plural } from '../../engines/util/index.js';
 import { codeList, table } from './markdown.js';
 import { topology } from './topology-diagram.js';
 import { addonMatrix } from './version-matrix.js';
+import { PLATFORM_PROJECT } from '../argocd/conventions.js';
 
 export { GITHUB_MERMAID_LIMITS } from './topology-diagram.js';
 

@@ -2,9 +2,13 @@
 import { POD_SPEC_PATH } from '../../engines/kustomize/container-patch.js';
 import type { KubeObject } from '../../engines/kustomize/kube-object.js';
 import { ResolvedFleet } from '../model/resolve.js';
-import { appManifestKey } from '../outputs/team-outputs.js';
 import { appEnvironments } from './fleet-queries.js';
 import { table } from './markdown.js';
+
+/** Key of an app's rendered manifests in an environment: `<team>/<app>/<environment>`. */
+export function appManifestKey(team: string, app: string, environment: string): string {
+  return `${team}/${app}/${environment}`;
+}
 
 /** What an app runs in one environment, as far as the model states it. */
 interface AppRun {

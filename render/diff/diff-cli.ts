@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FleetOutputsOptions } from '../charts/outputs/fleet-outputs.js';
-import { FleetSource } from '../charts/model/spec.js';
-import { renderChecked } from './cli.js';
-import { refTree } from './diff/git-tree.js';
-import { DEFAULT_MAX_CHARS, renderMarkdown } from './diff/markdown.js';
-import { compareTrees } from './diff/object-diff.js';
-import { reportFailure, UsageError } from './cli-failure.js';
-import { applicationChangesMarkdown, comparePlans, planOfFiles } from './diff/plan-changes.js';
-import { planFleet } from './plan.js';
+import { FleetOutputsOptions } from '../../charts/outputs/fleet-outputs.js';
+import { FleetSource } from '../../charts/model/spec.js';
+import { renderChecked } from '../cli.js';
+import { refTree } from './git-tree.js';
+import { DEFAULT_MAX_CHARS, renderMarkdown } from './markdown.js';
+import { compareTrees } from './object-diff.js';
+import { reportFailure, UsageError } from '../cli-failure.js';
+import { applicationChangesMarkdown, comparePlans, planOfFiles } from './plan-changes.js';
+import { planFleet } from '../plan.js';
 
 const USAGE = `usage: npm run diff -- <git-ref> [--committed] [--max-chars N] [--out FILE]
   <git-ref>        what to compare the working tree with: main, origin/main, HEAD~1, a commit
