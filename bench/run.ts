@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { buildAppBase, environmentOverlay, resolveFleet, ADDON_CATALOG, toKustomization } from '../charts/index.js';
+import { buildAppBase, environmentOverlay, resolveFleet, ADDON_CATALOG } from '../charts/index.js';
+import { toKustomization } from '../engines/kustomize/kustomization.js';
 import { readTree } from '../render/tree.js';
 import { SIZES, syntheticFleet } from './synthetic-fleet.js';
 

@@ -1,61 +1,70 @@
 /**
- * cdk8s-fleet: the public library. Import from here; everything else is internal layout.
+ * cdk8s-fleet, the library: the fleet model, the constructs, and the overlay types app teams write.
+ * Every name exported here is a semver promise (test/architecture.test.ts pins the list). The engines
+ * (kustomize, ApplicationSet, Go templates, YAML) and the render internals are not part of it; the
+ * kustomize engine is reachable as `cdk8s-fleet/kustomize` for its documented use.
  */
+
+// The fleet model: what environments/ is written in, and what it resolves to.
 export * from './model/spec.js';
-export * from './model/contract.js';
 export * from './model/workload.js';
-export * from './model/cluster-metadata.js';
-export * from './addons/cluster-values.js';
-export * from './validate/problems.js';
-export * from './model/resolve.js';
-export * from './model/hubs.js';
-export * from './validate/validate-fleet.js';
-export * from './model/addon.js';
-export * from './addons/catalog.js';
-export * from './model/addon-order.js';
-export * from './outputs/addon-values.js';
+export type { AddonDefinition, AddonPlacement } from './model/addon.js';
+export * from './model/contract.js';
+export { clusterAnnotations, clusterLabels } from './model/cluster-metadata.js';
+export type { ClusterAddon, ResolvedCluster, ResolvedFleet, ResolvedTeam } from './model/resolve.js';
+export { DEFAULT_TEAM_QUOTA, resolveFleet, teamNamespace } from './model/resolve.js';
+export { hubNames, hubSpec } from './model/hubs.js';
+
+// The add-on catalog and the values blocks its entries share.
+export { ADDON_CATALOG } from './addons/catalog.js';
+export { awsClusterValues, irsaServiceAccount } from './addons/cluster-values.js';
+
+// Validation: every problem at once, each with file and field.
+export type { Problem } from './validate/problems.js';
+export { FleetValidationError, formatProblem } from './validate/problems.js';
+export { validateFleet } from './validate/validate-fleet.js';
+
+// Constructs: Argo CD.
+export { ADDONS_PROJECT, CROSSPLANE_PROJECT, GUARDRAILS_PROJECT, MANAGED_BY, PLATFORM_PROJECT, syncWave } from './argocd/conventions.js';
 export * from './argocd/addon-application-set.js';
 export * from './argocd/cluster-secret.js';
 export * from './argocd/fleet-application.js';
 export * from './argocd/fleet-app-project.js';
 export * from './argocd/helm-oci-repository.js';
-export * from './argocd/label-selector.js';
-export * from './argocd/conventions.js';
-export * from './outputs/hub-outputs.js';
-export * from './outputs/output-file.js';
-export * from './outputs/fleet-outputs.js';
-export * from './apps/container-image.js';
-export * from './apps/app-workload.js';
-export * from './apps/web-service.js';
-export * from './apps/worker.js';
-export * from './outputs/app-manifests.js';
-export * from '../engines/kustomize/index.js';
-export * from './argocd/rolling-sync.js';
 export * from './argocd/team-boundaries-application-set.js';
 export * from './argocd/workload-application-set.js';
+
+// Constructs: apps.
+export { AppPropsError, AppWorkload } from './apps/app-workload.js';
+export { imageReference } from './apps/container-image.js';
+export * from './apps/web-service.js';
+export * from './apps/worker.js';
+export * from './apps/database-external-secret.js';
+
+// Constructs: team boundaries.
 export * from './teams/team-namespace.js';
 export * from './teams/team-limits.js';
 export * from './teams/team-access.js';
 export * from './teams/team-network-policies.js';
-export * from './outputs/team-outputs.js';
-export * from './validate/teams.js';
-export * from './validate/quota-fit.js';
-export * from './apps/database-external-secret.js';
 export * from './teams/team-secret-store.js';
-export * from './crossplane/postgres-api.js';
-export * from './crossplane/postgres-definition.js';
-export * from './crossplane/postgres-composition.js';
+
+// Constructs: Crossplane databases.
+export { DATABASE_API_GROUP, DATABASE_API_VERSION, DATABASE_SIZES, DEFAULT_POSTGRES_VERSION, POSTGRES_CLAIM } from './crossplane/postgres-api.js';
+export { PostgresDefinition } from './crossplane/postgres-definition.js';
+export { PostgresRdsComposition } from './crossplane/postgres-composition.js';
 export * from './crossplane/postgres-database.js';
 export * from './crossplane/crossplane-packages.js';
 export * from './crossplane/aws-provider-config.js';
-export * from './crossplane/database-plan.js';
-export * from './outputs/crossplane-outputs.js';
-export * from './validate/databases.js';
-export * from './policy/finding.js';
-export * from './policy/check-policies.js';
-export * from './policy/policy-context.js';
-export * from './policy/workload-rules.js';
-export * from './outputs/synthesize-scope.js';
-export * from './readme/fleet-readme.js';
-export * from '../engines/applicationset/index.js';
-export * from '../engines/go-template/index.js';
+
+// The overlay types app teams write per environment (kustomize semantics).
+export type {
+  ContainerChange, ContainerResources, Generator, GeneratorOptions, ImageRule, JsonPatchOperation, KubeObject, LabelSet, Overlay, Patch, PatchTarget,
+  Replicas, SecretGenerator, WorkloadRef,
+} from '../engines/kustomize/index.js';
+export { containerPatch } from '../engines/kustomize/index.js';
+
+// The whole fleet as files, for a platform repository with its own render step.
+export type { OutputFile } from './outputs/output-file.js';
+export type { FleetOutputsOptions } from './outputs/fleet-outputs.js';
+export { fleetOutputs } from './outputs/fleet-outputs.js';
+export { buildAppBase, environmentOverlay } from './outputs/app-manifests.js';

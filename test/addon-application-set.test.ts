@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDON_CATALOG, addonWaves, CHART_VERSION_KEY } from '../charts/index.js';
+import { ADDON_CATALOG, CHART_VERSION_KEY } from '../charts/index.js';
+import { addonWaves } from '../charts/model/addon-order.js';
 import { fleetCopy, objects, render, withSpec } from './support/fleet.js';
 
 const appsetOf = (files: Map<string, string>, addon: string) =>

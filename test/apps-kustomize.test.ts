@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { buildAppBase, environmentOverlay, resolveFleet, ADDON_CATALOG, toKustomization } from '../charts/index.js';
+import { buildAppBase, environmentOverlay, resolveFleet, ADDON_CATALOG } from '../charts/index.js';
+import { toKustomization } from '../engines/kustomize/kustomization.js';
 import { exampleFleet, objects, render } from './support/fleet.js';
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;

@@ -15,8 +15,10 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** The consumer's code: what the README shows an app team. */
-const CONSUMER_MAIN = `import { App, Chart } from 'cdk8s';
-import { WebService, Worker } from 'cdk8s-fleet';
+const CONSUMER_MAIN = `import * as fs from 'node:fs';
+import { App, Chart } from 'cdk8s';
+import { WebService, Worker, type KubeObject, type Overlay } from 'cdk8s-fleet';
+import { applyOverlay, toKustomization } from 'cdk8s-fleet/kustomize';
 
 const app = new App({ outdir: 'dist' });
 const chart = new Chart(app, 'checkout', { disableResourceNameHashes: true });
@@ -31,6 +33,12 @@ new Worker(chart, 'checkout-jobs', {
   livenessCommand: ['/app/healthcheck'],
 });
 app.synth();
+
+// The documented use of the kustomize subpath: a prod overlay applied in memory, and the kustomization it equals.
+const prod: Overlay = { images: [{ name: 'public.ecr.aws/acme/checkout', newTag: 'v3.2.0' }], replicas: [{ name: 'checkout-jobs', count: 3 }] };
+const objects = applyOverlay(chart.toJson() as KubeObject[], prod);
+fs.writeFileSync('prod.json', JSON.stringify(objects));
+fs.writeFileSync('kustomization.json', JSON.stringify(toKustomization(prod, ['../base']).kustomization));
 `;
 
 describe('the library as an npm package', () => {
@@ -75,5 +83,15 @@ describe('the library as an npm package', () => {
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'checkout');
     assert.equal(deployment.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation, false);
     assert.equal(deployment.spec.template.spec.containers[0].image, 'public.ecr.aws/acme/checkout:v3.1.0');
+
+    // cdk8s-fleet/kustomize: the overlay engine, for the documented use (an overlay in memory, its kustomization).
+    const prod = JSON.parse(fs.readFileSync(path.join(consumer, 'prod.json'), 'utf8'));
+    const image = (o: any) => o.spec.template.spec.containers[0].image;
+    assert.equal(image(prod.find((o: any) => o.kind === 'Deployment' && o.metadata.name === 'checkout')), 'public.ecr.aws/acme/checkout:v3.2.0');
+    assert.equal(prod.find((o: any) => o.kind === 'Deployment' && o.metadata.name === 'checkout-jobs').spec.replicas, 3);
+    const kustomization = JSON.parse(fs.readFileSync(path.join(consumer, 'kustomization.json'), 'utf8'));
+    assert.deepEqual(kustomization.resources, ['../base']);
+    // Nothing else is reachable: the internals are not part of the package's API.
+    assert.throws(() => run(process.execPath, ['--input-type=module', '-e', "await import('cdk8s-fleet/lib/engines/yaml/writer.js')"], consumer), /ERR_PACKAGE_PATH_NOT_EXPORTED/);
   });
 });

@@ -1,9 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  AddonAnnotation, ClusterAnnotation, clusterAnnotations, ClusterLabel, clusterLabels, ClusterTemplate,
-  enableLabel, matchesSelector, requiredAddonAnnotations,
-} from '../charts/index.js';
+import { AddonAnnotation, ClusterAnnotation, clusterAnnotations, ClusterLabel, clusterLabels, ClusterTemplate, enableLabel } from '../charts/index.js';
+import { matchesSelector } from '../charts/argocd/label-selector.js';
+import { requiredAddonAnnotations } from '../charts/model/cluster-metadata.js';
 import { fleetCopy, objects, render, resolved, withSpec } from './support/fleet.js';
 
 const fleet = resolved();

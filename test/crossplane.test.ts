@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATABASE_SIZES, FleetSpec, POSTGRES_RESOURCES, POSTGRES_PARAMETERS_SCHEMA } from '../charts/index.js';
+import { DATABASE_SIZES, FleetSpec } from '../charts/index.js';
+import { POSTGRES_RESOURCES } from '../charts/crossplane/postgres-composition.js';
+import { POSTGRES_PARAMETERS_SCHEMA } from '../charts/crossplane/postgres-definition.js';
 import { crdsAvailable, crdSchema, CRDS_DIR, schemaProblems } from './support/schemas.js';
 import { fleetCopy, Mutable, objects, render, withSpec } from './support/fleet.js';
 

@@ -1,7 +1,9 @@
 /** The generated dist/README.md: marker, topology diagram (Mermaid), version and image matrices, databases. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDON_CATALOG, FLEET_README_MARKER, fleetOutputs, fleetReadme, GITHUB_MERMAID_LIMITS, resolveFleet, ResolvedFleet } from '../charts/index.js';
+import { ADDON_CATALOG, fleetOutputs, resolveFleet, ResolvedFleet } from '../charts/index.js';
+import { FLEET_README_MARKER, fleetReadme } from '../charts/readme/fleet-readme.js';
+import { GITHUB_MERMAID_LIMITS } from '../charts/readme/topology-diagram.js';
 import { SIZES, syntheticFleet } from '../bench/synthetic-fleet.js';
 import { exampleFleet, fleetCopy, objects, render, withSpec } from './support/fleet.js';
 

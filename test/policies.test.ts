@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDON_CATALOG, checkPolicies, fleetRender, formatFinding, POLICY_RULES, resolveFleet, policyContext } from '../charts/index.js';
+import { ADDON_CATALOG, resolveFleet } from '../charts/index.js';
+import { fleetRender } from '../charts/outputs/fleet-outputs.js';
+import { checkPolicies, POLICY_RULES } from '../charts/policy/check-policies.js';
+import { formatFinding } from '../charts/policy/finding.js';
+import { policyContext } from '../charts/policy/policy-context.js';
 import { renderTree } from '../render/render.js';
 import { exampleFleet } from './support/fleet.js';
 

@@ -6,23 +6,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  ADDON_CATALOG,
-  AddonDefinition,
-  AppSpec,
-  ClusterAddonSetting,
-  ClusterSpec,
-  EnvironmentDatabases,
-  EnvironmentSpec,
-  fleetOutputs,
-  FleetSource,
-  FleetSpec,
-  FleetValidationError,
-  formatProblem,
-  isEnabled,
-  RESERVED_PROJECTS,
-  TeamSpec,
-} from '../charts/index.js';
+import { ADDON_CATALOG, AddonDefinition, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentDatabases, EnvironmentSpec, fleetOutputs, FleetSource, FleetSpec, FleetValidationError, formatProblem, TeamSpec } from '../charts/index.js';
+import { isEnabled } from '../charts/model/resolve.js';
+import { RESERVED_PROJECTS } from '../charts/validate/teams.js';
 import { renderFiles, renderTree } from '../render/render.js';
 import { planFleet } from '../render/plan.js';
 import { crdsAvailable, CRDS_DIR, registerXrd, schemaProblems } from './support/schemas.js';

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDON_CATALOG, FLEET_README_MARKER, FleetSpec, OutputFile } from '../charts/index.js';
+import { ADDON_CATALOG, FleetSpec, OutputFile } from '../charts/index.js';
+import { FLEET_README_MARKER } from '../charts/readme/fleet-readme.js';
 import { renderFiles, OutputError } from '../render/render.js';
 import { GENERATED_HEADER } from '../render/serialize.js';
 import { fleetCopy, objects, render, withSpec } from './support/fleet.js';

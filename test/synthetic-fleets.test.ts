@@ -1,7 +1,8 @@
 /** The benchmark's synthetic fleets are valid under every check, so the benchmark measures real work. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkPolicies, fleetRender } from '../charts/index.js';
+import { fleetRender } from '../charts/outputs/fleet-outputs.js';
+import { checkPolicies } from '../charts/policy/check-policies.js';
 import { renderTree } from '../render/render.js';
 import { crdsAvailable, treeSchemaProblems } from '../render/validate-schemas.js';
 import { SIZES, syntheticFleet } from '../bench/synthetic-fleet.js';

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDON_CATALOG, FleetSpec, formatProblem, quotaNeed, validateFleet } from '../charts/index.js';
+import { ADDON_CATALOG, FleetSpec, formatProblem, validateFleet } from '../charts/index.js';
+import { quotaNeed } from '../charts/validate/quota-fit.js';
 import { fleetCopy, Mutable, objects, render, withSpec } from './support/fleet.js';
 
 const files = render();

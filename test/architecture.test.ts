@@ -1,0 +1,105 @@
+/**
+ * The rooms of the repository and the library's surface, checked from the sources: engines are
+ * domain-free, layers depend one way, no file or folder imports itself round a cycle, and the package
+ * entry exports exactly the names below (each one a semver promise).
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import ts from 'typescript';
+import { cycles, folderGraph, importGraph, importsOf, ROOT, sourceFiles } from './support/imports.js';
+
+const FILES = sourceFiles(['main.ts', 'environments', 'charts', 'engines', 'render']);
+const GRAPH = importGraph(FILES);
+const under = (dir: string) => FILES.filter((f) => f.startsWith(`${dir}/`));
+/** The local imports of the files under `dir` that point outside every allowed folder. */
+function strayImports(dir: string, allowed: readonly string[]): string[] {
+  return under(dir).flatMap((f) => GRAPH.get(f)!.filter((d) => !allowed.some((a) => d.startsWith(`${a}/`))).map((d) => `${f} -> ${d}`));
+}
+
+/** Every name the package entry exports, types included, as the compiler sees them. */
+function publicNames(): string[] {
+  const entry = path.join(ROOT, 'charts', 'index.ts');
+  const program = ts.createProgram([entry], {
+    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true,
+  });
+  const checker = program.getTypeChecker();
+  return checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!).map((s) => s.name).sort();
+}
+
+const PUBLIC_NAMES = [
+  'ADDONS_PROJECT', 'ADDON_CATALOG', 'AWS_RUNTIME_CONFIG', 'AccountSpec', 'AddonAnnotation', 'AddonApplicationSet',
+  'AddonApplicationSetProps', 'AddonDefinition', 'AddonPlacement', 'AddonSetting', 'AppDatabase', 'AppPropsError',
+  'AppSpec', 'AppTraffic', 'AppWorkload', 'AppWorkloadProps', 'ArgoCdSpec', 'AutoscalingProps', 'AwsProviderConfig',
+  'AwsProviderConfigProps', 'CHART_VERSION_KEY', 'CROSSPLANE_PACKAGES', 'CROSSPLANE_PROJECT', 'ClusterAddon',
+  'ClusterAddonSetting', 'ClusterAnnotation', 'ClusterLabel', 'ClusterLabelKey', 'ClusterSecret',
+  'ClusterSecretProps', 'ClusterSpec', 'ClusterTemplate', 'ContainerChange', 'ContainerImage', 'ContainerResources',
+  'ControllerSharding', 'CrossplanePackages', 'CrossplanePackagesProps', 'DATABASE_API_GROUP',
+  'DATABASE_API_VERSION', 'DATABASE_SIZES', 'DEFAULT_POSTGRES_VERSION', 'DEFAULT_TEAM_QUOTA',
+  'DatabaseExternalSecret', 'DatabaseExternalSecretProps', 'DatabaseSize', 'EnvironmentDatabases', 'EnvironmentSpec',
+  'FALSE', 'FleetAppProject', 'FleetAppProjectProps', 'FleetApplication', 'FleetApplicationProps',
+  'FleetOutputsOptions', 'FleetSource', 'FleetSpec', 'FleetValidationError', 'GUARDRAILS_PROJECT', 'Generator',
+  'GeneratorOptions', 'GitRepoSpec', 'GroupKind', 'HelmOciRepository', 'HelmOciRepositoryProps', 'ImageRule',
+  'JsonPatchOperation', 'KubeObject', 'LabelSet', 'MANAGED_BY', 'OutputFile', 'Overlay', 'PLATFORM_PROJECT',
+  'POSTGRES_CLAIM', 'Patch', 'PatchTarget', 'PostgresDatabase', 'PostgresDatabaseProps', 'PostgresDefinition',
+  'PostgresRdsComposition', 'Problem', 'Replicas', 'ResolvedCluster', 'ResolvedFleet', 'ResolvedTeam',
+  'SecretGenerator', 'TRUE', 'TeamAccess', 'TeamAccessProps', 'TeamBoundariesApplicationSet',
+  'TeamBoundariesApplicationSetProps', 'TeamLimits', 'TeamLimitsProps', 'TeamNamespace', 'TeamNamespaceProps',
+  'TeamNetworkPolicies', 'TeamNetworkPoliciesProps', 'TeamQuota', 'TeamSecretStore', 'TeamSecretStoreProps',
+  'TeamSpec', 'WebIngressProps', 'WebService', 'WebServiceProps', 'Worker', 'WorkerProps', 'WorkloadApplicationSet',
+  'WorkloadApplicationSetProps', 'WorkloadProbes', 'WorkloadRef', 'WorkloadServiceAccountProps', 'awsClusterValues',
+  'buildAppBase', 'clusterAnnotations', 'clusterLabels', 'containerPatch', 'enableLabel', 'environmentOverlay',
+  'fleetOutputs', 'formatProblem', 'hubNames', 'hubSpec', 'imageReference', 'irsaServiceAccount', 'resolveFleet',
+  'snakeCase', 'syncWave', 'teamNamespace', 'validateFleet',
+];
+
+describe('architecture', () => {
+  it('reads the import graph (a sanity check of the reader itself)', () => {
+    assert.ok(FILES.length > 100);
+    assert.ok(GRAPH.get('charts/index.ts')!.includes('charts/model/spec.ts'));
+    assert.ok(importsOf('engines/kustomize/overlay.ts').local.includes('engines/util/json.ts'));
+  });
+
+  it('keeps the engines domain-free: they import only other engines and npm packages, never cdk8s', () => {
+    assert.deepEqual(strayImports('engines', ['engines']), []);
+    const packages = under('engines').flatMap((f) => importsOf(f).packages.map((p) => `${f}: ${p}`));
+    assert.deepEqual(packages.filter((p) => /: (cdk8s|cdk8s-plus-28|constructs)$/.test(p)), []);
+  });
+
+  it('depends one way: environments -> charts -> engines; render -> charts; the library never imports render or data', () => {
+    assert.deepEqual(strayImports('charts', ['charts', 'engines', 'imports']), []);
+    assert.deepEqual(strayImports('environments', ['environments', 'charts']), []);
+    assert.deepEqual(strayImports('render', ['render', 'charts', 'engines']), []);
+  });
+
+  it('keeps the model at the bottom: it imports only the model, the dist/ layout and the engines', () => {
+    assert.deepEqual(strayImports('charts/model', ['charts/model', 'charts/layout', 'engines']), []);
+    assert.deepEqual(strayImports('charts/layout', ['engines']), []);
+  });
+
+  it('has no import cycle between files', () => {
+    assert.deepEqual(cycles(GRAPH), []);
+  });
+
+  it('has no import cycle between folders', () => {
+    assert.deepEqual(cycles(folderGraph(GRAPH)), []);
+  });
+
+  it('spells dist/ folder names only in the layout module', () => {
+    const constants = /export const (HUB_DIR|HUBS_DIR|TEAMS_DIR|APPS_DIR|ADDONS_DIR|CROSSPLANE_DIR)\b/;
+    const defined = FILES.filter((f) => constants.test(ts.sys.readFile(path.join(ROOT, f)) ?? ''));
+    assert.deepEqual(defined, ['charts/layout/dist-layout.ts']);
+  });
+
+  it('exports from the package entry the model, the constructs and the overlay types, and nothing of the engines or the render', () => {
+    const names = publicNames();
+    for (const internal of ['GoTemplate', 'strategicMerge', 'planFleet', 'checkPolicies', 'synthesizeScope', 'applyOverlay', 'expandApplicationSet', 'writeYaml']) {
+      assert.ok(!names.includes(internal), `${internal} is internal`);
+    }
+    for (const promised of ['FleetSpec', 'WebService', 'Worker', 'Overlay', 'ClusterSecret', 'AddonApplicationSet', 'PostgresDatabase', 'validateFleet']) {
+      assert.ok(names.includes(promised), `${promised} is public`);
+    }
+    // The whole list: a change here is a change of the package's API, reviewed as one.
+    assert.deepEqual(names, PUBLIC_NAMES);
+  });
+});
