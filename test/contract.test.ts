@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AddonAnnotation, ClusterAnnotation, clusterAnnotations, ClusterLabel, clusterLabels, ClusterTemplate, enableLabel } from '../charts/index.js';
-import { matchesSelector } from '../charts/argocd/label-selector.js';
+import { SelectorError, selectorMatches } from '../engines/applicationset/selector.js';
 import { requiredAddonAnnotations } from '../charts/model/cluster-metadata.js';
 import { fleetCopy, objects, render, resolved, withSpec } from './support/fleet.js';
 
@@ -124,7 +124,7 @@ describe('ApplicationSets and cluster Secrets agree', () => {
   it('every label an ApplicationSet selects on is produced for some cluster, and every selector matches a cluster', () => {
     for (const appset of appsets) {
       for (const g of clusterGenerators(appset)) {
-        const matched = secrets.filter((s) => matchesSelector(labelsOf(s), g.selector));
+        const matched = secrets.filter((s) => selectorMatches(g.selector, labelsOf(s)));
         assert.ok(matched.length > 0, `${appset.metadata.name}: selector ${JSON.stringify(g.selector)} matches no cluster`);
       }
     }
@@ -132,7 +132,7 @@ describe('ApplicationSets and cluster Secrets agree', () => {
 
   it('every annotation and label a template reads is present on every cluster it selects', () => {
     for (const appset of appsets) {
-      const selected = secrets.filter((s) => clusterGenerators(appset).some((g) => matchesSelector(labelsOf(s), g.selector)));
+      const selected = secrets.filter((s) => clusterGenerators(appset).some((g) => selectorMatches(g.selector, labelsOf(s))));
       for (const s of selected) {
         for (const key of keysRead(appset.spec.template, 'annotations')) {
           assert.ok(key in s.metadata.annotations, `${appset.metadata.name} reads annotation ${key}, missing on cluster ${s.stringData.name}`);
@@ -151,11 +151,17 @@ describe('ApplicationSets and cluster Secrets agree', () => {
 
   it('selectors follow Kubernetes semantics', () => {
     const labels = { environment: 'prod', enable_x: 'true' };
-    assert.equal(matchesSelector(labels, { matchLabels: { environment: 'prod' } }), true);
-    assert.equal(matchesSelector(labels, { matchLabels: { environment: 'staging' } }), false);
-    assert.equal(matchesSelector(labels, { matchExpressions: [{ key: 'environment', operator: 'In', values: ['staging', 'prod'] }] }), true);
-    assert.equal(matchesSelector(labels, { matchExpressions: [{ key: 'environment', operator: 'NotIn', values: ['prod'] }] }), false);
-    assert.equal(matchesSelector(labels, { matchExpressions: [{ key: 'enable_y', operator: 'DoesNotExist' }] }), true);
-    assert.equal(matchesSelector(labels, { matchExpressions: [{ key: 'enable_y', operator: 'Exists' }] }), false);
+    assert.equal(selectorMatches(undefined, labels), true);
+    assert.equal(selectorMatches({}, labels), true);
+    assert.equal(selectorMatches({ matchLabels: { environment: 'prod' } }, labels), true);
+    assert.equal(selectorMatches({ matchLabels: { environment: 'staging' } }, labels), false);
+    assert.equal(selectorMatches({ matchExpressions: [{ key: 'environment', operator: 'In', values: ['staging', 'prod'] }] }, labels), true);
+    assert.equal(selectorMatches({ matchExpressions: [{ key: 'environment', operator: 'NotIn', values: ['prod'] }] }, labels), false);
+    assert.equal(selectorMatches({ matchExpressions: [{ key: 'enable_y', operator: 'DoesNotExist' }] }, labels), true);
+    assert.equal(selectorMatches({ matchExpressions: [{ key: 'enable_y', operator: 'Exists' }] }, labels), false);
+    // What Argo CD rejects is an error, not a selector that matches nothing.
+    assert.throws(() => selectorMatches({ matchExpressions: [{ key: 'environment', operator: 'In', values: [] }] }, labels), SelectorError);
+    assert.throws(() => selectorMatches({ matchExpressions: [{ key: 'environment', operator: 'Equals', values: ['prod'] }] }, labels), SelectorError);
+    assert.throws(() => selectorMatches({ matchLabels: { environment: '{{.environment}}' } }, labels), SelectorError);
   });
 });
