@@ -131,7 +131,12 @@ export abstract class AppWorkload extends Construct {
     });
   }
 
-  private static propsProblems(name: string, props: AppWorkloadProps): string[] {
+  /**
+   * What the constructor refuses in the props apart from the image (`imageProblems`), each as
+   * `field: message`. Fleet validation reports the same with the app's field path before anything
+   * renders, so the constructor's throw only guards library users who build a workload directly.
+   */
+  public static propsProblems(name: string, props: AppWorkloadProps): string[] {
     const out: string[] = [];
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 52) {
       out.push(`name: "${name}" must be a DNS-1123 label of at most 52 characters (room for suffixes like -config)`);

@@ -4,7 +4,8 @@ import { synthesizeScope } from './synthesize-scope.js';
 import { AppSpec } from '../model/spec.js';
 import { Problem } from '../validate/problems.js';
 import { ResolvedTeam } from '../model/resolve.js';
-import { applyOverlay, KubeObject, Overlay } from '../../engines/kustomize/index.js';
+import { applyOverlay, KubeObject, Overlay, OverlayError } from '../../engines/kustomize/index.js';
+import { AppPropsError } from '../apps/app-workload.js';
 import { WebService } from '../apps/web-service.js';
 import { Worker } from '../apps/worker.js';
 
@@ -44,9 +45,15 @@ export interface AppManifests {
   readonly problems: readonly Problem[];
 }
 
+/** Errors that mean the input is wrong: an app construct's props, or an overlay kustomize would refuse. */
+function isInputError(e: unknown): e is AppPropsError | OverlayError {
+  return e instanceof AppPropsError || e instanceof OverlayError;
+}
+
 /**
  * Renders an app for each of its environments: base once, then the environment overlay with
- * kustomize semantics. Errors become problems naming the file and field (`teams[0].apps[1]...`).
+ * kustomize semantics. Input errors become problems naming the file and field (`teams[0].apps[1]...`);
+ * any other error is a bug and propagates.
  */
 export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string, file: string): AppManifests {
   const byEnvironment = new Map<string, KubeObject[]>();
@@ -55,7 +62,8 @@ export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string,
   try {
     base = buildAppBase(app);
   } catch (e) {
-    return { byEnvironment, problems: [{ file, path: at, message: (e as Error).message }] };
+    if (!isInputError(e)) throw e;
+    return { byEnvironment, problems: [{ file, path: at, message: e.message }] };
   }
   for (const env of team.environments) {
     const overlay = app.environments[env.name];
@@ -70,7 +78,8 @@ export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string,
       }
       byEnvironment.set(env.name, objects);
     } catch (e) {
-      problems.push({ file, path, message: (e as Error).message });
+      if (!isInputError(e)) throw e;
+      problems.push({ file, path, message: e.message });
     }
   }
   return { byEnvironment, problems };

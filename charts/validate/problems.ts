@@ -8,6 +8,13 @@ export interface Problem {
   readonly message: string;
 }
 
+/** A problem at a field path of the input, before the file is known: what each validation rule returns. */
+export interface FieldProblem {
+  /** Field path inside the fleet spec (`clusters[1].name`), or inside the add-on catalog (`ADDON_CATALOG[3].version`). */
+  readonly path: string;
+  readonly message: string;
+}
+
 /** `file: path: message`, the one-line form printed to users. */
 export function formatProblem(p: Problem): string {
   return `${p.file}: ${p.path}: ${p.message}`;

@@ -50,3 +50,25 @@ export function kindOf(v: unknown): string {
 export function isRecord(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+export function isString(v: unknown): v is string {
+  return typeof v === 'string';
+}
+
+/** The first place in a value that is not JSON data (NaN, Infinity, a function...), or undefined. */
+export function nonJsonAt(value: unknown, at = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${at || '.'} is ${value}`;
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return `${at || '.'} is a ${typeof value}`;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = nonJsonAt(value[i], `${at}[${i}]`);
+      if (p) return p;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const p = nonJsonAt(v, `${at}.${k}`);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}

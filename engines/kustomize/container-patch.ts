@@ -4,6 +4,7 @@
  * `Patch`, so `toKustomization` expresses it and kustomize applies it the same way.
  */
 import { Patch } from './patches.js';
+import { OverlayError } from './overlay-error.js';
 
 /** The workload kinds and where their pod spec is. */
 export const POD_SPEC_PATH: Record<string, readonly string[]> = {
@@ -64,9 +65,9 @@ export interface WorkloadRef {
 export function containerPatch(workload: WorkloadRef, container: string, change: ContainerChange): Patch {
   const path = POD_SPEC_PATH[workload.kind];
   if (!path) {
-    throw new Error(`containerPatch: kind ${workload.kind} has no pod template; use one of ${Object.keys(POD_SPEC_PATH).join(', ')}`);
+    throw new OverlayError(`containerPatch: kind ${workload.kind} has no pod template; use one of ${Object.keys(POD_SPEC_PATH).join(', ')}`);
   }
-  if (!container) throw new Error(`containerPatch ${workload.kind} ${workload.name}: the container name is required`);
+  if (!container) throw new OverlayError(`containerPatch ${workload.kind} ${workload.name}: the container name is required`);
   const c: Record<string, unknown> = { name: container };
   if (change.image !== undefined) c.image = change.image;
   if (change.env) {

@@ -7,6 +7,7 @@
 import { idEquals, KubeObject, ResId } from './kube-object.js';
 import { isObject } from '../util/json.js';
 import { allIds, newResource, Resource } from './resource.js';
+import { OverlayError } from './overlay-error.js';
 
 /** Labels, annotations and hashing of generated objects. */
 export interface GeneratorOptions {
@@ -79,9 +80,9 @@ function pairs(gen: Generator, what: string): Array<[string, string]> {
   for (const [source, map] of [['literals', gen.literals], ['files', gen.files]] as const) {
     for (const [key, value] of Object.entries(map ?? {})) {
       const problem = keyProblem(key);
-      if (problem) throw new Error(`${what} ${source}: ${problem}`);
-      if (typeof value !== 'string') throw new Error(`${what} ${source}.${key}: the value must be a string, got ${JSON.stringify(value)}`);
-      if (seen.has(key)) throw new Error(`${what}: key "${key}" is given twice (in literals and files); keep one`);
+      if (problem) throw new OverlayError(`${what} ${source}: ${problem}`);
+      if (typeof value !== 'string') throw new OverlayError(`${what} ${source}.${key}: the value must be a string, got ${JSON.stringify(value)}`);
+      if (seen.has(key)) throw new OverlayError(`${what}: key "${key}" is given twice (in literals and files); keep one`);
       seen.add(key);
       out.push([key, value]);
     }
@@ -124,23 +125,23 @@ export function runGenerator(
   global: GeneratorOptions | undefined,
 ): void {
   const what = `${kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator'} "${gen?.name}"`;
-  if (!gen || typeof gen.name !== 'string' || gen.name === '') throw new Error(`${what}: name is required`);
+  if (!gen || typeof gen.name !== 'string' || gen.name === '') throw new OverlayError(`${what}: name is required`);
   const behavior = gen.behavior ?? 'create';
   if (!['create', 'merge', 'replace'].includes(behavior)) {
-    throw new Error(`${what}: behavior ${JSON.stringify(behavior)} is not create, merge or replace`);
+    throw new OverlayError(`${what}: behavior ${JSON.stringify(behavior)} is not create, merge or replace`);
   }
   const options = effectiveOptions(gen.options, global);
   const obj = generateObject(kind, gen, options);
   const id: ResId = { group: '', version: 'v1', kind, name: gen.name, namespace: '' };
   const matches = resources.filter((r) => allIds(r).some((x) => idEquals(x, id)));
-  if (matches.length > 1) throw new Error(`${what}: ${matches.length} objects could take it (${kind} ${gen.name}); make the names unique`);
+  if (matches.length > 1) throw new OverlayError(`${what}: ${matches.length} objects could take it (${kind} ${gen.name}); make the names unique`);
   if (behavior === 'create') {
-    if (matches.length) throw new Error(`${what}: a ${kind} named ${gen.name} already exists; use behavior merge or replace, or another name`);
+    if (matches.length) throw new OverlayError(`${what}: a ${kind} named ${gen.name} already exists; use behavior merge or replace, or another name`);
     resources.push(newResource(obj, !options.disableNameSuffixHash));
     return;
   }
   if (!matches.length) {
-    throw new Error(`${what}: behavior ${behavior} needs a ${kind} named ${gen.name} without a namespace in the base, and there is none; use behavior create`);
+    throw new OverlayError(`${what}: behavior ${behavior} needs a ${kind} named ${gen.name} without a namespace in the base, and there is none; use behavior create`);
   }
   const old = matches[0];
   const labels = mergeMaps(old.obj.metadata.labels, obj.metadata.labels);

@@ -7,6 +7,7 @@
  */
 import { isObject } from '../util/json.js';
 import { Resource } from './resource.js';
+import { OverlayError } from './overlay-error.js';
 
 /** A rule for rewriting container images. */
 export interface ImageRule {
@@ -61,7 +62,7 @@ function matcher(name: string, index: number): RegExp {
     matchers.set(name, re);
     return re;
   } catch (e) {
-    throw new Error(`images[${index}]: name "${name}" is not usable as kustomize uses it (a regular expression): ${(e as Error).message}`);
+    throw new OverlayError(`images[${index}]: name "${name}" is not usable as kustomize uses it (a regular expression): ${(e as Error).message}`);
   }
 }
 
@@ -101,9 +102,9 @@ function visit(node: unknown, fn: (container: Record<string, unknown>) => void):
 /** Applies the image rules in order (in place). */
 export function applyImages(resources: readonly Resource[], images: readonly ImageRule[]): void {
   images.forEach((rule, i) => {
-    if (!rule || typeof rule.name !== 'string' || rule.name === '') throw new Error(`images[${i}]: name is required`);
+    if (!rule || typeof rule.name !== 'string' || rule.name === '') throw new OverlayError(`images[${i}]: name is required`);
     for (const f of ['newName', 'newTag', 'digest'] as const) {
-      if (rule[f] !== undefined && typeof rule[f] !== 'string') throw new Error(`images[${i}] (${rule.name}): ${f} must be a string, got ${JSON.stringify(rule[f])}`);
+      if (rule[f] !== undefined && typeof rule[f] !== 'string') throw new OverlayError(`images[${i}] (${rule.name}): ${f} must be a string, got ${JSON.stringify(rule[f])}`);
     }
     const re = matcher(rule.name, i);
     for (const res of resources) {

@@ -1,5 +1,6 @@
 /** A kustomize-equivalent overlay engine: apply kustomization fields in memory, or emit the kustomization. */
 export { applyOverlay } from './overlay.js';
+export { OverlayError } from './overlay-error.js';
 export type { Overlay } from './overlay.js';
 export { toKustomization } from './kustomization.js';
 export type { KustomizationFiles } from './kustomization.js';

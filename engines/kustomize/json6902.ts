@@ -4,6 +4,7 @@
  * from the end). `replace` on a missing object key adds it, as kustomize does.
  */
 import { clone, isObject } from '../util/json.js';
+import { OverlayError } from './overlay-error.js';
 
 /** One RFC 6902 operation. */
 export type JsonPatchOperation =
@@ -22,7 +23,7 @@ export function isJsonPatch(patch: unknown): patch is ReadonlyArray<JsonPatchOpe
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) {
-    throw new Error(`JSON patch path "${pointer}" is not a JSON Pointer: it must start with "/" (for example /spec/replicas)`);
+    throw new OverlayError(`JSON patch path "${pointer}" is not a JSON Pointer: it must start with "/" (for example /spec/replicas)`);
   }
   return pointer
     .slice(1)
@@ -34,15 +35,15 @@ type Container = Record<string, unknown> | unknown[];
 
 function arrayIndex(token: string, length: number, forAdd: boolean, pointer: string, op: string): number {
   if (!/^-?\d+$/.test(token)) {
-    throw new Error(`JSON patch ${op} ${pointer}: "${token}" is not an array index (use a number, or "-" to append)`);
+    throw new OverlayError(`JSON patch ${op} ${pointer}: "${token}" is not an array index (use a number, or "-" to append)`);
   }
   let i = Number(token);
   if (i < 0) {
-    if (i < -length) throw new Error(`JSON patch ${op} ${pointer}: index ${token} is out of range for a list of ${length}`);
+    if (i < -length) throw new OverlayError(`JSON patch ${op} ${pointer}: index ${token} is out of range for a list of ${length}`);
     i += length;
   }
   if (i > length || (!forAdd && i === length)) {
-    throw new Error(`JSON patch ${op} ${pointer}: index ${token} is out of range for a list of ${length}`);
+    throw new OverlayError(`JSON patch ${op} ${pointer}: index ${token} is out of range for a list of ${length}`);
   }
   return i;
 }
@@ -53,10 +54,10 @@ function parentOf(doc: unknown, tokens: string[], pointer: string, op: string): 
   for (const t of tokens.slice(0, -1)) {
     if (Array.isArray(node)) node = node[arrayIndex(t, node.length, false, pointer, op)];
     else if (isObject(node) && t in node) node = node[t];
-    else throw new Error(`JSON patch ${op} ${pointer}: the document has no "${t}" on that path; add the parent first`);
+    else throw new OverlayError(`JSON patch ${op} ${pointer}: the document has no "${t}" on that path; add the parent first`);
   }
   if (!Array.isArray(node) && !isObject(node)) {
-    throw new Error(`JSON patch ${op} ${pointer}: the parent is not an object or a list`);
+    throw new OverlayError(`JSON patch ${op} ${pointer}: the parent is not an object or a list`);
   }
   return { parent: node, key: tokens[tokens.length - 1] };
 }
@@ -66,7 +67,7 @@ function getAt(doc: unknown, pointer: string, op: string): unknown {
   for (const t of parsePointer(pointer)) {
     if (Array.isArray(node)) node = node[arrayIndex(t, node.length, false, pointer, op)];
     else if (isObject(node) && t in node) node = node[t];
-    else throw new Error(`JSON patch ${op}: ${pointer} does not exist in the document`);
+    else throw new OverlayError(`JSON patch ${op}: ${pointer} does not exist in the document`);
   }
   return node;
 }
@@ -86,13 +87,13 @@ function add(doc: unknown, pointer: string, value: unknown, op: string): unknown
 
 function remove(doc: unknown, pointer: string, op: string): { doc: unknown; removed: unknown } {
   const tokens = parsePointer(pointer);
-  if (tokens.length === 0) throw new Error(`JSON patch ${op}: cannot remove the whole document`);
+  if (tokens.length === 0) throw new OverlayError(`JSON patch ${op}: cannot remove the whole document`);
   const { parent, key } = parentOf(doc, tokens, pointer, op);
   if (Array.isArray(parent)) {
     const i = arrayIndex(key, parent.length, false, pointer, op);
     return { doc, removed: parent.splice(i, 1)[0] };
   }
-  if (!(key in parent)) throw new Error(`JSON patch ${op}: ${pointer} does not exist in the document, nothing to remove`);
+  if (!(key in parent)) throw new OverlayError(`JSON patch ${op}: ${pointer} does not exist in the document, nothing to remove`);
   const removed = parent[key];
   delete parent[key];
   return { doc, removed };
@@ -128,14 +129,14 @@ export function applyJsonPatch<T>(doc: T, ops: ReadonlyArray<JsonPatchOperation>
     const o = raw as { op?: unknown; path?: unknown; from?: unknown; value?: unknown };
     const where = `JSON patch operation ${index + 1}`;
     if (!isObject(o) || typeof o.op !== 'string' || !OPS.has(o.op)) {
-      throw new Error(`${where}: op ${JSON.stringify(o?.op)} is not one of add, remove, replace, move, copy, test`);
+      throw new OverlayError(`${where}: op ${JSON.stringify(o?.op)} is not one of add, remove, replace, move, copy, test`);
     }
-    if (typeof o.path !== 'string') throw new Error(`${where} (${o.op}): path is missing; give a JSON Pointer such as /spec/replicas`);
+    if (typeof o.path !== 'string') throw new OverlayError(`${where} (${o.op}): path is missing; give a JSON Pointer such as /spec/replicas`);
     if ((o.op === 'move' || o.op === 'copy') && typeof o.from !== 'string') {
-      throw new Error(`${where} (${o.op}): from is missing; give the JSON Pointer to ${o.op} from`);
+      throw new OverlayError(`${where} (${o.op}): from is missing; give the JSON Pointer to ${o.op} from`);
     }
     if ((o.op === 'add' || o.op === 'replace' || o.op === 'test') && !('value' in o)) {
-      throw new Error(`${where} (${o.op} ${o.path}): value is missing`);
+      throw new OverlayError(`${where} (${o.op} ${o.path}): value is missing`);
     }
     switch (o.op) {
       case 'add':
@@ -159,12 +160,13 @@ export function applyJsonPatch<T>(doc: T, ops: ReadonlyArray<JsonPatchOperation>
         let actual: unknown;
         try {
           actual = getAt(out, o.path, 'test');
-        } catch {
+        } catch (e) {
+          if (!(e instanceof OverlayError)) throw e;
           actual = undefined;
         }
         const expected = o.value;
         if (actual === undefined ? expected !== null : !jsonEqual(actual, expected)) {
-          throw new Error(`JSON patch test ${o.path} failed: expected ${JSON.stringify(expected)}, found ${actual === undefined ? 'nothing' : JSON.stringify(actual)}`);
+          throw new OverlayError(`JSON patch test ${o.path} failed: expected ${JSON.stringify(expected)}, found ${actual === undefined ? 'nothing' : JSON.stringify(actual)}`);
         }
         break;
       }

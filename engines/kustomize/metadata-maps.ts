@@ -8,6 +8,7 @@ import { FieldSpec, walkFieldSpec } from './field-spec.js';
 import { gvkOf } from './kube-object.js';
 import { isObject } from '../util/json.js';
 import { Resource } from './resource.js';
+import { OverlayError } from './overlay-error.js';
 
 /** A group of labels and where they go (kustomize `labels` entry). */
 export interface LabelSet {
@@ -27,7 +28,7 @@ export interface LabelSet {
 
 function setPairs(resources: readonly Resource[], pairs: Readonly<Record<string, string>>, specs: readonly FieldSpec[], what: string): void {
   for (const [k, v] of Object.entries(pairs)) {
-    if (typeof v !== 'string') throw new Error(`${what}.${k}: the value must be a string, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string') throw new OverlayError(`${what}.${k}: the value must be a string, got ${JSON.stringify(v)}`);
   }
   for (const res of resources) {
     const gvk = gvkOf(res.obj);
@@ -36,7 +37,7 @@ function setPairs(resources: readonly Resource[], pairs: Readonly<Record<string,
         if (holder[key] === null) holder[key] = {};
         const map = holder[key];
         if (!isObject(map)) {
-          throw new Error(`${what}: ${spec.path} of ${gvk.kind} ${res.obj.metadata.name} is not a map, cannot add ${Object.keys(pairs).join(', ')}`);
+          throw new OverlayError(`${what}: ${spec.path} of ${gvk.kind} ${res.obj.metadata.name} is not a map, cannot add ${Object.keys(pairs).join(', ')}`);
         }
         for (const k of Object.keys(pairs).sort()) map[k] = pairs[k];
       }, () => ({}));

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { KubeObject } from './kube-object.js';
 import { isObject } from '../util/json.js';
+import { OverlayError } from './overlay-error.js';
 
 /** JSON as Go's `encoding/json` writes it: map keys sorted, HTML characters escaped. */
 export function goJson(value: unknown): string {
@@ -36,7 +37,7 @@ export function nameHash(obj: KubeObject): string {
   } else if (obj.kind === 'Secret') {
     input = { kind: 'Secret', name: '', type: typeof obj.type === 'string' ? obj.type : '', data };
   } else {
-    throw new Error(`name hash: only ConfigMaps and Secrets get a content hash, not ${obj.kind} ${obj.metadata?.name}`);
+    throw new OverlayError(`name hash: only ConfigMaps and Secrets get a content hash, not ${obj.kind} ${obj.metadata?.name}`);
   }
   const hex = createHash('sha256').update(goJson(input)).digest('hex').slice(0, 10);
   return hex.replace(/[013ae]/g, (c) => ENCODE[c]);

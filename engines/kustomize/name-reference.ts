@@ -15,6 +15,7 @@ import { walkFieldSpec } from './field-spec.js';
 import { describeId, effectiveNamespace, gvkOf, GvkSelector, gvkSelected, idOf, isClusterScoped } from './kube-object.js';
 import { isObject } from '../util/json.js';
 import { Resource } from './resource.js';
+import { OverlayError } from './overlay-error.js';
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -64,7 +65,7 @@ function selectReferral(ctx: Context, oldName: string, candidates: readonly Reso
   if (c.length === 0) return undefined;
   const first = c[0].obj.metadata;
   if (c.every((r) => r.obj.metadata.name === first.name && (!sameNamespaceToo || r.obj.metadata.namespace === first.namespace))) return c[0];
-  throw new Error(
+  throw new OverlayError(
     `name reference ${ctx.path} "${oldName}" in ${describeId(idOf(ctx.referrer.obj))} could mean ${c.map((r) => describeId(idOf(r.obj))).join(' or ')}; make the names unique`,
   );
 }
@@ -78,7 +79,7 @@ function setScalar(ctx: Context, holder: Record<string, unknown> | unknown[], ke
 
 function setMapping(ctx: Context, node: Record<string, unknown>): void {
   if (!('name' in node)) {
-    throw new Error(`name reference ${ctx.path} in ${describeId(idOf(ctx.referrer.obj))}: the map has no name field`);
+    throw new OverlayError(`name reference ${ctx.path} in ${describeId(idOf(ctx.referrer.obj))}: the map has no name field`);
   }
   const oldName = String(node.name);
   let candidates = ctx.candidates;

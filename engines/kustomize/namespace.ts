@@ -8,6 +8,7 @@
 import { idEquals, idOf, isClusterScoped, gvkOf, describeId } from './kube-object.js';
 import { isObject } from '../util/json.js';
 import { Resource, storePreviousId } from './resource.js';
+import { OverlayError } from './overlay-error.js';
 
 /** Moves the objects into `namespace` (in place). */
 export function applyNamespace(resources: readonly Resource[], namespace: string): void {
@@ -25,7 +26,7 @@ export function applyNamespace(resources: readonly Resource[], namespace: string
   resources.forEach((res, i) => {
     const id = idOf(res.obj);
     if (resources.some((other, j) => j !== i && idEquals(idOf(other.obj), id))) {
-      throw new Error(`namespace ${namespace}: two objects end up as ${describeId(id)}; the overlay namespace makes them collide, remove one`);
+      throw new OverlayError(`namespace ${namespace}: two objects end up as ${describeId(id)}; the overlay namespace makes them collide, remove one`);
     }
   });
 }

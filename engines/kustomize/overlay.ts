@@ -31,6 +31,7 @@ import { applyPatch, Patch } from './patches.js';
 import { applyReplicas, Replicas } from './replicas.js';
 import { newResource, Resource, storePreviousId } from './resource.js';
 import { Generator, GeneratorOptions, runGenerator, SecretGenerator } from './generators.js';
+import { OverlayError } from './overlay-error.js';
 
 /** An overlay: the fields of a kustomization.yaml, with the same names and semantics. */
 export interface Overlay {
@@ -103,30 +104,30 @@ const FIELDS = new Set([
 ]);
 
 function checkOverlay(overlay: Overlay): void {
-  if (!isObject(overlay)) throw new Error(`overlay must be an object, got ${JSON.stringify(overlay)}`);
+  if (!isObject(overlay)) throw new OverlayError(`overlay must be an object, got ${JSON.stringify(overlay)}`);
   for (const key of Object.keys(overlay)) {
-    if (!FIELDS.has(key)) throw new Error(`overlay: unknown field "${key}"; the fields are ${[...FIELDS].join(', ')}`);
+    if (!FIELDS.has(key)) throw new OverlayError(`overlay: unknown field "${key}"; the fields are ${[...FIELDS].join(', ')}`);
   }
   for (const key of ['namespace', 'namePrefix', 'nameSuffix'] as const) {
     if (overlay[key] !== undefined && typeof overlay[key] !== 'string') {
-      throw new Error(`overlay.${key} must be a string, got ${JSON.stringify(overlay[key])}`);
+      throw new OverlayError(`overlay.${key} must be a string, got ${JSON.stringify(overlay[key])}`);
     }
   }
   for (const key of ['labels', 'images', 'replicas', 'configMapGenerator', 'secretGenerator', 'patches'] as const) {
-    if (overlay[key] !== undefined && !Array.isArray(overlay[key])) throw new Error(`overlay.${key} must be a list`);
+    if (overlay[key] !== undefined && !Array.isArray(overlay[key])) throw new OverlayError(`overlay.${key} must be a list`);
   }
 }
 
 function checkObject(obj: KubeObject, i: number): void {
   if (!isObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !isObject(obj.metadata) || typeof obj.metadata.name !== 'string' || obj.metadata.name === '') {
-    throw new Error(`base[${i}]: an object needs apiVersion, kind and metadata.name (strings); got ${JSON.stringify(obj)?.slice(0, 200)}`);
+    throw new OverlayError(`base[${i}]: an object needs apiVersion, kind and metadata.name (strings); got ${JSON.stringify(obj)?.slice(0, 200)}`);
   }
 }
 
 function checkUnique(resources: readonly Resource[], stage: string): void {
   const ids = resources.map((r) => idOf(r.obj));
   ids.forEach((id, i) => {
-    if (ids.some((other, j) => j < i && idEquals(other, id))) throw new Error(`${stage}: ${describeId(id)} appears twice; object identities must be unique`);
+    if (ids.some((other, j) => j < i && idEquals(other, id))) throw new OverlayError(`${stage}: ${describeId(id)} appears twice; object identities must be unique`);
   });
 }
 
@@ -136,7 +137,7 @@ const NAMESPACED_REFERRERS = new Set(['RoleBinding', 'ClusterRoleBinding', 'Vali
 
 export function applyOverlay(base: readonly KubeObject[], overlay: Overlay): KubeObject[] {
   checkOverlay(overlay);
-  if (!Array.isArray(base)) throw new Error('base must be a list of objects');
+  if (!Array.isArray(base)) throw new OverlayError('base must be a list of objects');
   base.forEach(checkObject);
   const resources = base.map((obj) => newResource(obj));
   checkUnique(resources, 'base');

@@ -18,6 +18,7 @@ import { schemaFor } from './merge-schema.js';
 import { allIds, Resource, storePreviousId } from './resource.js';
 import { strategicMerge } from './strategic-merge.js';
 import { PatchTarget, selectTargets } from './target.js';
+import { OverlayError } from './overlay-error.js';
 
 /** A patch and the objects it applies to. */
 export interface Patch {
@@ -34,7 +35,7 @@ export interface Patch {
 function patchId(patch: Record<string, unknown>, index: number): ResId {
   const meta = isObject(patch.metadata) ? patch.metadata : {};
   if (typeof patch.kind !== 'string' || typeof meta.name !== 'string') {
-    throw new Error(
+    throw new OverlayError(
       `patches[${index}]: a strategic-merge patch without target needs apiVersion, kind and metadata.name to say which object it patches; add them or give a target`,
     );
   }
@@ -56,7 +57,7 @@ const describeTarget = (t: PatchTarget): string =>
 function selectTargetsOrFail(resources: readonly Resource[], target: PatchTarget, where: string): Resource[] {
   const selected = selectTargets(resources, target);
   if (selected.length === 0) {
-    throw new Error(
+    throw new OverlayError(
       `patch targets nothing: no object matches ${describeTarget(target)} (${where}); fix the target or remove the patch (kustomize would skip it silently)`,
     );
   }
@@ -79,12 +80,12 @@ function applySmp(res: Resource, patch: Record<string, unknown>): KubeObject | u
 /** Applies one patch to the objects (in place), removing objects a patch deletes. */
 export function applyPatch(resources: Resource[], p: Patch, index: number): void {
   if (!p || (!isObject(p.patch) && !Array.isArray(p.patch))) {
-    throw new Error(`patches[${index}]: patch must be a strategic-merge patch (an object) or a list of JSON6902 operations`);
+    throw new OverlayError(`patches[${index}]: patch must be a strategic-merge patch (an object) or a list of JSON6902 operations`);
   }
   const where = `patches[${index}]`;
   if (isJsonPatch(p.patch)) {
     if (!p.target) {
-      throw new Error(`${where}: a JSON6902 patch needs a target (for example {kind: Deployment, name: web}); kustomize refuses it without one`);
+      throw new OverlayError(`${where}: a JSON6902 patch needs a target (for example {kind: Deployment, name: web}); kustomize refuses it without one`);
     }
     for (const res of selectTargetsOrFail(resources, p.target, where)) {
       storePreviousId(res);
@@ -92,10 +93,10 @@ export function applyPatch(resources: Resource[], p: Patch, index: number): void
       try {
         out = applyJsonPatch(res.obj, p.patch);
       } catch (e) {
-        throw new Error(`${where} on ${describeId(res.orgId)}: ${(e as Error).message}`);
+        throw e instanceof OverlayError ? new OverlayError(`${where} on ${describeId(res.orgId)}: ${e.message}`) : e;
       }
       if (!isObject(out) || typeof out.apiVersion !== 'string' || typeof out.kind !== 'string' || !isObject(out.metadata) || typeof out.metadata.name !== 'string') {
-        throw new Error(`${where} on ${describeId(res.orgId)}: the result has no apiVersion, kind or metadata.name any more; keep them`);
+        throw new OverlayError(`${where} on ${describeId(res.orgId)}: the result has no apiVersion, kind or metadata.name any more; keep them`);
       }
       res.obj = out;
     }
@@ -109,16 +110,16 @@ export function applyPatch(resources: Resource[], p: Patch, index: number): void
     const id = patchId(patch, index);
     targets = resources.filter((r) => allIds(r).some((x) => idEquals(x, id)));
     if (targets.length === 0) {
-      throw new Error(`patch targets nothing: no object matches ${describeId(id)} (${where}); check apiVersion, kind and name, or give a target`);
+      throw new OverlayError(`patch targets nothing: no object matches ${describeId(id)} (${where}); check apiVersion, kind and name, or give a target`);
     }
-    if (targets.length > 1) throw new Error(`${where}: ${targets.length} objects match ${describeId(id)}; give a target to patch them all`);
+    if (targets.length > 1) throw new OverlayError(`${where}: ${targets.length} objects match ${describeId(id)}; give a target to patch them all`);
   }
   for (const res of targets) {
     let out: KubeObject | undefined;
     try {
       out = applySmp(res, patch);
     } catch (e) {
-      throw new Error(`${where} on ${describeId(res.orgId)}: ${(e as Error).message}`);
+      throw e instanceof OverlayError ? new OverlayError(`${where} on ${describeId(res.orgId)}: ${e.message}`) : e;
     }
     if (out) res.obj = out;
     else resources.splice(resources.indexOf(res), 1);

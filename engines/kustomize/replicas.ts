@@ -7,6 +7,7 @@ import { REPLICA_SPECS } from './builtin-field-specs.js';
 import { walkFieldSpec } from './field-spec.js';
 import { gvkOf, gvkSelected } from './kube-object.js';
 import { allIds, Resource } from './resource.js';
+import { OverlayError } from './overlay-error.js';
 
 /** A replica count for the workloads of one name. */
 export interface Replicas {
@@ -19,8 +20,8 @@ export interface Replicas {
 /** Sets the replica counts (in place); throws when an entry matches no workload. */
 export function applyReplicas(resources: readonly Resource[], replicas: readonly Replicas[]): void {
   replicas.forEach((r, i) => {
-    if (!r || typeof r.name !== 'string' || r.name === '') throw new Error(`replicas[${i}]: name is required`);
-    if (!Number.isInteger(r.count) || r.count < 0) throw new Error(`replicas[${i}] (${r.name}): count must be a whole number >= 0, got ${JSON.stringify(r.count)}`);
+    if (!r || typeof r.name !== 'string' || r.name === '') throw new OverlayError(`replicas[${i}]: name is required`);
+    if (!Number.isInteger(r.count) || r.count < 0) throw new OverlayError(`replicas[${i}] (${r.name}): count must be a whole number >= 0, got ${JSON.stringify(r.count)}`);
     let found = false;
     for (const spec of REPLICA_SPECS) {
       for (const res of resources) {
@@ -32,7 +33,7 @@ export function applyReplicas(resources: readonly Resource[], replicas: readonly
       }
     }
     if (!found) {
-      throw new Error(`replicas[${i}]: no Deployment, StatefulSet, ReplicaSet or ReplicationController is named ${r.name}; check the name (original or with prefix/suffix)`);
+      throw new OverlayError(`replicas[${i}]: no Deployment, StatefulSet, ReplicaSet or ReplicationController is named ${r.name}; check the name (original or with prefix/suffix)`);
     }
   });
 }

@@ -19,6 +19,7 @@
  */
 import { clone, isObject } from '../util/json.js';
 import { MergeSchema } from './merge-schema.js';
+import { OverlayError } from './overlay-error.js';
 
 /** Returned in place of a value that the patch deletes. */
 const CLEAR = Symbol('clear');
@@ -100,13 +101,13 @@ function takeDirective(origin: unknown, path: string): 'merge' | 'replace' | 'de
   const v = origin[DIRECTIVE];
   delete origin[DIRECTIVE];
   if (v === 'merge' || v === 'replace' || v === 'delete') return v;
-  throw new Error(`strategic-merge patch at ${path || '/'}: unknown $patch directive ${JSON.stringify(v)}; use replace, delete or merge`);
+  throw new OverlayError(`strategic-merge patch at ${path || '/'}: unknown $patch directive ${JSON.stringify(v)}; use replace, delete or merge`);
 }
 
 function checkDirectives(origin: Record<string, unknown>, path: string): void {
   for (const k of Object.keys(origin)) {
     if (k.startsWith('$') && k !== DIRECTIVE) {
-      throw new Error(
+      throw new OverlayError(
         `strategic-merge patch at ${path || '/'}: directive "${k}" is not supported (kustomize copies it into the object as a plain field, which the API server rejects); use $patch: replace/delete or a JSON6902 patch`,
       );
     }
@@ -117,7 +118,7 @@ function walk(dest: unknown, origin: unknown, schema: MergeSchema | undefined, p
   const kind = kindOf(dest) !== 'none' ? kindOf(dest) : kindOf(origin);
   for (const src of [dest, origin]) {
     if (kindOf(src) !== 'none' && kindOf(src) !== kind) {
-      throw new Error(
+      throw new OverlayError(
         `strategic-merge patch at ${path}: the object has ${typeName(dest)} there but the patch gives ${typeName(origin)}; give a value of the same shape`,
       );
     }

@@ -6,6 +6,7 @@
 import { effectiveNamespace, gvkOf, idOf } from './kube-object.js';
 import { isObject } from '../util/json.js';
 import { Resource } from './resource.js';
+import { OverlayError } from './overlay-error.js';
 
 /** Which objects a patch applies to. Every given field must match. */
 export interface PatchTarget {
@@ -50,7 +51,7 @@ const anchored = (field: string, pattern: string): RegExp => {
   try {
     return new RegExp(`^(?:${pattern})$`);
   } catch (e) {
-    throw new Error(`patch target ${field}: "${pattern}" is not a valid regular expression (${(e as Error).message}); escape special characters or give a plain name`);
+    throw new OverlayError(`patch target ${field}: "${pattern}" is not a valid regular expression (${(e as Error).message}); escape special characters or give a plain name`);
   }
 };
 
@@ -107,7 +108,7 @@ export function parseSelector(selector: string, field = 'labelSelector'): (m: Re
   const reqs: Requirement[] = parts.map((raw) => {
     const p = raw.trim();
     const bad = () =>
-      new Error(`patch target ${field}: cannot parse "${p}" in "${selector}"; use key=value, key!=value, key in (a,b), key notin (a,b), key or !key`);
+      new OverlayError(`patch target ${field}: cannot parse "${p}" in "${selector}"; use key=value, key!=value, key in (a,b), key notin (a,b), key or !key`);
     let m: RegExpMatchArray | null;
     if ((m = p.match(/^([^\s!=(),]+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
       const [, key, op, list] = m;

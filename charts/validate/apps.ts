@@ -1,0 +1,110 @@
+/** Rules of a team's apps: name, base (web service, worker or chart), overlays, connections. */
+import { AppWorkload } from '../apps/app-workload.js';
+import { imageProblems } from '../apps/container-image.js';
+import { AppSpec, TeamSpec } from '../model/spec.js';
+import { FleetContext } from './fleet-context.js';
+import { overlayProblems } from './overlays.js';
+import { FieldProblem } from './problems.js';
+import { checkElements, checkItem, earlierWithSameKey, problem, records, Rule } from './rule-table.js';
+import { dnsLabelProblem, isRecord, kindOf } from './rules.js';
+
+interface AppsContext extends FleetContext {
+  readonly team: TeamSpec;
+  /** The team's path: `teams[0]`. */
+  readonly teamAt: string;
+  readonly teamEnvironments: readonly string[];
+  /** The team's apps, every element. */
+  readonly apps: readonly unknown[];
+  /** For an app whose name an earlier app of the team has too: the index of the last such app. */
+  readonly earlierSameApp: ReadonlyMap<number, number>;
+}
+
+/** The fields that may hold the app's base, as far as they are given. */
+function bases(app: AppSpec): string[] {
+  return [app.webService && 'webService', app.worker && 'worker', app.chart && 'chart'].filter((b): b is string => Boolean(b));
+}
+
+/** The environments the app has an overlay for. */
+function overlayEnvironments(app: AppSpec): string[] {
+  return Object.keys(isRecord(app.environments) ? app.environments : {});
+}
+
+/**
+ * `teams[i].apps[j].webService...` or `.worker...`: what the WebService or Worker construct would
+ * refuse (the image, replicas, autoscaling...), reported here so that it never stops a render. The
+ * name's length is a rule of the app's name (`teams[i].apps[j].name`).
+ */
+function workloadProblems(app: AppSpec, at: string): FieldProblem[] {
+  const base = app.webService ?? app.worker;
+  if (!base) return [];
+  const baseField = bases(app)[0];
+  return [...imageProblems(base.image), ...AppWorkload.propsProblems(String(app.name), base)].flatMap((p) => {
+    const cut = p.indexOf(': ');
+    const [field, message] = [p.slice(0, cut), p.slice(cut + 2)];
+    if (field !== 'name') return [problem(`${at}.${baseField}.${field}`, message)];
+    return dnsLabelProblem(app.name) ? [] : [problem(`${at}.name`, message)];
+  });
+}
+
+/** `teams[i].apps[j]`: one app. */
+const APP: readonly Rule<AppSpec, AppsContext>[] = [
+  { field: 'name', check: (app) => dnsLabelProblem(app.name) },
+  {
+    field: 'name',
+    check: (app, ctx, j) => ctx.earlierSameApp.has(j) && `app "${app.name}" is already defined at ${ctx.teamAt}.apps[${ctx.earlierSameApp.get(j)}]`,
+  },
+  {
+    field: 'internetEgress',
+    check: (app) => app.internetEgress !== undefined && typeof app.internetEgress !== 'boolean' && `must be true or false, got ${JSON.stringify(app.internetEgress)}`,
+  },
+  {
+    field: '',
+    check: (app) => bases(app).length !== 1 && `give exactly one of webService, worker or chart, got ${bases(app).length ? bases(app).join(' and ') : 'none'}`,
+  },
+  (app, at) => workloadProblems(app, at),
+  {
+    field: 'environments',
+    check: (app) => app.environments != null && !isRecord(app.environments) && `must be an object of overlays by environment, got ${kindOf(app.environments)}`,
+  },
+  {
+    field: 'environments',
+    check: (app) => !(app.environments != null && !isRecord(app.environments)) && overlayEnvironments(app).length === 0
+      && 'give an overlay for at least one environment (an empty {} is fine)',
+  },
+  (app, at, ctx) => overlayEnvironments(app).flatMap((env) => [
+    ...(ctx.teamEnvironments.includes(env)
+      ? []
+      : [problem(`${at}.environments.${env}`, `the team does not deploy to "${env}"; its environments are ${ctx.teamEnvironments.join(', ')}`)]),
+    ...overlayProblems(app.environments[env], `${at}.environments.${env}`),
+  ]),
+  { field: 'connectsTo', check: (app) => app.connectsTo !== undefined && !Array.isArray(app.connectsTo) && `must be a list of app names, got ${kindOf(app.connectsTo)}` },
+  (app, at, ctx) => (Array.isArray(app.connectsTo) ? app.connectsTo : []).flatMap((target, k) => checkItem({ app, target }, `${at}.connectsTo[${k}]`, CONNECTION, ctx)),
+];
+
+/** The app another app of the team is named by, if any. */
+const appNamed = (ctx: AppsContext, name: string) => ctx.apps.find((a): a is AppSpec => isRecord(a) && a.name === name);
+
+/** `teams[i].apps[j].connectsTo[k]`: another app of the team, running wherever this one runs. */
+const CONNECTION: readonly Rule<{ app: AppSpec; target: string }, AppsContext>[] = [
+  { field: '', check: ({ app, target }) => target === app.name && 'an app does not need a policy to reach itself' },
+  { field: '', check: ({ app, target }, ctx) => target !== app.name && !appNamed(ctx, target) && `unknown app "${target}" in team "${ctx.team.name}"` },
+  {
+    field: '',
+    check: ({ app, target }, ctx) => {
+      const other = target !== app.name && appNamed(ctx, target);
+      if (!other) return false;
+      // The network policies of an environment can only name apps that run there.
+      const missing = overlayEnvironments(app).filter((env) => ctx.teamEnvironments.includes(env) && !(isRecord(other.environments) && other.environments[env] !== undefined));
+      return missing.length > 0
+        && `app "${target}" does not run in ${missing.map((e) => `"${e}"`).join(', ')}, where "${app.name}" runs; give "${target}" an overlay there or remove the connection`;
+    },
+  },
+];
+
+/** `teams[i].apps`: each app of a team. */
+export function appProblems(team: TeamSpec, teamAt: string, ctx: FleetContext): FieldProblem[] {
+  const apps: readonly unknown[] = Array.isArray(team.apps) ? team.apps : [];
+  const teamEnvironments: readonly string[] = Array.isArray(team.environments) ? team.environments : [];
+  const earlierSameApp = earlierWithSameKey(records(apps as AppSpec[]), (a) => a.name);
+  return checkElements(`${teamAt}.apps`, apps, APP, { ...ctx, team, teamAt, teamEnvironments, apps, earlierSameApp });
+}

@@ -1,0 +1,146 @@
+/** Rules of the clusters: identity, where they run, how Argo CD reaches them, and the add-ons they run. */
+import { AddonDefinition } from '../model/addon.js';
+import { ClusterAddonSetting, ClusterSpec, EnvironmentSpec } from '../model/spec.js';
+import { asSetting, isEnabled } from '../model/resolve.js';
+import { addonSettingProblems } from './addon-settings.js';
+import { FleetContext } from './fleet-context.js';
+import { FieldProblem } from './problems.js';
+import { checkEach, checkItem, listShape, problem, Rule } from './rule-table.js';
+import * as rules from './rules.js';
+import { dnsLabelProblem, isString } from './rules.js';
+
+const selfManagedSpoke = (c: ClusterSpec, ctx: FleetContext) => c.role === 'spoke' && ctx.mode === 'self-managed';
+
+/** `clusters[i]`: one cluster. */
+const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
+  { field: 'name', check: (c) => dnsLabelProblem(c.name) },
+  {
+    field: 'name',
+    check: (c, ctx, i) => ctx.clusters.earlierSameName.has(i)
+      && `cluster "${c.name}" is already defined at clusters[${ctx.clusters.earlierSameName.get(i)}]; names must be unique`,
+  },
+  { field: 'role', check: (c) => c.role !== 'hub' && c.role !== 'spoke' && `"${c.role}" is not a role; use "hub" or "spoke"` },
+  {
+    field: 'account',
+    check: (c, ctx) => !ctx.accounts.byName.has(c.account) && `unknown account "${c.account}"; known: ${[...ctx.accounts.byName.keys()].join(', ')}`,
+  },
+  {
+    field: 'account',
+    check: (c, ctx) => {
+      const account = ctx.accounts.byName.get(c.account);
+      return c.role === 'hub' && account !== undefined && account.kind !== 'central'
+        && `the hub must run in a central account; "${c.account}" is a ${account.kind} account`;
+    },
+  },
+  {
+    field: 'environment',
+    check: (c, ctx) => !ctx.environments.byName.has(c.environment)
+      && `unknown environment "${c.environment}"; known: ${[...ctx.environments.byName.keys()].join(', ')}`,
+  },
+  { field: 'region', check: (c) => !(isString(c.region) && rules.AWS_REGION.test(c.region)) && `"${c.region}" is not an AWS region (like us-west-2)` },
+  {
+    field: 'kubernetesVersion',
+    check: (c) => !(isString(c.kubernetesVersion) && rules.KUBERNETES_MINOR.test(c.kubernetesVersion))
+      && `"${c.kubernetesVersion}" is not a Kubernetes minor version (like "1.31")`,
+  },
+  { field: 'vpcId', check: (c) => !(isString(c.vpcId) && rules.VPC_ID.test(c.vpcId)) && `"${c.vpcId}" is not a VPC id (vpc- and 8 or 17 hex digits)` },
+  {
+    field: 'awsClusterName',
+    check: (c) => c.awsClusterName !== undefined && !rules.EKS_CLUSTER_NAME.test(c.awsClusterName) && `"${c.awsClusterName}" is not a valid EKS cluster name`,
+  },
+  { field: 'tenant', check: (c) => c.tenant !== undefined && dnsLabelProblem(c.tenant) },
+  {
+    field: 'shard',
+    check: (c, ctx) => c.shard !== undefined && ctx.spec.argocd?.sharding?.replicas === undefined && 'Argo CD is not sharded; set argocd.sharding or remove shard',
+  },
+  {
+    field: 'shard',
+    check: (c, ctx) => {
+      const replicas = ctx.spec.argocd?.sharding?.replicas;
+      return c.shard !== undefined && replicas !== undefined && !(Number.isInteger(c.shard) && c.shard >= 0 && c.shard < replicas)
+        && `must be a shard from 0 to ${replicas - 1}, got ${JSON.stringify(c.shard)}`;
+    },
+  },
+  {
+    field: 'caData',
+    check: (c) => c.caData !== undefined && !(isString(c.caData) && rules.BASE64.test(c.caData)) && 'must be the base64 CA bundle (public data), without line breaks',
+  },
+  {
+    field: 'endpoint',
+    check: (c, ctx) => selfManagedSpoke(c, ctx) && !(isString(c.endpoint) && /^https:\/\/[^\s/]+\/?$/.test(c.endpoint)) && (c.endpoint === undefined
+      ? 'a spoke needs its API server endpoint (https://...eks.amazonaws.com) when Argo CD is self-managed'
+      : `"${c.endpoint}" is not an https:// API server endpoint`),
+  },
+  {
+    field: 'argocdRoleArn',
+    check: (c, ctx) => selfManagedSpoke(c, ctx) && !(isString(c.argocdRoleArn) && rules.IAM_ROLE_ARN.test(c.argocdRoleArn)) && (c.argocdRoleArn === undefined
+      ? 'a spoke needs the IAM role Argo CD assumes to reach it (awsAuthConfig.roleARN) when Argo CD is self-managed'
+      : `"${c.argocdRoleArn}" is not an IAM role ARN`),
+  },
+  (c, at, ctx) => addonSettingProblems(c.addons, at, ctx, 'cluster'),
+  (c, at, ctx) => [...ctx.addons.byName.values()].flatMap((addon) => {
+    const env = ctx.environments.byName.get(c.environment);
+    if (!isEnabled(c, env, addon.name)) return [];
+    const named = c.addons?.[addon.name] !== undefined;
+    const enabled: EnabledAddon = {
+      cluster: c,
+      clusterAt: at,
+      env,
+      addon,
+      setting: asSetting<ClusterAddonSetting>(c.addons?.[addon.name]),
+      where: named ? '' : ` (enabled by environment "${c.environment}")`,
+    };
+    return checkItem(enabled, named ? `${at}.addons.${addon.name}` : `${at}.addons`, ENABLED_ADDON, ctx);
+  }),
+];
+
+/**
+ * An add-on a cluster runs, by its own setting or by its environment's. Its problems are reported at
+ * its setting on the cluster, or at the cluster's `addons` when the environment enabled it (`where` says so).
+ */
+interface EnabledAddon {
+  readonly cluster: ClusterSpec;
+  readonly clusterAt: string;
+  readonly env: EnvironmentSpec | undefined;
+  readonly addon: AddonDefinition;
+  readonly setting: ClusterAddonSetting | undefined;
+  /** ` (enabled by environment "prod")` when the cluster does not name the add-on, else empty. */
+  readonly where: string;
+}
+
+/** Each add-on a cluster runs: placement, Argo CD, IAM role, dependencies. */
+const ENABLED_ADDON: readonly Rule<EnabledAddon, FleetContext>[] = [
+  {
+    field: '',
+    check: ({ addon: a, cluster: c, where }) => (a.placement ?? 'any') === 'hub' && c.role !== 'hub'
+      && `add-on "${a.name}" runs on the hub only${where}; disable it for spoke "${c.name}"`,
+  },
+  {
+    field: '',
+    check: ({ addon: a, cluster: c, where }) => (a.placement ?? 'any') === 'spokes' && c.role !== 'spoke'
+      && `add-on "${a.name}" runs on spokes only${where}; disable it for the hub`,
+  },
+  {
+    field: '',
+    check: ({ addon: a }, ctx) => a.name === 'argo-cd' && ctx.mode === 'eks-capability'
+      && 'the EKS Argo CD capability manages Argo CD; disable the argo-cd add-on or use mode "self-managed"',
+  },
+  {
+    field: '',
+    check: ({ addon: a }, ctx) => {
+      const argocdNamespace = ctx.spec.argocd?.namespace ?? 'argocd';
+      return a.name === 'argo-cd' && a.namespace !== argocdNamespace
+        && `the argo-cd add-on installs into namespace "${a.namespace}" but argocd.namespace is "${argocdNamespace}"; make them the same`;
+    },
+  },
+  ({ addon: a, setting, where, clusterAt }) => (a.iamRole && !setting?.iamRoleArn
+    ? [problem(`${clusterAt}.addons.${a.name}.iamRoleArn`, `add-on "${a.name}" needs an IAM role${where}: give iamRoleArn, written as annotation ${a.name.replace(/-/g, '_')}_iam_role_arn`)]
+    : []),
+  ({ addon: a, cluster: c, env, where }, at, ctx) => (a.dependsOn ?? [])
+    .filter((dep) => ctx.addons.byName.has(dep) && !isEnabled(c, env, dep))
+    .map((dep) => problem(at, `add-on "${a.name}" needs "${dep}" on the same cluster${where}; enable ${dep} too`)),
+];
+
+export function clusterProblems(ctx: FleetContext): FieldProblem[] {
+  return [...listShape('clusters', ctx.spec.clusters, 'clusters'), ...checkEach('clusters', ctx.clusters.items, CLUSTER, ctx)];
+}
