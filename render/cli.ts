@@ -3,6 +3,7 @@ import { fleetRender, FleetOutputsOptions } from '../charts/outputs/fleet-output
 import { checkPolicies } from '../charts/policy/check-policies.js';
 import { formatFinding } from '../charts/policy/finding.js';
 import { FleetSource } from '../charts/model/spec.js';
+import { FleetValidationError } from '../charts/validate/problems.js';
 import { renderTree, RenderedTree } from './render.js';
 import { diffTree, isClean, readTree } from './tree.js';
 import { reportFailure, UsageError } from './cli-failure.js';
@@ -33,12 +34,15 @@ function seconds(): string {
 
 /**
  * Validates the input, renders, and runs the policies. Returns the tree, or exit code 1 after printing
- * every policy finding (one line each: file, object, rule id, message).
+ * every policy finding (one line each: file, object, rule id, message). The input's problems come back
+ * from the library as values; here, at the command's edge, they become the one `FleetValidationError`
+ * that every command reports the same way.
  */
 export function renderChecked(source: FleetSource, options: FleetOutputsOptions = {}): RenderedTree | number {
-  const { outputs, context } = fleetRender(source, options);
-  const tree = renderTree(outputs);
-  const findings = checkPolicies(tree.objects, context);
+  const render = fleetRender(source, options);
+  if (!render.ok) throw new FleetValidationError(render.problems);
+  const tree = renderTree(render.outputs);
+  const findings = checkPolicies(tree.objects, render.context);
   if (findings.length === 0) return tree;
   const n = findings.length;
   console.error([`cdk8s-fleet: ${n} polic${n === 1 ? 'y finding' : 'y findings'} in the rendered output:`, ...findings.map((f) => `  ${formatFinding(f)}`), 'Nothing was written.'].join('\n'));

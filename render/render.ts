@@ -1,6 +1,4 @@
-import { App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
-import { synthesizeScope } from '../charts/outputs/synthesize-scope.js';
+import { ScratchChart, synthesizeScope } from '../charts/outputs/synthesize-scope.js';
 import { OutputFile } from '../charts/outputs/output-file.js';
 import { canonical, toYaml } from './serialize.js';
 import { compareStrings } from '../engines/util/index.js';
@@ -37,7 +35,7 @@ export function renderTree(files: readonly OutputFile[]): RenderedTree {
   const out = new Map<string, string>();
   const objects = new Map<string, unknown[]>();
   // One App and Chart for every file; each file synthesizes only its own scope (linear, not quadratic).
-  const chart = new Chart(new App({ outdir: '/nonexistent' }), 'fleet', { disableResourceNameHashes: true });
+  const scratch = new ScratchChart('fleet');
   let index = 0;
   for (const file of files) {
     if (!SAFE_PATH.test(file.path) || file.path.split('/').some((s) => s === '.' || s === '..')) {
@@ -51,7 +49,7 @@ export function renderTree(files: readonly OutputFile[]): RenderedTree {
     }
     let docs: unknown[];
     if (file.build) {
-      const scope = new Construct(chart, `f${index++}`);
+      const scope = scratch.scope(`f${index++}`);
       file.build(scope);
       docs = synthesizeScope(scope);
       if (docs.length === 0) throw new OutputError(`output "${file.path}" built no objects`);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTree, isClean, readTree, TreeDiff } from './tree.js';
+import { ExpectedError } from './cli-failure.js';
 
 /** What a write did. */
 export interface WriteResult extends TreeDiff {
@@ -147,7 +148,7 @@ export function writeTreeAtomic(dir: string, files: ReadonlyMap<string, string>)
         folders.add(d);
         if (files.has(d)) throw new Error(`output "${rel}" needs "${d}" to be a folder, but "${d}" is also a file`);
         const there = path.join(s.abs, d);
-        if (!removed.has(d) && fs.existsSync(there) && !fs.statSync(there).isDirectory()) throw new Error(`output "${rel}" needs "${d}" to be a folder, but it is a file`);
+        if (!removed.has(d) && fs.existsSync(there) && !fs.statSync(there).isDirectory()) throw new ExpectedError(`output "${rel}" needs "${d}" to be a folder, but it is a file in the output folder; move it away`);
       }
     }
     const tmp = `${s.journal}.tmp-${process.pid}`;

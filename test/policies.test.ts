@@ -8,7 +8,9 @@ import { policyContext } from '../charts/policy/policy-context.js';
 import { renderTree } from '../render/render.js';
 import { exampleFleet } from './support/fleet.js';
 
-const { outputs, context } = fleetRender(exampleFleet);
+const rendered = fleetRender(exampleFleet);
+assert.ok(rendered.ok, 'the example renders');
+const { outputs, context } = rendered;
 const tree = renderTree(outputs);
 
 /** The example's objects with one object changed (deep copy), and the findings of one rule. */

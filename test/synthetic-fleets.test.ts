@@ -11,7 +11,9 @@ describe('synthetic fleets', () => {
   for (const name of ['S', 'M']) {
     it(`${name} validates, renders, passes the policies${name === 'S' ? ' and the schemas' : ''}`, (t) => {
       const size = SIZES.find((s) => s.name === name)!;
-      const { outputs, context } = fleetRender(syntheticFleet(size));
+      const rendered = fleetRender(syntheticFleet(size));
+      assert.ok(rendered.ok, `${name} has no problem`);
+      const { outputs, context } = rendered;
       const tree = renderTree(outputs);
       assert.deepEqual(checkPolicies(tree.objects, context), []);
       const clusterSecrets = [...tree.files.keys()].filter((f) => f.startsWith('hub/argocd/clusters/'));

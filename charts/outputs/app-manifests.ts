@@ -1,9 +1,10 @@
-import { App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
-import { synthesizeScope } from './synthesize-scope.js';
+import { ConstructValidationError, ScratchChart, synthesizeScope } from './synthesize-scope.js';
 import { AppSpec } from '../model/spec.js';
+import { appManifestKey } from '../readme/image-matrix.js';
 import { Problem } from '../validate/problems.js';
-import { ResolvedTeam } from '../model/resolve.js';
+import { quotaFitProblems, renderedObjectProblems } from '../validate/rendered-apps.js';
+import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
+import { FleetSource } from '../model/spec.js';
 import { applyOverlay, KubeObject, Overlay, OverlayError } from '../../engines/kustomize/index.js';
 import { AppPropsError } from '../apps/app-workload.js';
 import { WebService } from '../apps/web-service.js';
@@ -16,9 +17,7 @@ export function databaseSecretName(app: string): string {
 
 /** The base objects of an app, built once in a cdk8s App of their own. */
 export function buildAppBase(app: AppSpec): KubeObject[] {
-  const cdk = new App({ outdir: '/nonexistent' });
-  const chart = new Chart(cdk, app.name, { disableResourceNameHashes: true });
-  const scope = new Construct(chart, 'base');
+  const scope = new ScratchChart(app.name).scope('base');
   // An app with a database reads its connection from the Secret its ExternalSecret makes.
   const envFromSecrets = app.database ? [...(app.webService ?? app.worker)?.envFromSecrets ?? [], databaseSecretName(app.name)] : undefined;
   if (app.webService) new WebService(scope, app.name, { ...app.webService, name: app.name, ...(envFromSecrets && { envFromSecrets }) });
@@ -45,9 +44,12 @@ export interface AppManifests {
   readonly problems: readonly Problem[];
 }
 
-/** Errors that mean the input is wrong: an app construct's props, or an overlay kustomize would refuse. */
-function isInputError(e: unknown): e is AppPropsError | OverlayError {
-  return e instanceof AppPropsError || e instanceof OverlayError;
+/**
+ * Errors that mean the input is wrong: an app construct's props, constructs of an app's chart that
+ * fail their own validation, or an overlay kustomize would refuse.
+ */
+function isInputError(e: unknown): e is AppPropsError | ConstructValidationError | OverlayError {
+  return e instanceof AppPropsError || e instanceof ConstructValidationError || e instanceof OverlayError;
 }
 
 /**
@@ -71,11 +73,7 @@ export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string,
     const path = `${at}.environments.${env.name}`;
     try {
       const objects = applyOverlay(base, environmentOverlay(team, env.name, overlay));
-      for (const o of objects) {
-        if (o.kind === 'Secret') {
-          problems.push({ file, path, message: `renders Secret "${o.metadata.name}": Secrets are never rendered into git; read credentials with an ExternalSecret` });
-        }
-      }
+      problems.push(...renderedObjectProblems(path, objects).map((p) => ({ file, ...p })));
       byEnvironment.set(env.name, objects);
     } catch (e) {
       if (!isInputError(e)) throw e;
@@ -85,3 +83,38 @@ export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string,
   return { byEnvironment, problems };
 }
 
+
+/** Every app's objects per environment (keyed by `appManifestKey`), or the problems that stop them. */
+export interface FleetApps {
+  readonly manifests: ReadonlyMap<string, readonly KubeObject[]>;
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * The app stage of a render: every team's apps in every environment, then the rules that need the
+ * rendered objects (no Secret, the team's quota fits). Problems are returned, team by team, in input
+ * order; nothing is placed in `dist/` until they are none.
+ */
+export function renderFleetApps(fleet: ResolvedFleet, source: FleetSource): FleetApps {
+  const file = source.files.teams ?? source.files.default ?? 'environments/index.ts';
+  const specTeams = fleet.spec.teams ?? [];
+  const manifests = new Map<string, readonly KubeObject[]>();
+  const problems: Problem[] = [];
+  for (const team of fleet.teams) {
+    const ti = specTeams.indexOf(team.spec);
+    const perEnvironment = new Map<string, KubeObject[]>();
+    for (const app of team.apps) {
+      const rendered = renderAppManifests(team, app, `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`, file);
+      problems.push(...rendered.problems);
+      for (const [env, objects] of rendered.byEnvironment) {
+        perEnvironment.set(env, [...(perEnvironment.get(env) ?? []), ...objects]);
+        manifests.set(appManifestKey(team.name, app.name, env), objects);
+      }
+    }
+    // The apps must fit the quota at their maximum scale, or Argo CD would sync pods that never start.
+    for (const [env, objects] of perEnvironment) {
+      problems.push(...quotaFitProblems(`teams[${ti}].quota.${env}`, objects, team.quota(env)).map((p) => ({ file, ...p })));
+    }
+  }
+  return { manifests, problems };
+}

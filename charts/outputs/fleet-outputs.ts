@@ -1,7 +1,8 @@
 import { AddonDefinition } from '../model/addon.js';
 import { ADDON_CATALOG } from '../addons/catalog.js';
 import { FleetSource } from '../model/spec.js';
-import { FleetValidationError } from '../validate/problems.js';
+import { FleetValidationError, Problem } from '../validate/problems.js';
+import { FleetApps, renderFleetApps } from './app-manifests.js';
 import { ResolvedFleet, resolveFleet } from '../model/resolve.js';
 import { validateFleet } from '../validate/validate-fleet.js';
 import { coreHubComponents, HubComponent, hubOutputs } from './hub-outputs.js';
@@ -28,27 +29,40 @@ export interface FleetOutputsOptions {
  * one `FleetValidationError` listing every problem; nothing is built from an invalid fleet.
  */
 export function fleetOutputs(source: FleetSource, options: FleetOutputsOptions = {}): OutputFile[] {
-  return fleetRender(source, options).outputs;
+  const render = fleetRender(source, options);
+  if (!render.ok) throw new FleetValidationError(render.problems);
+  return render.outputs;
 }
 
-/** The output files and the context the policies check them in. */
-export function fleetRender(source: FleetSource, options: FleetOutputsOptions = {}): { outputs: OutputFile[]; context: PolicyContext } {
+/** A fleet's render: its files and the context the policies check them in, or every problem of its input. */
+export type FleetRender =
+  | { readonly ok: true; readonly outputs: OutputFile[]; readonly context: PolicyContext }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/**
+ * Validates, resolves and renders a fleet in stages, each of which returns its problems as values:
+ * the input rules (`validateFleet`), then the apps with the rules that need their rendered objects
+ * (`renderFleetApps`); the files are placed only when there is no problem.
+ */
+export function fleetRender(source: FleetSource, options: FleetOutputsOptions = {}): FleetRender {
   const catalog = options.catalog ?? ADDON_CATALOG;
   const problems = validateFleet(source, catalog);
-  if (problems.length > 0) throw new FleetValidationError(problems);
+  if (problems.length > 0) return { ok: false, problems };
   const fleet = resolveFleet(source.spec, catalog);
-  return { outputs: fleetFiles(fleet, source), context: policyContext(fleet) };
+  const apps = renderFleetApps(fleet, source);
+  if (apps.problems.length > 0) return { ok: false, problems: apps.problems };
+  return { ok: true, outputs: fleetFiles(fleet, apps.manifests), context: policyContext(fleet) };
 }
 
-function fleetFiles(fleet: ResolvedFleet, source: FleetSource): OutputFile[] {
-  const teams = teamOutputs(fleet, source);
-  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, { path: README_FILE, text: fleetReadme(fleet, { manifests: teams.manifests }) }];
+function fleetFiles(fleet: ResolvedFleet, manifests: FleetApps['manifests']): OutputFile[] {
+  const teams = teamOutputs(fleet, manifests);
+  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, { path: README_FILE, text: fleetReadme(fleet, { manifests }) }];
   const hubs = hubNames(fleet.spec);
   if (hubs.length === 1) return [...hubFiles(fleet, teams, hubDir(fleet.hub.name, hubs)), ...shared];
   // Several hubs: each hub's own Argo CD objects come from the part of the fleet it manages.
   const perHub = hubs.flatMap((hub) => {
     const view = resolveFleet(hubSpec(fleet.spec, hub), fleet.catalog);
-    return hubFiles(view, teamOutputs(view, source, { files: false }), hubDir(hub, hubs));
+    return hubFiles(view, teamOutputs(view), hubDir(hub, hubs));
   });
   return [...perHub, ...shared];
 }

@@ -1,11 +1,8 @@
-import { renderAppManifests } from './app-manifests.js';
 import { appManifestKey } from '../readme/image-matrix.js';
 import type { WebServiceProps } from '../model/workload.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { TeamBoundariesApplicationSet } from '../argocd/team-boundaries-application-set.js';
 import { WorkloadApplicationSet } from '../argocd/workload-application-set.js';
-import { FleetSource } from '../model/spec.js';
-import { FleetValidationError, Problem } from '../validate/problems.js';
 import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { HubComponent } from './hub-outputs.js';
 import { OutputFile } from './output-file.js';
@@ -14,7 +11,6 @@ import { TeamAccess } from '../teams/team-access.js';
 import { TeamLimits } from '../teams/team-limits.js';
 import { TeamNamespace } from '../teams/team-namespace.js';
 import { AppTraffic, TeamNetworkPolicies } from '../teams/team-network-policies.js';
-import { quotaNeed, quotaShortfalls } from '../validate/quota-fit.js';
 import type { KubeObject } from '../../engines/kustomize/index.js';
 import { databaseSecretName } from './app-manifests.js';
 import { DatabaseExternalSecret } from '../apps/database-external-secret.js';
@@ -37,10 +33,8 @@ export interface TeamOutputs {
   readonly projects: OutputFile[];
   /** Hub components: `teams` (boundaries) and `workloads` (apps). */
   readonly components: HubComponent[];
-  /** `teams/<team>/<env>/...` and `apps/<team>/<app>/<env>/...`. */
+  /** `teams/<team>/<env>/...` and `apps/<team>/<app>/<env>/...`; none when no app manifests were given. */
   readonly files: OutputFile[];
-  /** The rendered objects of each app per environment, keyed by `appManifestKey`. */
-  readonly manifests: ReadonlyMap<string, readonly KubeObject[]>;
 }
 
 function traffic(team: ResolvedTeam, environment: string, databaseCidr?: string): AppTraffic[] {
@@ -59,36 +53,23 @@ function traffic(team: ResolvedTeam, environment: string, databaseCidr?: string)
     });
 }
 
-/** Options of `teamOutputs`. */
-export interface TeamOutputsOptions {
-  /**
-   * Whether to build the files outside the hub (boundaries and app manifests); a fleet with several
-   * hubs builds them once, not once per hub.
-   * @default true
-   */
-  readonly files?: boolean;
-}
-
 /**
  * Everything teams need: per team an AppProject of least privilege, per team and environment the
  * boundaries (namespace, quota and limits, network policies, access), the ApplicationSets that deliver
- * boundaries and apps, and the apps' rendered manifests per environment.
+ * boundaries and apps, and the files of the apps' rendered manifests per environment.
+ *
+ * `apps` are the rendered app manifests (`renderFleetApps`); without them only the hub's part is built
+ * (AppProjects and ApplicationSets): a fleet with several hubs builds the shared files once.
  */
-export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: TeamOutputsOptions = {}): TeamOutputs {
-  const withFiles = options.files ?? true;
-  const file = source.files.teams ?? source.files.default ?? 'environments/index.ts';
+export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, readonly KubeObject[]>): TeamOutputs {
   const projects: OutputFile[] = [];
   const boundaries: OutputFile[] = [];
   const workloads: OutputFile[] = [];
   const files: OutputFile[] = [];
-  const manifests = new Map<string, readonly KubeObject[]>();
-  const problems: Problem[] = [];
   const ns = fleet.argocdNamespace;
-  const specTeams = fleet.spec.teams ?? [];
   const databases = planDatabases(fleet);
 
   for (const team of fleet.teams) {
-    const ti = specTeams.indexOf(team.spec);
     const destinations = team.environments.flatMap((env) => team.clusters(env.name).map((c) => ({ server: c.server, namespace: team.namespace(env.name) })));
     projects.push({
       path: `${team.name}.yaml`,
@@ -117,7 +98,7 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: 
       workloads.push({ path: `${team.name}.yaml`, build: (chart) => new WorkloadApplicationSet(chart, team.name, { fleet, team }) });
     }
 
-    if (!withFiles) continue;
+    if (!apps) continue;
     for (const env of team.environments) {
       const namespace = team.namespace(env.name);
       const at = (part: TeamBoundaryFile) => teamFile(team.name, env.name, part);
@@ -152,25 +133,13 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: 
       }
     }
 
-    const perEnvironment = new Map<string, KubeObject[]>();
     for (const app of team.apps) {
-      const at = `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`;
-      const rendered = renderAppManifests(team, app, at, file);
-      problems.push(...rendered.problems);
-      for (const [env, objects] of rendered.byEnvironment) {
-        perEnvironment.set(env, [...(perEnvironment.get(env) ?? []), ...objects]);
-        manifests.set(appManifestKey(team.name, app.name, env), objects);
-        for (const obj of objects) files.push({ path: joinPath(appDir(team.name, app.name, env), objectFileName(obj)), data: obj });
-      }
-    }
-    // The apps must fit the quota at their maximum scale, or Argo CD would sync pods that never start.
-    for (const [env, objects] of perEnvironment) {
-      for (const short of quotaShortfalls(quotaNeed(objects), team.quota(env))) {
-        problems.push({ file, path: `teams[${ti}].quota.${env}`, message: `${short}; raise the quota or lower replicas and resources` });
+      for (const env of team.environments) {
+        const objects = apps.get(appManifestKey(team.name, app.name, env.name));
+        for (const obj of objects ?? []) files.push({ path: joinPath(appDir(team.name, app.name, env.name), objectFileName(obj)), data: obj });
       }
     }
   }
-  if (problems.length > 0) throw new FleetValidationError(problems);
 
   if (fleet.teams.length > 0) {
     const spokes = fleet.teams.flatMap((t) => t.environments.flatMap((e) => t.clusters(e.name).map((c) => ({ server: c.server, namespace: t.namespace(e.name) }))));
@@ -200,6 +169,5 @@ export function teamOutputs(fleet: ResolvedFleet, source: FleetSource, options: 
       { name: 'workloads', syncWave: 2, files: workloads },
     ],
     files,
-    manifests,
   };
 }
