@@ -39,7 +39,7 @@ export abstract class AppWorkload extends Construct {
   protected constructor(scope: Construct, id: string, props: AppWorkloadProps, component: string, probes: WorkloadProbes, port?: number) {
     super(scope, id);
     this.name = props.name ?? id;
-    const problems = [...imageProblems(props.image), ...AppWorkload.propsProblems(this.name, props)];
+    const problems = AppWorkload.workloadProblems(this.name, props);
     if (problems.length > 0) throw new AppPropsError(this.node.path, problems);
 
     this.selectorLabels = { 'app.kubernetes.io/name': this.name };
@@ -132,12 +132,13 @@ export abstract class AppWorkload extends Construct {
   }
 
   /**
-   * What the constructor refuses in the props apart from the image (`imageProblems`), each as
-   * `field: message`. Fleet validation reports the same with the app's field path before anything
-   * renders, so the constructor's throw only guards library users who build a workload directly.
+   * What every app workload refuses in its props, each as `field: message`: the image
+   * (`imageProblems`), the name, replicas, autoscaling, user and resources. `WebService.propsProblems`
+   * and `Worker.propsProblems` add their own; fleet validation reports them with the app's field path
+   * before anything renders, so the constructors' throws only guard library users.
    */
-  public static propsProblems(name: string, props: AppWorkloadProps): string[] {
-    const out: string[] = [];
+  public static workloadProblems(name: string, props: AppWorkloadProps): string[] {
+    const out: string[] = imageProblems(props.image).slice();
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 52) {
       out.push(`name: "${name}" must be a DNS-1123 label of at most 52 characters (room for suffixes like -config)`);
     }

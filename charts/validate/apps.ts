@@ -1,6 +1,6 @@
 /** Rules of a team's apps: name, base (web service, worker or chart), overlays, connections. */
-import { AppWorkload } from '../apps/app-workload.js';
-import { imageProblems } from '../apps/container-image.js';
+import { WebService } from '../apps/web-service.js';
+import { Worker } from '../apps/worker.js';
 import { AppSpec, TeamSpec } from '../model/spec.js';
 import { FleetContext } from './fleet-context.js';
 import { overlayProblems } from './overlays.js';
@@ -35,10 +35,10 @@ function overlayEnvironments(app: AppSpec): string[] {
  * name's length is a rule of the app's name (`teams[i].apps[j].name`).
  */
 function workloadProblems(app: AppSpec, at: string): FieldProblem[] {
-  const base = app.webService ?? app.worker;
-  if (!base) return [];
+  const name = String(app.name);
+  const found = app.webService ? WebService.propsProblems(name, app.webService) : app.worker ? Worker.propsProblems(name, app.worker) : [];
   const baseField = bases(app)[0];
-  return [...imageProblems(base.image), ...AppWorkload.propsProblems(String(app.name), base)].flatMap((p) => {
+  return found.flatMap((p) => {
     const cut = p.indexOf(': ');
     const [field, message] = [p.slice(0, cut), p.slice(cut + 2)];
     if (field !== 'name') return [problem(`${at}.${baseField}.${field}`, message)];
