@@ -2,13 +2,13 @@ import { AddonDefinition } from '../model/addon.js';
 import { ClusterAddonSetting } from '../model/spec.js';
 import { asSetting, ResolvedFleet } from '../model/resolve.js';
 import { OutputFile } from './output-file.js';
+import { isObject } from '../../engines/util/index.js';
 import { addonValuesFiles, joinPath } from '../layout/dist-layout.js';
 
 /** `b` over `a`, merging nested maps (lists and scalars of `b` replace), like Helm merges values. */
 function deepMerge(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
-  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  for (const [k, v] of Object.entries(b)) out[k] = isMap(out[k]) && isMap(v) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  for (const [k, v] of Object.entries(b)) out[k] = isObject(out[k]) && isObject(v) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
   return out;
 }
 

@@ -1,4 +1,5 @@
 /** Shared value rules of the fleet model: one definition each, used by validation and tests. */
+import { isObject } from '../../engines/util/index.js';
 
 /** RFC 1123 label: what Kubernetes requires of namespace and most object names. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -46,10 +47,8 @@ export function kindOf(v: unknown): string {
   return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
 }
 
-/** A plain object (not null, not a list). */
-export function isRecord(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+/** A plain object (not null, not a list), its fields read as the model's types. */
+export const isRecord = isObject as (v: unknown) => v is Record<string, any>;
 
 export function isString(v: unknown): v is string {
   return typeof v === 'string';

@@ -17,6 +17,7 @@
  * The difference between the two kinds of map is observable: `index` of a missing key gives `""` in a
  * `map[string]string` and no value in a `map[string]interface {}`, and Sprig's `dig` only walks the latter.
  */
+import { isObject } from '../util/json.js';
 export type GoValue = string | number | bigint | boolean | null | undefined | GoValue[] | GoMap;
 
 /** A Go map with string keys. */
@@ -40,7 +41,7 @@ export function isStringMap(v: unknown): boolean {
 
 /** Whether `v` is a Go map (either kind). */
 export function isGoMap(v: unknown): v is GoMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return isObject(v);
 }
 
 /** Whether a Go map has `key` (own property only, so `constructor` or `toString` are ordinary missing keys). */

@@ -22,6 +22,7 @@
  * `yaml` on generated data. About 10x faster than the `yaml` package on large trees, and deterministic:
  * the same data gives the same bytes.
  */
+import { isObject } from '../util/json.js';
 
 const BOOL_OR_NULL = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|=|<<)$/;
 // `.`, `1.` and `e5` included: the yaml package's YAML 1.1 schema reads them as numbers.
@@ -195,7 +196,7 @@ function scalar(v: unknown, indent: string, key = false): string {
   throw new Error(`cannot write a ${typeof v} as YAML`);
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMap = isObject;
 function hasKeys(map: Record<string, unknown>): boolean {
   for (const k in map) if (Object.hasOwn(map, k)) return true;
   return false;
