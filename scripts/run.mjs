@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** What the bundle is built from: the project's TypeScript, its config, and this script. */
-const SOURCES = ['main.ts', 'charts', 'render', 'environments', 'imports', 'bench', 'tsconfig.json', 'package.json', 'scripts/run.mjs'];
+const SOURCES = ['main.ts', 'charts', 'engines', 'render', 'environments', 'imports', 'bench', 'tsconfig.json', 'package.json', 'scripts/run.mjs'];
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-fleet');
 
 const [entryArg, ...args] = process.argv.slice(2);

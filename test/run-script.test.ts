@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { importGraph, sourceFiles } from './support/imports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUN = path.join(ROOT, 'scripts', 'run.mjs');
@@ -39,5 +40,21 @@ describe('scripts/run.mjs', () => {
     assert.equal(run([entry]).stdout.trim(), 'one');
     fs.writeFileSync(entry, 'const word: string = "two, changed";\nconsole.log(word);\n');
     assert.equal(run([entry]).stdout.trim(), 'two, changed');
+  });
+
+  it('fingerprints every source folder the commands import, so a change anywhere rebuilds the bundle', () => {
+    const listed = /const SOURCES = \[([^\]]*)\]/.exec(fs.readFileSync(RUN, 'utf8'))![1].split(',').map((s) => s.trim().replace(/^'|'$/g, ''));
+    const graph = importGraph(sourceFiles(['main.ts', 'environments', 'charts', 'engines', 'render', 'bench']));
+    const reached = new Set<string>();
+    const visit = (f: string) => {
+      if (reached.has(f)) return;
+      reached.add(f);
+      for (const d of graph.get(f) ?? []) visit(d);
+    };
+    visit('main.ts');
+    visit('bench/run.ts');
+    const folders = [...new Set([...reached].map((f) => f.split('/')[0]))].sort();
+    assert.ok(folders.includes('engines'), 'the commands use the engines');
+    assert.deepEqual(folders.filter((f) => !listed.includes(f)), []);
   });
 });
