@@ -10,10 +10,10 @@ import { runCli } from './render/cli.js';
 const [command] = process.argv.slice(2);
 if (command === 'validate') {
   // Loaded only here: the schema validators are heavy and synth stays fast without them.
-  const { runValidate } = await import('./render/validate-cli.js');
+  const { runValidate } = await import('./render/validate/validate-cli.js');
   process.exitCode = runValidate(exampleFleet);
 } else if (command === 'plan') {
-  const { runPlan } = await import('./render/plan-cli.js');
+  const { runPlan } = await import('./render/plan/plan-cli.js');
   process.exitCode = runPlan(process.argv.slice(3), exampleFleet);
 } else if (command === 'diff') {
   const { runDiff } = await import('./render/diff/diff-cli.js');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { ClusterSpec, FleetValidationError, hubSpec } from '../charts/index.js';
-import { planFleet } from '../render/plan.js';
+import { planFleet } from '../render/plan/plan.js';
 import { renderChecked } from '../render/cli.js';
 import { RenderedTree } from '../render/render.js';
 import { crdsAvailable, treeSchemaProblems } from './support/schemas.js';

@@ -1,10 +1,10 @@
 import { describe, it, TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { fleetOutputs } from '../charts/index.js';
-import { planFleet, PlanEntry } from '../render/plan.js';
+import { planFleet, PlanEntry } from '../render/plan/plan.js';
 import { exampleFleet } from '../environments/index.js';
 import { renderTree } from '../render/render.js';
-import { runPlan } from '../render/plan-cli.js';
+import { runPlan } from '../render/plan/plan-cli.js';
 
 const tree = renderTree(fleetOutputs(exampleFleet));
 const plan = planFleet(tree.objects);

@@ -10,7 +10,7 @@ import { ADDON_CATALOG, AddonDefinition, AppSpec, ClusterAddonSetting, ClusterSp
 import { isEnabled } from '../charts/model/resolve.js';
 import { RESERVED_PROJECTS } from '../charts/validate/teams.js';
 import { renderFiles, renderTree } from '../render/render.js';
-import { planFleet } from '../render/plan.js';
+import { planFleet } from '../render/plan/plan.js';
 import { crdsAvailable, CRDS_DIR, registerXrd, schemaProblems } from './support/schemas.js';
 import { exampleFleet, objects } from './support/fleet.js';
 

@@ -26,7 +26,7 @@ describe('scripts/run.mjs', () => {
 
   it('keeps import.meta.dirname pointing at the source file (the schema folder is found from render/)', () => {
     const entry = path.join(tmp, 'where.ts');
-    fs.writeFileSync(entry, `import { CRDS_DIR } from ${JSON.stringify(path.join(ROOT, 'render', 'validate-schemas.ts'))};\nconsole.log(JSON.stringify({ crds: CRDS_DIR, here: import.meta.dirname }));\n`);
+    fs.writeFileSync(entry, `import { CRDS_DIR } from ${JSON.stringify(path.join(ROOT, 'render', 'validate', 'validate-schemas.ts'))};\nconsole.log(JSON.stringify({ crds: CRDS_DIR, here: import.meta.dirname }));\n`);
     const env = { ...process.env };
     delete env.CRDS_DIR;
     const r = run([entry], env);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { fleetRender } from '../charts/outputs/fleet-outputs.js';
 import { checkPolicies } from '../charts/policy/check-policies.js';
 import { renderTree } from '../render/render.js';
-import { crdsAvailable, treeSchemaProblems } from '../render/validate-schemas.js';
+import { crdsAvailable, treeSchemaProblems } from '../render/validate/validate-schemas.js';
 import { SIZES, syntheticFleet } from '../bench/synthetic-fleet.js';
 
 describe('synthetic fleets', () => {

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_CHARS, renderMarkdown } from './markdown.js';
 import { compareTrees } from './object-diff.js';
 import { reportFailure, UsageError } from '../cli-failure.js';
 import { applicationChangesMarkdown, comparePlans, planOfFiles } from './plan-changes.js';
-import { planFleet } from '../plan.js';
+import { planFleet } from '../plan/plan.js';
 
 const USAGE = `usage: npm run diff -- <git-ref> [--committed] [--max-chars N] [--out FILE]
   <git-ref>        what to compare the working tree with: main, origin/main, HEAD~1, a commit

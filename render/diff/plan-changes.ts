@@ -4,7 +4,7 @@
  * on spoke-prod goes from v1.15.3 to v1.16.2" rather than a changed merge generator.
  */
 import { parseAllDocuments } from 'yaml';
-import { FleetPlan, planFleet, PlanEntry } from '../plan.js';
+import { FleetPlan, planFleet, PlanEntry } from '../plan/plan.js';
 import { compareStrings } from '../../engines/util/index.js';
 
 /** One Application added, removed or changed on one cluster. */

@@ -1,2 +1,2 @@
 /** The schema validator lives in render/ (it backs `npm run validate`); tests use it from there. */
-export * from '../../render/validate-schemas.js';
+export * from '../../render/validate/validate-schemas.js';

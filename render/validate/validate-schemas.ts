@@ -24,7 +24,7 @@ const BUILTIN: Record<string, Record<string, unknown>> = {
   'rbac.authorization.k8s.io/v1': rbacV1,
 };
 
-export const CRDS_DIR = path.resolve(process.env.CRDS_DIR ?? path.join(import.meta.dirname, '..', '..', 'shared', 'crds'));
+export const CRDS_DIR = path.resolve(process.env.CRDS_DIR ?? path.join(import.meta.dirname, '..', '..', '..', 'shared', 'crds'));
 
 type Validator = (obj: any) => string[];
 const validators = new Map<string, Validator>();

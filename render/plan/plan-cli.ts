@@ -1,9 +1,9 @@
 import { FleetPlan, planFleet, PlanEntry } from './plan.js';
-import { FleetOutputsOptions } from '../charts/outputs/fleet-outputs.js';
-import { FleetSource } from '../charts/model/spec.js';
-import { reportFailure, UsageError } from './cli-failure.js';
-import { renderChecked } from './cli.js';
-import { plural } from '../engines/util/index.js';
+import { FleetOutputsOptions } from '../../charts/outputs/fleet-outputs.js';
+import { FleetSource } from '../../charts/model/spec.js';
+import { reportFailure, UsageError } from '../cli-failure.js';
+import { renderChecked } from '../cli.js';
+import { plural } from '../../engines/util/index.js';
 
 const USAGE = `usage: main.ts plan [--json]
   plan         print, per cluster, every Application Argo CD will generate from the rendered ApplicationSets

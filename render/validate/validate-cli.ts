@@ -1,7 +1,7 @@
-import { FleetOutputsOptions } from '../charts/outputs/fleet-outputs.js';
-import { FleetSource } from '../charts/model/spec.js';
-import { FleetValidationError } from '../charts/validate/problems.js';
-import { renderChecked } from './cli.js';
+import { FleetOutputsOptions } from '../../charts/outputs/fleet-outputs.js';
+import { FleetSource } from '../../charts/model/spec.js';
+import { FleetValidationError } from '../../charts/validate/problems.js';
+import { renderChecked } from '../cli.js';
 import { crdsAvailable, CRDS_DIR, treeSchemaProblems } from './validate-schemas.js';
 
 /**
