@@ -86,7 +86,7 @@ describe('architecture', () => {
   });
 
   it('spells dist/ folder names only in the layout module', () => {
-    const constants = /export const (HUB_DIR|HUBS_DIR|TEAMS_DIR|APPS_DIR|ADDONS_DIR|CROSSPLANE_DIR)\b/;
+    const constants = /export const (HUB_DIR|HUBS_DIR|TEAMS_DIR|APPS_DIR|ADDONS_DIR|CROSSPLANE_DIR|IAM_DIR)\b/;
     const defined = FILES.filter((f) => constants.test(ts.sys.readFile(path.join(ROOT, f)) ?? ''));
     assert.deepEqual(defined, ['charts/layout/dist-layout.ts']);
   });

@@ -10,6 +10,7 @@
  * addons/values/{default,environments/<env>,clusters/<cluster>}/<addon>/values.yaml
  * teams/<team>/<env>/{namespace,limits,network-policies,access,secret-store}.yaml
  * apps/<team>/<app>/<env>/<kind>-<name>.yaml
+ * iam/<area>/<name>.json                    IAM policies for the IaC (read by no Application)
  * ```
  */
 import type { KubeObject } from '../../engines/kustomize/index.js';
@@ -28,6 +29,16 @@ export const ADDONS_DIR = 'addons';
 export const CROSSPLANE_DIR = 'crossplane';
 /** The generated README at the top of `dist/`. */
 export const README_FILE = 'README.md';
+/**
+ * IAM documents the fleet needs from the IaC (roles' trust and permissions policies, as JSON). No Argo
+ * CD Application reads this folder: it is for the infrastructure code and for review.
+ */
+export const IAM_DIR = 'iam';
+
+/** One IAM document: `iam/<area>/<name>.json`. */
+export function iamFile(area: string, name: string): string {
+  return joinPath(IAM_DIR, area, `${name}.json`);
+}
 
 /** Joins path segments with '/', without empty segments. */
 export function joinPath(...parts: string[]): string {
