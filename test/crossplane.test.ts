@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DATABASE_SIZES, FleetSpec } from '../charts/index.js';
-import { POSTGRES_RESOURCES } from '../charts/crossplane/postgres-composition.js';
 import { POSTGRES_PARAMETERS_SCHEMA } from '../charts/crossplane/postgres-definition.js';
+import { databaseFindings } from '../charts/policy/database-rules.js';
+import { PolicyContext } from '../charts/policy/finding.js';
 import { crdsAvailable, crdSchema, CRDS_DIR, schemaProblems } from './support/schemas.js';
+import { compositeOfClaim, patchAndTransform, patchAndTransformInput, PatchAndTransformError, schemaHasPath, getPath as segmentsGet } from './support/patch-and-transform.js';
 import { fleetCopy, Mutable, objects, render, withSpec } from './support/fleet.js';
 
 const files = render();
@@ -21,52 +23,6 @@ function problemsOf(change: (spec: Mutable<FleetSpec>) => void): string {
   }
 }
 const backend = (s: Mutable<FleetSpec>) => (s.teams![0].apps as any[]).find((a) => a.name === 'backend');
-
-/** Whether a dotted field path (`spec.forProvider.dbName`, `a[0].b`, `metadata.annotations[x]`) exists in a JSON schema. */
-function schemaHasPath(schema: any, fieldPath: string): boolean {
-  if (fieldPath.startsWith('metadata.')) return true; // ObjectMeta: the API server's, not the CRD's
-
-  const parts = fieldPath.replace(/\[(\d+)\]/g, '.[]').replace(/\[([^\]]+)\]/g, '.{$1}').split('.');
-  let s = schema;
-  for (const part of parts) {
-    if (!s) return false;
-    if (part === '[]') s = s.items;
-    else if (part.startsWith('{')) s = s.additionalProperties ?? (s['x-kubernetes-preserve-unknown-fields'] ? {} : undefined);
-    else if (s.properties?.[part]) s = s.properties[part];
-    else if (s['x-kubernetes-preserve-unknown-fields'] || (part === 'metadata' && s.type === 'object')) return true;
-    else return false;
-  }
-  return s !== undefined;
-}
-
-/** Segments of a Crossplane field path: `a.b[0].c`, `metadata.annotations[crossplane.io/external-name]`. */
-function segments(fieldPath: string): Array<string | number> {
-  const out: Array<string | number> = [];
-  for (const m of fieldPath.matchAll(/([^.[\]]+)|\[([^\]]+)\]/g)) {
-    if (m[1] !== undefined) out.push(m[1]);
-    else out.push(/^\d+$/.test(m[2]) ? Number(m[2]) : m[2]);
-  }
-  return out;
-}
-
-/** The composed resource function-patch-and-transform would make: base plus FromCompositeFieldPath patches with map and Format transforms. */
-function composeFrom(resource: any, xr: any): any {
-  const obj = structuredClone(resource.base);
-  for (const p of resource.patches) {
-    if (p.type !== 'FromCompositeFieldPath') continue;
-    let value = segments(p.fromFieldPath).reduce((v: any, k) => v?.[k], xr);
-    if (value === undefined) continue;
-    for (const tr of p.transforms ?? []) {
-      if (tr.type === 'map') value = tr.map[value];
-      else if (tr.type === 'string' && tr.string.type === 'Format') value = tr.string.fmt.replace('%s', String(value));
-    }
-    const path = segments(p.toFieldPath);
-    let target = obj;
-    for (const k of path.slice(0, -1)) target = target[k] ??= {};
-    target[path[path.length - 1]] = value;
-  }
-  return obj;
-}
 
 describe('Crossplane on the hub', () => {
   it('installs pinned AWS provider family members and the function, with the hub role through a runtime config', () => {
@@ -86,10 +42,17 @@ describe('Crossplane on the hub', () => {
     assert.deepEqual(pc.spec.assumeRoleChain, [{ roleARN: 'arn:aws:iam::444455556666:role/crossplane-provider-aws' }]);
   });
 
-  it('delivers packages, configuration and claims in waves; claims are never pruned', () => {
+  it('installs function-patch-and-transform at the version whose input schema the tests validate against', () => {
+    const fn = objects(new Map([['p', files.get('hub/crossplane/packages/packages.yaml')!]])).map((o) => o.obj).find((o) => o.kind === 'Function')!;
+    // ../shared/crds/SOURCES.md: pt.fn.crossplane.io_resources.yaml is function-patch-and-transform v0.10.8.
+    assert.match(fn.spec.package, /\/function-patch-and-transform:v0\.10\.8$/);
+  });
+
+  it('delivers packages, configuration and claims in waves; neither the XRD\'s Application nor the claims\' ever prunes', () => {
     const apps = ['packages', 'config', 'claims'].map((n) => find('Application', `crossplane-${n}`)!);
     const waves = apps.map((a) => Number(a.metadata.annotations['argocd.argoproj.io/sync-wave']));
     assert.deepEqual(waves, [0, 1, 2]);
+    assert.equal(apps[1].spec.syncPolicy.automated.prune, false);
     assert.equal(apps[2].spec.syncPolicy.automated.prune, false);
     for (const a of apps) assert.ok(a.spec.syncPolicy.syncOptions.includes('SkipDryRunOnMissingResource=true'));
     assert.ok(find('Application', 'fleet-crossplane'), 'a child of the root');
@@ -106,85 +69,165 @@ describe('Crossplane on the hub', () => {
 describe('XRD and Composition for PostgreSQL on RDS', () => {
   const xrd = find('CompositeResourceDefinition', 'xpostgresqlinstances.database.platform.example.org')!;
   const composition = find('Composition', 'postgresql-rds')!;
+  const input = patchAndTransformInput(composition);
+  const template = (name: string) => input.resources.find((r: any) => r.name === name);
+  const claimOf = (env: string) => find('PostgreSQLInstance', 'backend', `hub/crossplane/claims/${env}/`)!;
+  const compose = (claim: any) => patchAndTransform(input, compositeOfClaim(claim, xrd, '0b6f1c52-3a0e-4d7b-9a51-6c2f0e8d4a17')).resources;
 
-  it('the XRD is apiextensions.crossplane.io/v1 with claim names', () => {
+  it('the XRD is apiextensions.crossplane.io/v1 with claim names and an enforced Composition', () => {
     assert.equal(xrd.apiVersion, 'apiextensions.crossplane.io/v1');
     assert.deepEqual(xrd.spec.claimNames, { kind: 'PostgreSQLInstance', plural: 'postgresqlinstances' });
-    assert.deepEqual(xrd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.parameters.properties.size.enum, ['small', 'medium', 'large']);
+    assert.deepEqual(xrd.spec.enforcedCompositionRef, { name: 'postgresql-rds' });
+    const params = xrd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.parameters;
+    assert.deepEqual(params.properties.size.enum, ['small', 'medium', 'large']);
+    assert.deepEqual(params.properties.identifier['x-kubernetes-validations'], [{ rule: 'self == oldSelf', message: 'identifier is immutable' }]);
+  });
+
+  it('a claim holds the team\'s intent only: no safety, account, region or network parameter exists', () => {
+    const params = xrd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.parameters;
+    assert.deepEqual(Object.keys(params.properties).sort(), ['databaseName', 'engineVersion', 'identifier', 'size', 'tags']);
+    for (const env of ['staging', 'prod']) assert.deepEqual(Object.keys(claimOf(env).spec.parameters).sort(), ['databaseName', 'engineVersion', 'identifier', 'size', 'tags']);
+  });
+
+  it('the XRD, the Composition, the claims and their namespaces are never pruned nor deleted by Argo CD', () => {
+    const keep = 'Prune=false,Delete=false';
+    assert.equal(xrd.metadata.annotations['argocd.argoproj.io/sync-options'], keep);
+    assert.equal(composition.metadata.annotations['argocd.argoproj.io/sync-options'], keep);
+    const claimsAndNamespaces = all.filter((o) => o.file.startsWith('hub/crossplane/claims/'));
+    assert.ok(claimsAndNamespaces.length >= 4);
+    for (const o of claimsAndNamespaces) assert.equal(o.obj.metadata.annotations?.['argocd.argoproj.io/sync-options'], keep, o.file);
   });
 
   it('the Composition runs function-patch-and-transform in pipeline mode for the XRD', () => {
     assert.equal(composition.spec.mode, 'Pipeline');
     assert.deepEqual(composition.spec.compositeTypeRef, { apiVersion: 'database.platform.example.org/v1alpha1', kind: 'XPostgreSQLInstance' });
     assert.equal(composition.spec.pipeline[0].functionRef.name, 'function-patch-and-transform');
-    const names = composition.spec.pipeline[0].input.resources.map((r: any) => `${r.name}:${r.base.kind}`);
-    assert.deepEqual(names, ['subnet-group:SubnetGroup', 'security-group:SecurityGroup', 'postgres-from-spokes:SecurityGroupIngressRule', 'instance:Instance']);
+    const names = input.resources.map((r: any) => `${r.name}:${r.base.kind}`);
+    assert.deepEqual(names, ['subnet-group:SubnetGroup', 'security-group:SecurityGroup', 'postgres-from-spokes:SecurityGroupIngressRule', 'parameter-group:ParameterGroup', 'instance:Instance']);
   });
 
   it('the instance is encrypted, private, gp3, with its password managed by RDS', () => {
-    const fp = POSTGRES_RESOURCES.find((r) => r.name === 'instance')!.base.spec.forProvider as any;
+    const fp = template('instance').base.spec.forProvider;
     assert.deepEqual([fp.storageEncrypted, fp.publiclyAccessible, fp.storageType, fp.manageMasterUserPassword], [true, false, 'gp3', true]);
     assert.equal(fp.password, undefined);
-    const rule = POSTGRES_RESOURCES.find((r) => r.name === 'postgres-from-spokes')!.base.spec.forProvider as any;
+    const rule = template('postgres-from-spokes').base.spec.forProvider;
     assert.deepEqual([rule.fromPort, rule.toPort, rule.ipProtocol], [5432, 5432, 'tcp']);
   });
 
-  it('every composed resource, patched from the prod claim as function-patch-and-transform does, is valid against its provider CRD', (t) => {
+  it('every composed resource, patched from each claim as function-patch-and-transform v0.10.8 does, is valid against its provider CRD', (t) => {
     if (!crdsAvailable()) return t.skip(`CRDs not found at ${CRDS_DIR}`);
-    const claim = find('PostgreSQLInstance', 'backend', 'hub/crossplane/claims/prod/')!;
-    for (const r of POSTGRES_RESOURCES) {
-      const composed = composeFrom(r, { spec: claim.spec });
-      assert.deepEqual(schemaProblems({ ...composed, metadata: { name: r.name, ...composed.metadata } }), [], r.name);
+    for (const env of ['staging', 'prod']) {
+      const composed = compose(claimOf(env));
+      assert.equal(composed.size, input.resources.length, env);
+      for (const [name, r] of composed) assert.deepEqual(schemaProblems({ ...r, metadata: { name } }), [], `${env} ${name}`);
     }
-    const instance = composeFrom(POSTGRES_RESOURCES.find((r) => r.name === 'instance')!, { spec: claim.spec });
+    const instance = compose(claimOf('prod')).get('instance');
     assert.equal(instance.spec.forProvider.instanceClass, 'db.t4g.medium');
-    assert.equal(instance.spec.forProvider.finalSnapshotIdentifier, 'webstore-backend-prod-final');
-    assert.equal(instance.metadata.annotations['crossplane.io/external-name'], 'webstore-backend-prod');
+    assert.equal(instance.spec.forProvider.identifier, 'webstore-backend-prod');
+    assert.equal(instance.metadata?.annotations?.['crossplane.io/external-name'], undefined, 'the external name is the provider\'s, not ours');
+    assert.equal(instance.spec.forProvider.finalSnapshotIdentifier, 'webstore-backend-prod-final-0b6f1c52-3a0e-4d7b-9a51-6c2f0e8d4a17');
+    assert.equal(compose(claimOf('prod')).get('parameter-group').spec.forProvider.family, 'postgres16');
   });
 
-  it('every patch reads a parameter the XRD defines and writes a field the provider CRD has', (t) => {
+  it('every patch reads a parameter the XRD defines (or the claim namespace label, or the uid) and writes a field the provider CRD has', (t) => {
     if (!crdsAvailable()) return t.skip(`CRDs not found at ${CRDS_DIR}`);
     const xr = { properties: { spec: { properties: { parameters: POSTGRES_PARAMETERS_SCHEMA } }, status: xrd.spec.versions[0].schema.openAPIV3Schema.properties.status } };
-    for (const r of POSTGRES_RESOURCES) {
+    for (const r of input.resources) {
       const crd = crdSchema(r.base.apiVersion, r.base.kind);
       assert.ok(crd, `${r.base.apiVersion} ${r.base.kind} has a CRD`);
       for (const p of r.patches as any[]) {
-        const [xrPath, mrPath] = p.type === 'FromCompositeFieldPath' ? [p.fromFieldPath, p.toFieldPath] : [p.toFieldPath, p.fromFieldPath];
-        assert.ok(schemaHasPath(xr, xrPath), `${r.name}: the XRD has no ${xrPath}`);
-        assert.ok(schemaHasPath(crd, mrPath), `${r.name}: ${r.base.kind} has no ${mrPath}`);
+        const reads = p.type === 'CombineFromComposite' ? p.combine.variables.map((v: any) => v.fromFieldPath) : [p.type === 'ToCompositeFieldPath' ? p.fromFieldPath : p.fromFieldPath];
+        if (p.type === 'ToCompositeFieldPath') {
+          assert.ok(schemaHasPath(xr, p.toFieldPath), `${r.name}: the XRD has no ${p.toFieldPath}`);
+          assert.ok(schemaHasPath(crd, p.fromFieldPath), `${r.name}: ${r.base.kind} has no ${p.fromFieldPath}`);
+          continue;
+        }
+        for (const path of reads) {
+          assert.ok(['metadata.labels[crossplane.io/claim-namespace]', 'metadata.uid'].includes(path) || schemaHasPath(xr, path), `${r.name}: the XRD has no ${path}`);
+        }
+        assert.ok(schemaHasPath(crd, p.toFieldPath), `${r.name}: ${r.base.kind} has no ${p.toFieldPath}`);
+        // An object merged in: each of its keys, in each environment, is a field of the CRD (a CRD prunes unknown fields silently).
+        if (p.policy?.toFieldPath === 'MergeObjects') {
+          const values = Object.values(p.transforms.at(-1).map) as Array<Record<string, unknown>>;
+          for (const key of values.flatMap((v) => Object.keys(v))) assert.ok(schemaHasPath(crd, `${p.toFieldPath}.${key}`), `${r.name}: ${r.base.kind} has no ${p.toFieldPath}.${key}`);
+          // MergeObjects keeps what the base sets: no environment value may collide with the base (encryption, privacy...).
+          for (const key of values.flatMap((v) => Object.keys(v))) assert.equal(segmentsGet(r.base, `${p.toFieldPath}.${key}`), undefined, `${r.name}: base and environment both set ${key}`);
+        }
       }
     }
   });
 
+  it('the rds-safety policy reads the production safety from the Composition and fires when it is weakened', () => {
+    const ctx = { productionEnvironments: ['prod'] } as unknown as PolicyContext;
+    const findings = (c: any) => databaseFindings(new Map([['hub/crossplane/config/postgresql-rds-composition.yaml', [c]]]), ctx).map((f) => f.message);
+    assert.deepEqual(findings(composition), []);
+    const weak = structuredClone(composition);
+    const instance = patchAndTransformInput(weak).resources.find((r: any) => r.name === 'instance');
+    const byEnv = (to: string) => instance.patches.find((p: any) => p.toFieldPath === to).transforms[1].map;
+    Object.assign(byEnv('spec.forProvider').prod, { multiAz: false, deletionProtection: false, backupRetentionPeriod: 1, skipFinalSnapshot: true });
+    byEnv('spec.deletionPolicy').prod = 'Delete';
+    assert.equal(findings(weak).length, 5, findings(weak).join('\n'));
+  });
+
   it('size classes map to instance class and gp3 storage', () => {
-    const instance = POSTGRES_RESOURCES.find((r) => r.name === 'instance')!;
-    const cls = (instance.patches as any[]).find((p) => p.toFieldPath === 'spec.forProvider.instanceClass');
+    const cls = template('instance').patches.find((p: any) => p.toFieldPath === 'spec.forProvider.instanceClass');
     assert.deepEqual(cls.transforms[0].map, Object.fromEntries(Object.entries(DATABASE_SIZES).map(([k, v]) => [k, v.instanceClass])));
   });
 });
 
 describe('claims per environment', () => {
+  const xrd = find('CompositeResourceDefinition', 'xpostgresqlinstances.database.platform.example.org')!;
+  const input = patchAndTransformInput(find('Composition', 'postgresql-rds')!);
   const staging = find('PostgreSQLInstance', 'backend', 'hub/crossplane/claims/staging/')!;
   const prod = find('PostgreSQLInstance', 'backend', 'hub/crossplane/claims/prod/')!;
+  const uid = '5d1e2f3a-0000-4000-8000-000000000001';
+  const compose = (claim: any) => patchAndTransform(input, compositeOfClaim(claim, xrd, uid)).resources;
 
-  it('staging is small and single-AZ; prod multi-AZ with deletion protection, longer backups and a final snapshot', () => {
-    const s = staging.spec.parameters;
-    const p = prod.spec.parameters;
-    assert.deepEqual([s.size, s.multiAz, s.deletionProtection, s.backupRetentionDays, s.skipFinalSnapshot], ['small', false, false, 1, true]);
-    assert.deepEqual([p.size, p.multiAz, p.deletionProtection, p.backupRetentionDays, p.skipFinalSnapshot], ['medium', true, true, 14, false]);
+  it('staging is small and single-AZ; prod multi-AZ with deletion protection, longer backups, a final snapshot, windows and insights', () => {
+    const s = compose(staging).get('instance').spec;
+    const p = compose(prod).get('instance').spec;
+    const safety = (x: any) => [x.forProvider.instanceClass, x.forProvider.multiAz, x.forProvider.deletionProtection, x.forProvider.backupRetentionPeriod, x.forProvider.skipFinalSnapshot, x.deletionPolicy];
+    assert.deepEqual(safety(s), ['db.t4g.micro', false, false, 1, true, 'Delete']);
+    assert.deepEqual(safety(p), ['db.t4g.medium', true, true, 14, false, 'Orphan']);
+    assert.deepEqual([p.forProvider.maintenanceWindow, p.forProvider.backupWindow, p.forProvider.performanceInsightsEnabled, p.forProvider.enabledCloudwatchLogsExports, p.forProvider.deleteAutomatedBackups],
+      ['sun:05:00-sun:06:00', '03:00-04:00', true, ['postgresql', 'upgrade'], false]);
+    assert.equal(s.forProvider.maintenanceWindow, undefined);
+  });
+
+  it('in prod every composed AWS resource is orphaned, not deleted, when its composite goes', () => {
+    for (const [name, r] of compose(prod)) assert.equal(r.spec.deletionPolicy, 'Orphan', name);
+  });
+
+  it('a claim cannot weaken its environment: safety, account and network parameters are ignored', () => {
+    const weak = structuredClone(prod);
+    Object.assign(weak.spec.parameters, {
+      multiAz: false, deletionProtection: false, backupRetentionDays: 0, skipFinalSnapshot: true, providerConfigName: 'aws-central', region: 'eu-west-1', allowedCidr: '0.0.0.0/0',
+    });
+    weak.metadata.labels = { ...weak.metadata.labels, 'crossplane.io/claim-namespace': 'webstore-staging' };
+    assert.deepEqual(compose(weak), compose(prod));
+  });
+
+  it('fails closed: a claim in a namespace the platform does not know composes nothing; a composite without a claim gets no resources', () => {
+    const stray = { ...structuredClone(prod), metadata: { ...prod.metadata, namespace: 'intruder-prod' } };
+    assert.throws(() => compose(stray), (e) => e instanceof PatchAndTransformError && /key intruder-prod is not found in map/.test(e.message));
+    const bare = compositeOfClaim(prod, xrd, uid);
+    delete bare.metadata.labels['crossplane.io/claim-namespace'];
+    assert.equal(patchAndTransform(input, bare).resources.size, 0);
   });
 
   it('lives on the hub in the team namespace of its environment, in the tenant account', () => {
     assert.equal(prod.metadata.namespace, 'webstore-prod');
     assert.equal(prod.spec.parameters.identifier, 'webstore-backend-prod');
-    assert.equal(prod.spec.parameters.providerConfigName, 'aws-tenant1');
-    assert.equal(prod.spec.parameters.allowedCidr, '10.2.0.0/16');
+    const instance = compose(prod).get('instance');
+    assert.equal(instance.spec.providerConfigRef.name, 'aws-tenant1');
+    assert.equal(compose(prod).get('postgres-from-spokes').spec.forProvider.cidrIpv4, '10.2.0.0/16');
     assert.ok(files.has('hub/crossplane/claims/prod/webstore/namespace.yaml'));
   });
 });
 
 describe('delivery to the app on the spoke', () => {
-  const es = find('ExternalSecret', 'backend-database', 'apps/webstore/backend/prod/')!;
+  // Wherever the spoke side renders it (apps/ or teams/): the one in the team's prod namespace.
+  const es = all.find((o) => o.obj.kind === 'ExternalSecret' && o.obj.metadata.name === 'backend-database' && o.obj.metadata.namespace === 'webstore-prod')!.obj;
 
   it('an ExternalSecret finds the RDS-managed secret by its instance tag and writes DB_* keys', () => {
     assert.equal(es.metadata.namespace, 'webstore-prod');
@@ -194,10 +237,9 @@ describe('delivery to the app on the spoke', () => {
     assert.equal(es.spec.target.template.data.DB_HOST, 'webstore-backend-prod.c8xq2z1kqj5r.us-west-2.rds.amazonaws.com');
   });
 
-  it('the team store serves only the team namespace, with the controller role', () => {
+  it('the team store serves only the team namespace', () => {
     const store = find('ClusterSecretStore', 'aws-secrets-manager-webstore-prod')!;
     assert.deepEqual(store.spec.conditions, [{ namespaces: ['webstore-prod'] }]);
-    assert.equal(store.spec.provider.aws.auth, undefined);
   });
 
   it('the Deployment reads the Secret the ExternalSecret makes; no Secret is rendered', () => {

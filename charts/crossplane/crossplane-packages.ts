@@ -11,7 +11,8 @@ export const CROSSPLANE_PACKAGES = {
     'provider-aws-rds': 'xpkg.crossplane.io/crossplane-contrib/provider-aws-rds:v2.6.0',
     'provider-aws-ec2': 'xpkg.crossplane.io/crossplane-contrib/provider-aws-ec2:v2.6.0',
   },
-  function: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.8.2',
+  // The version whose input schema the tests validate the Composition against (../shared/crds/crossplane/functions).
+  function: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.10.8',
 } as const;
 
 /** Name of the runtime config that gives the providers their IAM role. */

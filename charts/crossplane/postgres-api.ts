@@ -28,3 +28,16 @@ export function databaseIdentifier(team: string, app: string, environment: strin
 export function databaseInstanceArn(region: string, accountId: string, identifier: string): string {
   return `arn:aws:rds:${region}:${accountId}:db:${identifier}`;
 }
+
+/**
+ * Argo CD never prunes these objects (removed from git) and never deletes them with their Application:
+ * deleting a claim, the XRD or a claim namespace deletes databases.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/
+ */
+export const KEEP_IN_CLUSTER = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } as const;
+
+/** Label Crossplane puts on the composite resource of a claim: the claim's namespace (`<team>-<env>`). */
+export const CLAIM_NAMESPACE_LABEL = 'crossplane.io/claim-namespace';
+
+/** What a team may ask for in `teams[].apps[].database`; everything else is the environment's. */
+export const TEAM_DATABASE_FIELDS = ['engine', 'size', 'engineVersion', 'databaseName'] as const;

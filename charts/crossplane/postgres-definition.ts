@@ -1,29 +1,30 @@
 import { Construct } from 'constructs';
 import { CompositeResourceDefinition } from '../../imports/crossplane-xrd-apiextensions.crossplane.io.js';
 import { MANAGED_BY } from '../argocd/conventions.js';
-import { DATABASE_API_GROUP, DATABASE_API_VERSION, DATABASE_SIZES, POSTGRES_CLAIM, POSTGRES_COMPOSITION, POSTGRES_XR } from './postgres-api.js';
+import { KEEP_IN_CLUSTER, DATABASE_API_GROUP, DATABASE_API_VERSION, DATABASE_SIZES, POSTGRES_CLAIM, POSTGRES_COMPOSITION, POSTGRES_XR } from './postgres-api.js';
 
 const str = { type: 'string' };
 
-/** The schema of a claim's parameters: everything the Composition needs, set by the platform per environment. */
+/**
+ * The schema of a claim's parameters: the team's intent only (identifier, size class, version, database
+ * name, tags). Account, region, network and safety are not parameters: the Composition reads them from
+ * the environment of the claim's namespace, so no claim can weaken them. Unknown fields (`multiAz: false`)
+ * are pruned by the API server (structural schema) and refused earlier by `npm run synth`.
+ */
 export const POSTGRES_PARAMETERS_SCHEMA = {
   type: 'object',
-  required: ['identifier', 'region', 'providerConfigName', 'size', 'engineVersion', 'databaseName', 'vpcId', 'subnetIds', 'allowedCidr',
-    'multiAz', 'deletionProtection', 'backupRetentionDays', 'skipFinalSnapshot'],
+  required: ['identifier', 'size', 'engineVersion', 'databaseName'],
   properties: {
-    identifier: { type: 'string', description: 'RDS instance identifier.', pattern: '^[a-z][a-z0-9-]{0,62}$' },
-    region: { ...str, description: 'AWS region.' },
-    providerConfigName: { ...str, description: 'ProviderConfig of the account the database lives in.' },
+    identifier: {
+      type: 'string',
+      description: 'RDS instance identifier (<team>-<app>-<env>); immutable: a new identifier would be a new database.',
+      pattern: '^[a-z](-?[a-z0-9])*$',
+      maxLength: 63,
+      'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'identifier is immutable' }],
+    },
     size: { type: 'string', enum: Object.keys(DATABASE_SIZES), description: 'Size class: instance class and gp3 storage.' },
-    engineVersion: { ...str, description: 'PostgreSQL version.' },
+    engineVersion: { type: 'string', pattern: '^\\d{2}(\\.\\d{1,2})?$', description: 'PostgreSQL version.' },
     databaseName: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
-    vpcId: str,
-    subnetIds: { type: 'array', items: str, minItems: 2, description: 'Private subnets in at least two availability zones.' },
-    allowedCidr: { ...str, description: 'The only CIDR allowed to reach port 5432.' },
-    multiAz: { type: 'boolean' },
-    deletionProtection: { type: 'boolean' },
-    backupRetentionDays: { type: 'integer', minimum: 0, maximum: 35 },
-    skipFinalSnapshot: { type: 'boolean' },
     tags: { type: 'object', additionalProperties: str },
   },
 };
@@ -37,13 +38,16 @@ export class PostgresDefinition extends Construct {
   public constructor(scope: Construct, id: string) {
     super(scope, id);
     new CompositeResourceDefinition(this, 'Resource', {
-      metadata: { name: `${POSTGRES_XR.plural}.${DATABASE_API_GROUP}`, labels: { ...MANAGED_BY } },
+      // Deleting the XRD deletes every claim and composite of its kind: Argo CD never prunes or deletes it.
+      metadata: { name: `${POSTGRES_XR.plural}.${DATABASE_API_GROUP}`, labels: { ...MANAGED_BY }, annotations: { ...KEEP_IN_CLUSTER } },
       spec: {
         group: DATABASE_API_GROUP,
         names: { kind: POSTGRES_XR.kind, plural: POSTGRES_XR.plural },
         claimNames: { kind: POSTGRES_CLAIM.kind, plural: POSTGRES_CLAIM.plural },
         connectionSecretKeys: ['endpoint', 'port', 'username'],
         defaultCompositionRef: { name: POSTGRES_COMPOSITION },
+        // A claim cannot pick another Composition (compositionRef/compositionSelector are ignored).
+        enforcedCompositionRef: { name: POSTGRES_COMPOSITION },
         versions: [
           {
             name: DATABASE_API_VERSION,

@@ -71,6 +71,26 @@ export interface EnvironmentDatabases {
   readonly backupRetentionDays: number;
   /** Take a final snapshot when the instance is deleted. */
   readonly finalSnapshot: boolean;
+  /**
+   * Weekly maintenance window (UTC), `ddd:hh24:mi-ddd:hh24:mi`, like `sun:05:00-sun:06:00`.
+   * @default - one chosen by RDS
+   */
+  readonly maintenanceWindow?: string;
+  /**
+   * Daily backup window (UTC), `hh24:mi-hh24:mi`, at least 30 minutes, outside the maintenance window.
+   * @default - one chosen by RDS
+   */
+  readonly backupWindow?: string;
+  /**
+   * Performance Insights (7 days, the free tier).
+   * @default false
+   */
+  readonly performanceInsights?: boolean;
+  /**
+   * PostgreSQL logs exported to CloudWatch Logs.
+   * @default - none
+   */
+  readonly cloudwatchLogExports?: ReadonlyArray<'postgresql' | 'upgrade'>;
 }
 
 /** Per-cluster or per-environment settings of one add-on. */

@@ -9,8 +9,8 @@ import { CrossplanePaths } from '../layout/dist-layout.js';
 import { AwsProviderConfig } from '../crossplane/aws-provider-config.js';
 import { CrossplanePackages } from '../crossplane/crossplane-packages.js';
 import { planDatabases } from '../crossplane/database-plan.js';
-import { DATABASE_API_GROUP, POSTGRES_CLAIM } from '../crossplane/postgres-api.js';
-import { PostgresRdsComposition } from '../crossplane/postgres-composition.js';
+import { DATABASE_API_GROUP, KEEP_IN_CLUSTER, POSTGRES_CLAIM } from '../crossplane/postgres-api.js';
+import { DatabaseEnvironment, PostgresRdsComposition } from '../crossplane/postgres-composition.js';
 import { PostgresDatabase } from '../crossplane/postgres-database.js';
 import { PostgresDefinition } from '../crossplane/postgres-definition.js';
 
@@ -46,9 +46,20 @@ export function crossplaneOutputs(fleet: ResolvedFleet, hubDir: string): Crosspl
       build: (c) => new AwsProviderConfig(c, account.name, { account: account.name, assumeRoleArn: own ? undefined : account.crossplaneRoleArn }),
     });
   }
+  // Each environment with databases, its account's ProviderConfig and the namespaces its claims are filed in.
+  const environments = new Map<string, DatabaseEnvironment & { claimNamespaces: string[] }>();
+  for (const db of databases) {
+    const e = environments.get(db.environment)
+      ?? environments.set(db.environment, { name: db.environment, settings: db.settings, providerConfigName: db.providerConfigName, claimNamespaces: [] }).get(db.environment)!;
+    const namespace = db.team.namespace(db.environment);
+    if (!e.claimNamespaces.includes(namespace)) e.claimNamespaces.push(namespace);
+  }
   files.push(
     { path: CrossplanePaths.definition(root), build: (c) => new PostgresDefinition(c, 'xrd') },
-    { path: CrossplanePaths.composition(root), build: (c) => new PostgresRdsComposition(c, 'composition') },
+    {
+      path: CrossplanePaths.composition(root),
+      build: (c) => new PostgresRdsComposition(c, 'composition', { environments: [...environments.values()].sort((a, b) => a.name.localeCompare(b.name)) }),
+    },
   );
   const claimNamespaces = new Set<string>();
   for (const db of databases) {
@@ -58,7 +69,10 @@ export function crossplaneOutputs(fleet: ResolvedFleet, hubDir: string): Crosspl
       claimNamespaces.add(namespace);
       files.push({
         path: CrossplanePaths.claimNamespace(dir),
-        build: (c) => new k8s.KubeNamespace(c, 'ns', { metadata: { name: namespace, labels: { ...MANAGED_BY, team: db.team.name, environment: db.environment } } }),
+        // Deleting the namespace would delete its claims, and with them the databases.
+        build: (c) => new k8s.KubeNamespace(c, 'ns', {
+          metadata: { name: namespace, labels: { ...MANAGED_BY, team: db.team.name, environment: db.environment }, annotations: { ...KEEP_IN_CLUSTER } },
+        }),
       });
     }
     files.push({
@@ -71,8 +85,6 @@ export function crossplaneOutputs(fleet: ResolvedFleet, hubDir: string): Crosspl
           size: db.size,
           engineVersion: db.engineVersion,
           databaseName: db.databaseName,
-          environment: db.settings,
-          providerConfigName: db.providerConfigName,
           tags: { 'fleet/team': db.team.name, 'fleet/app': db.app.name, 'fleet/environment': db.environment },
         }),
     });
@@ -97,7 +109,9 @@ export function crossplaneOutputs(fleet: ResolvedFleet, hubDir: string): Crosspl
         labels: { component: 'crossplane' },
       }),
   });
-  const applications = [app('packages', 0), app('config', 1)];
+  // The XRD is in config: pruning it would delete every claim of its kind, so config never prunes either
+  // (and the XRD, Composition, claims and their namespaces carry Prune=false,Delete=false themselves).
+  const applications = [app('packages', 0), app('config', 1, { prune: false })];
   // Removing a claim from git must not delete a database: claims are never pruned.
   if (databases.length > 0) applications.push(app('claims', 2, { prune: false, recurse: true }));
 

@@ -7,7 +7,7 @@ import { hubNames, hubOf } from '../model/hubs.js';
 import { AppDatabase, AppSpec, ClusterSpec, EnvironmentDatabases, EnvironmentSpec, TeamSpec } from '../model/spec.js';
 import { isEnabled } from '../model/resolve.js';
 import { databaseSize } from '../crossplane/database-plan.js';
-import { DATABASE_SIZES, databaseIdentifier } from '../crossplane/postgres-api.js';
+import { DATABASE_SIZES, databaseIdentifier, TEAM_DATABASE_FIELDS } from '../crossplane/postgres-api.js';
 import { FleetContext } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
 import { checkItem, problem, records, Rule } from './rule-table.js';
@@ -17,6 +17,19 @@ import { isRecord, kindOf } from './rules.js';
 const SUBNET = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/;
 const POSTGRES_VERSION = /^\d{2}(\.\d{1,2})?$/;
+/** RDS instance identifiers: a letter first, letters, digits and single hyphens, no hyphen at the end. */
+const RDS_IDENTIFIER = /^[a-z](-?[a-z0-9])*$/;
+const DAY = '(mon|tue|wed|thu|fri|sat|sun)';
+const TIME = '([01]\\d|2[0-3]):[0-5]\\d';
+const MAINTENANCE_WINDOW = new RegExp(`^${DAY}:${TIME}-${DAY}:${TIME}$`);
+const BACKUP_WINDOW = new RegExp(`^${TIME}-${TIME}$`);
+const LOG_EXPORTS = ['postgresql', 'upgrade'];
+/** What an environment decides about its databases (and the names of the same things on RDS and in the claim of old). */
+const ENVIRONMENT_ONLY = new Set([
+  'account', 'region', 'vpcId', 'subnetIds', 'allowedCidr', 'endpointDomain', 'multiAz', 'deletionProtection', 'backupRetentionDays', 'finalSnapshot',
+  'maintenanceWindow', 'backupWindow', 'performanceInsights', 'cloudwatchLogExports',
+  'backupRetentionPeriod', 'skipFinalSnapshot', 'providerConfigName', 'deletionPolicy', 'publiclyAccessible', 'storageEncrypted',
+]);
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface DatabasesContext extends FleetContext {
@@ -75,6 +88,26 @@ const SETTINGS: readonly Rule<{ env: EnvironmentSpec; d: EnvironmentDatabases },
     field: 'backupRetentionDays',
     check: ({ d }) => d.deletionProtection && d.backupRetentionDays < 7 && `a protected environment keeps at least 7 days of backups, got ${d.backupRetentionDays}`,
   },
+  {
+    field: 'maintenanceWindow',
+    check: ({ d }) => d.maintenanceWindow !== undefined && !(typeof d.maintenanceWindow === 'string' && MAINTENANCE_WINDOW.test(d.maintenanceWindow))
+      && `"${d.maintenanceWindow}" is not a weekly window in UTC (ddd:hh24:mi-ddd:hh24:mi, like "sun:05:00-sun:06:00")`,
+  },
+  {
+    field: 'backupWindow',
+    check: ({ d }) => d.backupWindow !== undefined && !(typeof d.backupWindow === 'string' && BACKUP_WINDOW.test(d.backupWindow))
+      && `"${d.backupWindow}" is not a daily window in UTC (hh24:mi-hh24:mi, like "03:00-04:00")`,
+  },
+  {
+    field: 'performanceInsights',
+    check: ({ d }) => d.performanceInsights !== undefined && typeof d.performanceInsights !== 'boolean' && `must be true or false, got ${JSON.stringify(d.performanceInsights)}`,
+  },
+  ({ d }, at) => {
+    const exports: unknown = d.cloudwatchLogExports;
+    if (exports === undefined) return [];
+    if (!Array.isArray(exports)) return [problem(`${at}.cloudwatchLogExports`, `must be a list of ${LOG_EXPORTS.map((l) => `"${l}"`).join(', ')}`)];
+    return exports.flatMap((l, j) => (LOG_EXPORTS.includes(l) ? [] : [problem(`${at}.cloudwatchLogExports[${j}]`, `"${l}" is not a PostgreSQL log; use ${LOG_EXPORTS.map((x) => `"${x}"`).join(' or ')}`)]));
+  },
 ];
 
 interface Request {
@@ -89,6 +122,10 @@ const appEnvironments = (app: AppSpec) => Object.keys(overlaysOf(app));
 
 /** `teams[i].apps[j].database`: what an app asks for, against where it runs. */
 const REQUEST: readonly Rule<Request, DatabasesContext>[] = [
+  // A team asks for engine, size, version and name; safety, account and network are the environment's.
+  ({ db }, at) => Object.keys(db).filter((k) => !(TEAM_DATABASE_FIELDS as readonly string[]).includes(k)).map((k) => problem(`${at}.${k}`, ENVIRONMENT_ONLY.has(k)
+    ? `"${k}" is decided per environment (environments[].databases), not per app: a team cannot set it`
+    : `unknown field; a database takes ${TEAM_DATABASE_FIELDS.join(', ')}`)),
   { field: 'engine', check: ({ db }) => db.engine !== 'postgres' && `"${db.engine}" is not supported; use "postgres"` },
   {
     field: 'engineVersion',
@@ -147,6 +184,14 @@ const IN_ENVIRONMENT: readonly Rule<Request & { env: string }, DatabasesContext>
       return ctx.environments.byName.has(env) && id.length > 63 && `the RDS identifier "${id}" is ${id.length} characters; at most 63: shorten the team or app name`;
     },
   },
+  {
+    field: '',
+    check: ({ team, app, env }, ctx) => {
+      const id = databaseIdentifier(team.name, app.name, env);
+      return ctx.environments.byName.has(env) && !RDS_IDENTIFIER.test(id)
+        && `the RDS identifier "${id}" must start with a letter and hold only a-z, 0-9 and single '-': rename the team or app`;
+    },
+  },
   ({ env }, at, ctx) => {
     const environment = ctx.environments.byName.get(env);
     if (!environment) return [];
@@ -176,5 +221,26 @@ export function databaseProblems(ctx: FleetContext): FieldProblem[] {
     if (!isRecord(app.database)) return [problem(at, `must be { engine: "postgres", size }, got ${kindOf(app.database)}`)];
     return checkItem({ team, app, db: app.database }, at, REQUEST, dctx);
   }));
-  return [...settings, ...requests];
+  return [...settings, ...requests, ...identifierPrefixes(ctx)];
+}
+
+/**
+ * External Secrets finds an RDS secret by the tag `aws:rds:primaryDBInstanceArn`, and Secrets Manager
+ * matches tag values by prefix: in one account and region, no identifier may start with another.
+ */
+function identifierPrefixes(ctx: FleetContext): FieldProblem[] {
+  const ids: Array<{ id: string; where: string; at: string }> = [];
+  for (const [team, i] of records(ctx.spec.teams)) {
+    for (const [app, j] of records(team.apps)) {
+      if (!isRecord(app.database)) continue;
+      for (const env of appEnvironments(app)) {
+        const d = ctx.environments.byName.get(env)?.databases;
+        if (!isRecord(d)) continue;
+        ids.push({ id: databaseIdentifier(team.name, app.name, env), where: `${d.account}/${d.region}`, at: `teams[${i}].apps[${j}].database` });
+      }
+    }
+  }
+  return ids.flatMap((b) => ids.filter((a) => a !== b && a.where === b.where && b.id.startsWith(a.id) && b.id !== a.id).slice(0, 1)
+    .map((a) => problem(b.at, `the RDS identifier "${b.id}" starts with "${a.id}" (${a.at}) in the same account and region; `
+      + `External Secrets finds a database's secret by a tag prefix, so "${a.id}" would also find this one: rename one of the apps`)));
 }
