@@ -134,7 +134,7 @@ describe('fleet README', () => {
   it('hangs one add-ons node and one apps node off each cluster: names up to 8, else the count', () => {
     const mermaid = mermaidBlock(readme);
     assert.ok(mermaid.includes('addons_hub(["5 add-ons<br/>argo-cd, aws-load-balancer-controller, crossplane<br/>external-secrets, metrics-server"]):::addons'));
-    assert.ok(mermaid.includes('addons_spoke_staging(["11 add-ons"]):::addons'));
+    assert.ok(mermaid.includes('addons_spoke_staging(["12 add-ons"]):::addons'));
     assert.ok(mermaid.includes('apps_spoke_staging["4 apps<br/>webstore: backend, frontend, mailer, ui"]:::apps'));
     assert.ok(mermaid.includes('apps_spoke_prod["3 apps<br/>webstore: backend, frontend, mailer"]:::apps'), 'ui runs only in staging');
     assert.ok(!mermaid.includes('apps_hub'), 'the hub runs no team workloads');

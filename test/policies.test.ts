@@ -29,7 +29,7 @@ const container = (o: any) => o.spec.template.spec.containers[0];
 describe('policies', () => {
   it('the example fleet has no findings at all', () => {
     assert.deepEqual(checkPolicies(tree.objects, context).map(formatFinding), []);
-    assert.equal(POLICY_RULES.length, 11);
+    assert.equal(POLICY_RULES.length, 13);
   });
 
   it('policy context: dist/ in the repository, prod is the production environment', () => {
@@ -100,6 +100,54 @@ describe('policies', () => {
         assert.ok(f.some((l) => re.test(l)), `${re}: ${f.join('\n')}`);
       }
     });
+    it('fires on a team project that lets the team manage ExternalSecrets or SecretStores', () => {
+      const f = findingsAfter('hub/argocd/projects/webstore.yaml', (o) => {
+        o.spec.namespaceResourceBlacklist = o.spec.namespaceResourceBlacklist.filter((r: any) => r.group !== 'external-secrets.io');
+      }, 'project-least-privilege');
+      assert.deepEqual(f.map((l) => l.replace(/^.*\] /, '')), [
+        "does not deny ExternalSecret: a team's own ExternalSecret could read AWS secrets that are not its own",
+        "does not deny SecretStore: a team's own SecretStore could read AWS secrets that are not its own",
+      ]);
+    });
+  });
+
+  describe('secret-store-platform', () => {
+    const BACKEND = 'apps/webstore/backend/staging/deployment-backend.yaml';
+    it('stays quiet on the example: the only ExternalSecrets are the platform\'s, in the team boundaries', () => {
+      assert.deepEqual(quiet('secret-store-platform'), []);
+      const paths = [...tree.objects].filter(([, docs]) => docs.some((o: any) => o.kind === 'ExternalSecret')).map(([f]) => f).sort();
+      assert.deepEqual(paths, ['teams/webstore/prod/externalsecret-backend-database.yaml', 'teams/webstore/staging/externalsecret-backend-database.yaml']);
+    });
+    for (const [kind, apiVersion] of [
+      ['ExternalSecret', 'external-secrets.io/v1'], ['SecretStore', 'external-secrets.io/v1'], ['ClusterSecretStore', 'external-secrets.io/v1'],
+      ['PushSecret', 'external-secrets.io/v1alpha1'], ['ECRAuthorizationToken', 'generators.external-secrets.io/v1alpha1'],
+    ]) {
+      it(`fires on a ${kind} in an app's output`, () => {
+        const f = findingsAfter(BACKEND, (o) => { Object.assign(o, { apiVersion, kind, metadata: { name: 'steal' }, spec: {} }); }, 'secret-store-platform');
+        assert.deepEqual(f, [`${BACKEND}: ${kind}/steal: [secret-store-platform] ${kind} is the platform's: teams read AWS secrets only through the database ExternalSecrets in teams/webstore/staging/`]);
+      });
+    }
+    it('fires on an app service account named like the store\'s (it would carry the store\'s role)', () => {
+      const f = findingsAfter('apps/webstore/backend/staging/serviceaccount-backend.yaml', (o) => { o.metadata.name = 'fleet-secret-store'; }, 'secret-store-platform');
+      assert.match(f[0], /ServiceAccount\/fleet-secret-store: \[secret-store-platform\] the service account "fleet-secret-store" is the team secret store's/);
+    });
+  });
+
+  describe('secret-reload', () => {
+    const BACKEND = 'apps/webstore/backend/prod/deployment-backend.yaml';
+    it('stays quiet on the example: the backend Deployment names its database Secret for Reloader', () => assert.deepEqual(quiet('secret-reload'), []));
+    it('fires on a Deployment that reads a rotating database Secret without the Reloader annotation', () => {
+      const f = findingsAfter(BACKEND, (o) => { delete o.metadata.annotations['secret.reloader.stakater.com/reload']; }, 'secret-reload');
+      assert.deepEqual(f, [`${BACKEND}: Deployment/backend: [secret-reload] reads Secret backend-database, whose password RDS rotates, without secret.reloader.stakater.com/reload naming it: its pods would keep the old password`]);
+    });
+    it('fires when another Deployment reads the database Secret through env, and accepts Reloader\'s auto annotation', () => {
+      const env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'backend-database', key: 'DB_PASSWORD' } } }];
+      assert.equal(findingsAfter('apps/webstore/mailer/prod/deployment-mailer.yaml', (o) => { container(o).env = env; }, 'secret-reload').length, 1);
+      assert.deepEqual(findingsAfter('apps/webstore/mailer/prod/deployment-mailer.yaml', (o) => {
+        container(o).env = env;
+        o.metadata.annotations = { 'reloader.stakater.com/auto': 'true' };
+      }, 'secret-reload'), []);
+    });
   });
 
   describe('references', () => {
@@ -123,7 +171,7 @@ describe('policies', () => {
       const f = findingsAfter(DEPLOY, (o) => { container(o).envFrom = [{ configMapRef: { name: 'nope' } }, { secretRef: { name: 'creds' } }]; }, 'ref-config');
       assert.deepEqual(f, [
         `${DEPLOY}: Deployment/frontend: [ref-config] reads ConfigMap nope, which is not rendered beside it`,
-        `${DEPLOY}: Deployment/frontend: [ref-config] reads Secret creds, which no ExternalSecret beside it produces`,
+        `${DEPLOY}: Deployment/frontend: [ref-config] reads Secret creds, which no ExternalSecret in teams/webstore/prod/ produces`,
       ]);
     });
     it('ref-service fires on a Service that selects nothing', () => {

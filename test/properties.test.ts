@@ -240,7 +240,7 @@ function buildFleet(c: FleetChoices): FleetSpec {
       const i = SPOKE_ENVS.indexOf(s.environment);
       const tenant = tenants[s.tenant % tenants.length];
       const fromEnv = new Set(c.envAddons[i]);
-      const enabled = closure([...[...fromEnv].filter((a) => !s.off.includes(a)), ...s.extra, ...(wantsDatabases ? ['external-secrets'] : [])]);
+      const enabled = closure([...[...fromEnv].filter((a) => !s.off.includes(a)), ...s.extra, ...(wantsDatabases ? ['external-secrets', 'reloader'] : [])]);
       return {
         name: s.name,
         account: tenant.name,

@@ -27,6 +27,18 @@ describe('every rendered object is valid against the real schema of its kind', (
     check(render(withSpec(spec)));
   });
 
+  it('the team secret store with its own IAM role (auth.jwt) and the platform\'s ExternalSecret match the External Secrets v2.9 CRDs', (t) => {
+    if (!crdsAvailable()) return t.skip(`CRDs not found at ${CRDS_DIR}`);
+    const ours = objects(render()).filter((o) => /^teams\/[^/]+\/[^/]+\/(secret-store|externalsecret-)/.test(o.file)).map((o) => o.obj);
+    assert.deepEqual(ours.map((o) => o.kind).sort(), ['ClusterSecretStore', 'ClusterSecretStore', 'ExternalSecret', 'ExternalSecret', 'ServiceAccount', 'ServiceAccount']);
+    for (const o of ours) assert.deepEqual(schemaProblems(o), [], `${o.kind}/${o.metadata.name}`);
+    const store = ours.find((o) => o.kind === 'ClusterSecretStore')!;
+    assert.equal(store.apiVersion, 'external-secrets.io/v1');
+    const badAuth = structuredClone(store);
+    badAuth.spec.provider.aws.auth.jwt.serviceAccountRef = { namespace: 'Not_A_Namespace' };
+    assert.notDeepEqual(schemaProblems(badAuth), [], 'the CRD requires a service account name and a DNS-label namespace');
+  });
+
   it('the validator rejects what the schema forbids', (t) => {
     if (!crdsAvailable()) return t.skip(`CRDs not found at ${CRDS_DIR}`);
     const appset = objects(render()).find((o) => o.obj.kind === 'ApplicationSet')!.obj;

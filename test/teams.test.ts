@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADDON_CATALOG, FleetSpec, formatProblem, validateFleet } from '../charts/index.js';
 import { quotaNeed } from '../charts/validate/quota-fit.js';
+import { IAM_ROLE_NAME_MAX, secretStoreRoleName } from '../charts/outputs/iam-secret-stores.js';
 import { fleetCopy, Mutable, objects, render, withSpec } from './support/fleet.js';
 
 const files = render();
@@ -83,6 +84,129 @@ describe('team boundaries', () => {
     assert.equal(appset.spec.template.spec.source.path, '{{.metadata.annotations.addons_repo_basepath}}teams/webstore/{{.metadata.labels.environment}}');
     const g = one('AppProject', 'guardrails');
     assert.deepEqual(g.spec.clusterResourceWhitelist, [{ group: '', kind: 'Namespace' }, { group: 'external-secrets.io', kind: 'ClusterSecretStore' }]);
+    const allowed = g.spec.namespaceResourceWhitelist.map((r: any) => `${r.group}/${r.kind}`);
+    for (const k of ['/ServiceAccount', 'external-secrets.io/ExternalSecret']) assert.ok(allowed.includes(k), k);
+  });
+});
+
+describe('database secrets: each team and environment reads only its own', () => {
+  const json = (path: string) => JSON.parse(files.get(path)!);
+
+  it('the team AppProject denies External Secrets objects of the team\'s own', () => {
+    const denied = one('AppProject', 'webstore').spec.namespaceResourceBlacklist.map((r: any) => `${r.group}/${r.kind}`);
+    for (const k of ['external-secrets.io/ExternalSecret', 'external-secrets.io/SecretStore', 'external-secrets.io/PushSecret', 'generators.external-secrets.io/*']) {
+      assert.ok(denied.includes(k), k);
+    }
+    assert.deepEqual(one('AppProject', 'webstore').spec.clusterResourceWhitelist, [], 'no ClusterSecretStore either');
+  });
+
+  it('the database ExternalSecret is the platform\'s: in the team boundaries, not in the app folder', () => {
+    assert.deepEqual(all.filter((o) => o.obj.kind === 'ExternalSecret').map((o) => o.file).sort(), [
+      'teams/webstore/prod/externalsecret-backend-database.yaml', 'teams/webstore/staging/externalsecret-backend-database.yaml',
+    ]);
+    assert.ok(!all.some((o) => o.file.startsWith('apps/') && o.obj.apiVersion?.startsWith('external-secrets.io/')));
+  });
+
+  for (const env of ['staging', 'prod']) {
+    it(`the ${env} store authenticates as its own service account, annotated with its own role`, () => {
+      const store = one('ClusterSecretStore', `aws-secrets-manager-webstore-${env}`, `teams/webstore/${env}/secret-store.yaml`);
+      assert.deepEqual(store.spec.conditions, [{ namespaces: [`webstore-${env}`] }]);
+      assert.deepEqual(store.spec.provider.aws.auth, { jwt: { serviceAccountRef: { name: 'fleet-secret-store', namespace: `webstore-${env}` } } });
+      const sa = one('ServiceAccount', 'fleet-secret-store', `teams/webstore/${env}/secret-store.yaml`);
+      assert.equal(sa.metadata.namespace, `webstore-${env}`);
+      assert.equal(sa.automountServiceAccountToken, false);
+      const doc = json(`iam/secret-stores/webstore-${env}.json`);
+      assert.equal(sa.metadata.annotations['eks.amazonaws.com/role-arn'], doc.roleArn);
+      assert.equal(doc.roleArn, `arn:aws:iam::444455556666:role/fleet-secrets-webstore-${env}`);
+      assert.equal(doc.roleName, `fleet-secrets-webstore-${env}`);
+    });
+
+    it(`the ${env} role trusts only that service account on the ${env} spoke, and reads only the team's ${env} instances`, () => {
+      const doc = json(`iam/secret-stores/webstore-${env}.json`);
+      const [trust] = doc.trustPolicy.Statement;
+      assert.equal(doc.trustPolicy.Statement.length, 1);
+      assert.equal(trust.Action, 'sts:AssumeRoleWithWebIdentity');
+      assert.equal(trust.Principal.Federated, `arn:aws:iam::444455556666:oidc-provider/\${oidc_provider_spoke_${env}}`);
+      assert.deepEqual(trust.Condition.StringEquals, {
+        [`\${oidc_provider_spoke_${env}}:sub`]: `system:serviceaccount:webstore-${env}:fleet-secret-store`,
+        [`\${oidc_provider_spoke_${env}}:aud`]: 'sts.amazonaws.com',
+      });
+      assert.deepEqual(Object.keys(doc.inputs), [`oidc_provider_spoke_${env}`]);
+      const [find, read] = doc.permissionsPolicy.Statement;
+      assert.deepEqual(find.Action, ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets']);
+      assert.equal(read.Action, 'secretsmanager:GetSecretValue');
+      assert.equal(read.Resource, 'arn:aws:secretsmanager:us-west-2:444455556666:secret:rds!db-*');
+      assert.deepEqual(read.Condition.StringEquals['secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn'], [`arn:aws:rds:us-west-2:444455556666:db:webstore-backend-${env}`]);
+      // The ExternalSecret asks for exactly what the role may read.
+      const es = one('ExternalSecret', 'backend-database', `teams/webstore/${env}/`);
+      assert.deepEqual(es.spec.dataFrom[0].find.tags, { 'aws:rds:primaryDBInstanceArn': `arn:aws:rds:us-west-2:444455556666:db:webstore-backend-${env}` });
+    });
+  }
+
+  it('with two teams and two staging spokes: one role per team and environment, trusted on both spokes, reading only its own instances', () => {
+    const spec = fleetCopy();
+    const spoke = structuredClone(spec.clusters.find((c) => c.name === 'spoke-staging')!) as any;
+    spec.clusters.push({ ...spoke, name: 'spoke-staging-2', vpcId: 'vpc-0d4e5f6071829304a', endpoint: 'https://2C3D4E5F60718293A4B5C6D7E8F90A1B.gr7.us-west-2.eks.amazonaws.com' });
+    const backend = structuredClone(webstore(spec).apps.find((a: any) => a.name === 'backend'));
+    (spec.teams as any[]).push({ name: 'payments', group: 'payments-developers', environments: ['staging'], apps: [{ ...backend, name: 'ledger', database: { engine: 'postgres', size: 'small' }, environments: { staging: {} } }] } as any);
+    const out = render(withSpec(spec));
+    const doc = (team: string, env: string) => JSON.parse(out.get(`iam/secret-stores/${team}-${env}.json`)!);
+    assert.deepEqual([...out.keys()].filter((f) => f.startsWith('iam/secret-stores/')).sort(),
+      ['iam/secret-stores/payments-staging.json', 'iam/secret-stores/webstore-prod.json', 'iam/secret-stores/webstore-staging.json']);
+    const payments = doc('payments', 'staging');
+    assert.deepEqual(payments.trustPolicy.Statement.map((st: any) => st.Principal.Federated.split('/').pop()).sort(),
+      ['${oidc_provider_spoke_staging_2}', '${oidc_provider_spoke_staging}']);
+    for (const st of payments.trustPolicy.Statement) assert.match(Object.values(st.Condition.StringEquals)[0] as string, /^system:serviceaccount:payments-staging:fleet-secret-store$/);
+    const arns = (d: any) => d.permissionsPolicy.Statement[1].Condition.StringEquals['secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn'];
+    assert.deepEqual(arns(payments), ['arn:aws:rds:us-west-2:444455556666:db:payments-ledger-staging']);
+    assert.deepEqual(arns(doc('webstore', 'staging')), ['arn:aws:rds:us-west-2:444455556666:db:webstore-backend-staging']);
+    assert.notEqual(payments.roleArn, doc('webstore', 'staging').roleArn);
+  });
+
+  it('only teams with databases get a store role, one file per team and environment', () => {
+    assert.deepEqual([...files.keys()].filter((f) => f.startsWith('iam/secret-stores/')).sort(), ['iam/secret-stores/webstore-prod.json', 'iam/secret-stores/webstore-staging.json']);
+  });
+
+  it('role names are deterministic and at most 64 characters, hash-truncated when longer', () => {
+    assert.equal(secretStoreRoleName('fleet', 'webstore', 'prod'), 'fleet-secrets-webstore-prod');
+    const long = secretStoreRoleName('a-very-long-fleet-name', 'a-team-with-a-rather-long-name', 'production-eu-west');
+    assert.ok(long.length <= IAM_ROLE_NAME_MAX, long);
+    assert.match(long, /^a-very-long-fleet-name-secrets-a-team-with-a-rather-lon-[0-9a-f]{8}$/);
+    assert.equal(long, secretStoreRoleName('a-very-long-fleet-name', 'a-team-with-a-rather-long-name', 'production-eu-west'));
+    assert.notEqual(long, secretStoreRoleName('a-very-long-fleet-name', 'a-team-with-a-rather-long-name', 'production-eu-west2'));
+  });
+});
+
+describe('database secrets: a rotated password reaches the pods', () => {
+  it('the ExternalSecret refreshes every minute', () => {
+    for (const env of ['staging', 'prod']) assert.equal(one('ExternalSecret', 'backend-database', `teams/webstore/${env}/`).spec.refreshInterval, '1m');
+  });
+
+  it('exactly the Deployments that read a database Secret carry Reloader\'s annotation naming it', () => {
+    const deployments = all.filter((o) => o.obj.kind === 'Deployment' && o.file.startsWith('apps/'));
+    assert.ok(deployments.length >= 7);
+    for (const { file, obj } of deployments) {
+      const reads = obj.spec.template.spec.containers.flatMap((c: any) => (c.envFrom ?? []).map((e: any) => e.secretRef?.name)).filter((n: any) => n?.endsWith('-database'));
+      assert.deepEqual(obj.metadata.annotations?.['secret.reloader.stakater.com/reload']?.split(','), reads.length ? reads : undefined, file);
+    }
+    assert.equal(one('Deployment', 'backend', 'apps/webstore/backend/prod/').metadata.annotations['secret.reloader.stakater.com/reload'], 'backend-database');
+  });
+
+  it('Reloader runs on every spoke that runs an app with a database, with the annotations strategy (no drift for Argo CD)', () => {
+    for (const cluster of ['spoke-staging', 'spoke-prod']) {
+      assert.equal(one('Secret', `cluster-${cluster}`).metadata.labels.enable_reloader, 'true', cluster);
+    }
+    const appset = one('ApplicationSet', 'addon-reloader');
+    assert.ok(JSON.stringify(appset).includes('https://stakater.github.io/stakater-charts'));
+    assert.ok(files.get('addons/values/default/reloader/values.yaml')!.includes('reloadStrategy: annotations'));
+  });
+
+  it('refuses an app with a database on a spoke without Reloader, and an app named like the store\'s service account', () => {
+    const text = problemsOf((s) => { (s.clusters.find((c) => c.name === 'spoke-prod')!.addons as any).reloader = false; }).join('\n');
+    assert.match(text, /^1 problem in the fleet input:/);
+    assert.ok(text.includes('environments/teams.ts: teams[0].apps[1].database: RDS rotates the database password and only Reloader restarts the pods that read it: enable the reloader add-on on cluster "spoke-prod" (environment "prod")'), text);
+    assert.ok(problemsOf((s) => { webstore(s).apps[3].name = 'fleet-secret-store'; })
+      .some((l) => l.includes('teams[0].apps[3].name: "fleet-secret-store" is reserved')));
   });
 });
 

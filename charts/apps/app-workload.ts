@@ -25,6 +25,14 @@ export class AppPropsError extends Error {
  * PodDisruptionBudget. Built on cdk8s-plus-28 with explicit names (names are API).
  */
 export abstract class AppWorkload extends Construct {
+  /**
+   * Reloader's annotation on a Deployment: a comma-separated list of Secret names (each matched as a
+   * whole-name regular expression) whose change rolls the Deployment. Set to the Secrets the workload
+   * reads through `envFromSecrets`.
+   * @see https://github.com/stakater/Reloader
+   */
+  public static readonly RELOAD_SECRETS_ANNOTATION = 'secret.reloader.stakater.com/reload';
+
   /** The app name. */
   public readonly name: string;
   /** Labels that select the app's pods: `app.kubernetes.io/name`. */
@@ -69,8 +77,12 @@ export abstract class AppWorkload extends Construct {
     }
 
     const readOnlyRoot = props.readOnlyRootFilesystem ?? true;
+    // Kubernetes never restarts pods when a Secret they read through envFrom changes (a rotated
+    // database password): Reloader rolls the Deployment when one of the named Secrets' data change.
+    const secrets = props.envFromSecrets ?? [];
+    const reload = secrets.length > 0 ? { [AppWorkload.RELOAD_SECRETS_ANNOTATION]: secrets.join(',') } : undefined;
     this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { name: this.name, labels },
+      metadata: { name: this.name, labels, annotations: reload },
       replicas: props.autoscaling ? undefined : (props.replicas ?? 2),
       select: false,
       spread: false,

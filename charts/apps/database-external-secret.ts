@@ -36,13 +36,21 @@ const MASTER = 'master';
  * @see https://external-secrets.io/latest/provider/aws-secrets-manager/
  */
 export class DatabaseExternalSecret extends Construct {
+  /**
+   * How often the secret is read again: one minute. RDS rotates the managed master password (every 7
+   * days by default) and the old one stops working at once; the Secret changes at most this long after a
+   * rotation, and Reloader then rolls the Deployments that read it (`secret.reloader.stakater.com/reload`).
+   * Reloader compares a hash of the Secret's data, so a refresh that finds the same password restarts nothing.
+   */
+  public static readonly REFRESH_INTERVAL = '1m';
+
   public constructor(scope: Construct, id: string, props: DatabaseExternalSecretProps) {
     super(scope, id);
     const field = (key: string) => `{{ (get . "${MASTER}" | fromJson).${key} }}`;
     new ExternalSecret(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: { ...MANAGED_BY, ...props.labels } },
       spec: {
-        refreshInterval: '1h',
+        refreshInterval: DatabaseExternalSecret.REFRESH_INTERVAL,
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.storeName },
         target: {
           name: props.name,

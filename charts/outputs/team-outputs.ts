@@ -6,7 +6,7 @@ import { WorkloadApplicationSet } from '../argocd/workload-application-set.js';
 import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { HubComponent } from './hub-outputs.js';
 import { OutputFile } from './output-file.js';
-import { appDir, joinPath, objectFileName, TeamBoundaryFile, teamFile } from '../layout/dist-layout.js';
+import { appDir, joinPath, objectFileName, TeamBoundaryFile, teamDatabaseSecretFile, teamFile } from '../layout/dist-layout.js';
 import { TeamAccess } from '../teams/team-access.js';
 import { TeamLimits } from '../teams/team-limits.js';
 import { TeamNamespace } from '../teams/team-namespace.js';
@@ -17,14 +17,23 @@ import { DatabaseExternalSecret } from '../apps/database-external-secret.js';
 import { planDatabases } from '../crossplane/database-plan.js';
 import { TeamSecretStore } from '../teams/team-secret-store.js';
 import { GUARDRAILS_PROJECT } from '../argocd/conventions.js';
+import { secretStoreRoleArn } from './iam-secret-stores.js';
 
-/** Kinds a team's AppProject may never manage: the guardrails and RBAC stay with the platform. */
+/**
+ * Kinds a team's AppProject may never manage: the guardrails and RBAC stay with the platform, and so does
+ * access to AWS secrets (a team's own ExternalSecret or SecretStore could read what its store's role
+ * reads, or more; ClusterSecretStore is cluster-scoped, which the project denies anyway).
+ */
 export const GUARDRAIL_KINDS = [
   { group: '', kind: 'ResourceQuota' },
   { group: '', kind: 'LimitRange' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'rbac.authorization.k8s.io', kind: 'Role' },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+  { group: 'external-secrets.io', kind: 'ExternalSecret' },
+  { group: 'external-secrets.io', kind: 'SecretStore' },
+  { group: 'external-secrets.io', kind: 'PushSecret' },
+  { group: 'generators.external-secrets.io', kind: '*' },
 ];
 
 /** What teams add to the hub and to dist/. */
@@ -113,12 +122,14 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
       );
       const teamDatabases = databases.filter((d) => d.team === team && d.environment === env.name);
       if (teamDatabases.length > 0) {
-        const region = teamDatabases[0].settings.region;
-        files.push({ path: at('secret-store'), build: (c) => new TeamSecretStore(c, 'store', { team: team.name, namespace, region }) });
+        const { settings, account } = teamDatabases[0];
+        const roleArn = secretStoreRoleArn(fleet.name, team.name, env.name, account.id);
+        files.push({ path: at('secret-store'), build: (c) => new TeamSecretStore(c, 'store', { team: team.name, namespace, region: settings.region, roleArn }) });
       }
+      // The platform's ExternalSecrets live with the boundaries (project guardrails): the team's project denies the kind.
       for (const db of teamDatabases) {
         files.push({
-          path: joinPath(appDir(team.name, db.app.name, env.name), objectFileName({ kind: 'ExternalSecret', metadata: { name: databaseSecretName(db.app.name) } })),
+          path: teamDatabaseSecretFile(team.name, env.name, databaseSecretName(db.app.name)),
           build: (c) =>
             new DatabaseExternalSecret(c, 'db', {
               name: databaseSecretName(db.app.name),
@@ -149,15 +160,17 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
         new FleetAppProject(chart, 'guardrails', {
           name: GUARDRAILS_PROJECT,
           namespace: ns,
-          description: 'Team boundaries owned by the platform: namespaces, quotas, limit ranges, network policies, access.',
+          description: 'Team boundaries owned by the platform: namespaces, quotas, limit ranges, network policies, access, database secrets.',
           sourceRepos: [fleet.repos.addons.url],
           destinations: spokes,
           clusterResources: [{ group: '', kind: 'Namespace' }, { group: 'external-secrets.io', kind: 'ClusterSecretStore' }],
           namespaceResources: [
             { group: '', kind: 'ResourceQuota' },
             { group: '', kind: 'LimitRange' },
+            { group: '', kind: 'ServiceAccount' },
             { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
             { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+            { group: 'external-secrets.io', kind: 'ExternalSecret' },
           ],
         }),
     });

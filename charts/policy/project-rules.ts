@@ -1,10 +1,13 @@
 import { Finding, objectId, PolicyContext, RenderedObjects } from './finding.js';
 
 const GUARDRAILS = ['ResourceQuota', 'LimitRange', 'NetworkPolicy'];
+/** External Secrets kinds a team may not manage: access to AWS secrets is the platform's. */
+const SECRET_ACCESS = ['ExternalSecret', 'SecretStore'];
 
 /**
  * `project-least-privilege`: a team's AppProject names its repositories and destinations (no `*`),
- * allows no cluster-scoped resources, and denies the guardrail kinds.
+ * allows no cluster-scoped resources, and denies the guardrail kinds and External Secrets' ExternalSecret
+ * and SecretStore.
  */
 export function projectFindings(rendered: RenderedObjects, ctx: PolicyContext): Finding[] {
   const out: Finding[] = [];
@@ -21,6 +24,7 @@ export function projectFindings(rendered: RenderedObjects, ctx: PolicyContext): 
       if ((spec.clusterResourceWhitelist ?? []).length > 0) add('allows cluster-scoped resources; teams get none');
       const denied = (spec.namespaceResourceBlacklist ?? []).map((r: any) => r.kind);
       for (const kind of GUARDRAILS) if (!denied.includes(kind)) add(`does not deny ${kind}, a platform guardrail`);
+      for (const kind of SECRET_ACCESS) if (!denied.includes(kind)) add(`does not deny ${kind}: a team's own ${kind} could read AWS secrets that are not its own`);
     }
   }
   return out;

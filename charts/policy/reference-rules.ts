@@ -1,4 +1,5 @@
-import { APPS_DIR } from '../layout/dist-layout.js';
+import { APPS_DIR, teamDir } from '../layout/dist-layout.js';
+import { appFileOwner } from './secret-access-rules.js';
 import { Finding, objectId, PolicyContext, RenderedObjects } from './finding.js';
 import { podSpecOf } from './workload-rules.js';
 
@@ -28,7 +29,8 @@ function generatorParams(appset: any, ctx: PolicyContext): Array<Record<string, 
 /**
  * Cross-references: `ref-project` (every Application and ApplicationSet names a rendered AppProject),
  * `ref-path` (every path into this repository exists in dist/), `ref-config` (every ConfigMap or Secret a
- * workload reads is rendered beside it, a Secret by an ExternalSecret), `ref-service` (every Service
+ * workload reads is rendered beside it, a Secret by the platform's ExternalSecret in the team's
+ * boundaries `teams/<team>/<env>/`), `ref-service` (every Service
  * selects a rendered workload).
  */
 export function referenceFindings(rendered: RenderedObjects, ctx: PolicyContext): Finding[] {
@@ -68,7 +70,11 @@ export function referenceFindings(rendered: RenderedObjects, ctx: PolicyContext)
     if (!file.startsWith(`${APPS_DIR}/`)) continue;
     const here = byDir.get(dirOf(file)) ?? [];
     const configMaps = new Set(here.filter((x) => x.kind === 'ConfigMap').map((x) => x.metadata.name));
-    const secrets = new Set(here.filter((x) => x.kind === 'ExternalSecret').map((x) => x.spec?.target?.name ?? x.metadata.name));
+    // A Secret is made by an ExternalSecret: the platform's, in the team's boundaries (teams/<team>/<env>/), or one beside it.
+    const owner = appFileOwner(file);
+    const boundaries = owner ? teamDir(owner.team, owner.environment) : undefined;
+    const makers = [...here, ...(boundaries ? byDir.get(boundaries) ?? [] : [])];
+    const secrets = new Set(makers.filter((x) => x.kind === 'ExternalSecret').map((x) => x.spec?.target?.name ?? x.metadata.name));
     for (const o of objects) {
       const add = (rule: string, message: string) => out.push({ rule, file, object: objectId(o), message });
       const pod = podSpecOf(o);
@@ -90,7 +96,7 @@ export function referenceFindings(rendered: RenderedObjects, ctx: PolicyContext)
           }
         }
         for (const n of cms) if (!configMaps.has(n)) add('ref-config', `reads ConfigMap ${n}, which is not rendered beside it`);
-        for (const n of secs) if (!secrets.has(n)) add('ref-config', `reads Secret ${n}, which no ExternalSecret beside it produces`);
+        for (const n of secs) if (!secrets.has(n)) add('ref-config', `reads Secret ${n}, which no ExternalSecret in ${boundaries ?? 'its folder'}/ produces`);
       }
       if (o?.kind === 'Service' && o.spec?.selector && o.spec.type !== 'ExternalName') {
         const selected = here.some((w) => {

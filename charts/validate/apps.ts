@@ -1,7 +1,9 @@
 /** Rules of a team's apps: name, base (web service, worker or chart), overlays, connections. */
 import { WebService } from '../apps/web-service.js';
 import { Worker } from '../apps/worker.js';
-import { AppSpec, TeamSpec } from '../model/spec.js';
+import { AppSpec, ClusterSpec, TeamSpec } from '../model/spec.js';
+import { isEnabled } from '../model/resolve.js';
+import { TeamSecretStore } from '../teams/team-secret-store.js';
 import { FleetContext } from './fleet-context.js';
 import { overlayProblems } from './overlays.js';
 import { FieldProblem } from './problems.js';
@@ -46,9 +48,35 @@ function workloadProblems(app: AppSpec, at: string): FieldProblem[] {
   });
 }
 
+/** The add-on that rolls a Deployment when the database Secret it reads changes. */
+const RELOADER = 'reloader';
+
+/**
+ * `teams[i].apps[j].database`: RDS rotates the managed master password (every 7 days by default) and the
+ * old one stops working; only Reloader restarts the pods that read it through envFrom. Every workload
+ * spoke of every environment the app runs in needs the `reloader` add-on.
+ */
+function reloaderProblems(app: AppSpec, at: string, ctx: AppsContext): FieldProblem[] {
+  if (app.database === undefined) return [];
+  const takesWorkloads = (c: ClusterSpec) => c.workloads ?? c.role === 'spoke';
+  return overlayEnvironments(app).filter((env) => ctx.teamEnvironments.includes(env)).flatMap((env) => {
+    const environment = ctx.environments.byName.get(env);
+    if (!environment) return [];
+    return ctx.clusters.items
+      .filter(([c]) => c.environment === env && takesWorkloads(c) && !isEnabled(c, environment, RELOADER))
+      .map(([c]) => problem(`${at}.database`,
+        `RDS rotates the database password and only Reloader restarts the pods that read it: enable the ${RELOADER} add-on on cluster "${c.name}" (environment "${env}")`));
+  });
+}
+
 /** `teams[i].apps[j]`: one app. */
 const APP: readonly Rule<AppSpec, AppsContext>[] = [
   { field: 'name', check: (app) => dnsLabelProblem(app.name) },
+  {
+    field: 'name',
+    check: (app) => app.name === TeamSecretStore.SERVICE_ACCOUNT
+      && `"${app.name}" is reserved: the team's secret store uses a service account of that name in the team namespace; choose another name`,
+  },
   {
     field: 'name',
     check: (app, ctx, j) => ctx.earlierSameApp.has(j) && `app "${app.name}" is already defined at ${ctx.teamAt}.apps[${ctx.earlierSameApp.get(j)}]`,
@@ -79,6 +107,7 @@ const APP: readonly Rule<AppSpec, AppsContext>[] = [
   ]),
   { field: 'connectsTo', check: (app) => app.connectsTo !== undefined && !Array.isArray(app.connectsTo) && `must be a list of app names, got ${kindOf(app.connectsTo)}` },
   (app, at, ctx) => (Array.isArray(app.connectsTo) ? app.connectsTo : []).flatMap((target, k) => checkItem({ app, target }, `${at}.connectsTo[${k}]`, CONNECTION, ctx)),
+  (app, at, ctx) => reloaderProblems(app, at, ctx),
 ];
 
 /** The app another app of the team is named by, if any. */

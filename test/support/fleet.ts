@@ -29,7 +29,7 @@ export function render(source: FleetSource = exampleFleet, catalog?: readonly Ad
 export function objects(files: Map<string, string>): Array<{ file: string; obj: any }> {
   const out: Array<{ file: string; obj: any }> = [];
   for (const [file, text] of files) {
-    if (file.startsWith('addons/values/') || file.endsWith('.md')) continue;
+    if (file.startsWith('addons/values/') || file.endsWith('.md') || file.endsWith('.json')) continue;
     for (const doc of parseAllDocuments(text)) out.push({ file, obj: doc.toJS() });
   }
   return out;
