@@ -13,6 +13,8 @@ const spokeAddons = {
   'metrics-server': true,
   'argo-rollouts': true,
   keda: true,
+  // Rolls the Deployments that read a database Secret when RDS rotates its password.
+  reloader: true,
 } as const;
 
 /**
@@ -59,6 +61,10 @@ export const environments: EnvironmentSpec[] = [
       deletionProtection: true,
       backupRetentionDays: 14,
       finalSnapshot: true,
+      maintenanceWindow: 'sun:05:00-sun:06:00',
+      backupWindow: '03:00-04:00',
+      performanceInsights: true,
+      cloudwatchLogExports: ['postgresql', 'upgrade'],
     },
     addons: {
       ...spokeAddons,

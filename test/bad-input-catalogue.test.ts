@@ -199,6 +199,11 @@ const CATALOGUE: BadInput[] = [
     expect: line(`${TEAMS}: teams[0].apps[0].webService.image.tag: "latest" is not a pin; use a version tag or a digest`) },
   { name: 'an image repository holds a tag and capitals', change: (s) => { app(s, 'mailer').worker.image.repository = 'Public.ECR.aws/mailer:v1'; },
     expect: line(`${TEAMS}: teams[0].apps[3].worker.image.repository: "Public.ECR.aws/mailer:v1" is not an image repository (lower-case, no tag or digest: put those in tag / digest)`) },
+  // Database secrets: a rotated password must reach the pods; the store's service account is the platform's.
+  { name: 'an app with a database runs on a spoke without Reloader', change: (s) => { prod(s).addons.reloader = false; },
+    expect: line(`${TEAMS}: teams[0].apps[1].database: RDS rotates the database password and only Reloader restarts the pods that read it: enable the reloader add-on on cluster "spoke-prod" (environment "prod")`) },
+  { name: 'an app takes the name of the team secret store\'s service account', change: (s) => { app(s, 'mailer').name = 'fleet-secret-store'; },
+    expect: line(`${TEAMS}: teams[0].apps[3].name: "fleet-secret-store" is reserved: the team's secret store uses a service account of that name in the team namespace; choose another name`) },
   // What the WebService and Worker constructs refuse is found by validation, before anything renders.
   { name: 'a web service asks for a negative replica count', change: (s) => { app(s, 'ui').webService.replicas = -1; },
     expect: line(`${TEAMS}: teams[0].apps[2].webService.replicas: must be a whole number >= 0, got -1`) },
@@ -315,6 +320,19 @@ const CATALOGUE: BadInput[] = [
     expect: line(`${TEAMS}: teams[0].apps[0].connectsTo: must be a list of app names, got a string`) },
   { name: 'a database size is null', change: (s) => { app(s, 'backend').database.size = null; },
     expect: line(`${TEAMS}: teams[0].apps[1].database.size: no size class for environment "staging"; known size classes: small, medium, large`) },
+  { name: 'a team sets a safety field of its database', change: (s) => { app(s, 'backend').database.deletionProtection = false; },
+    expect: line(`${TEAMS}: teams[0].apps[1].database.deletionProtection: "deletionProtection" is decided per environment (environments[].databases), not per app: a team cannot set it`) },
+  { name: 'a team picks the account of its database', change: (s) => { app(s, 'backend').database.providerConfigName = 'aws-central'; },
+    expect: line(`${TEAMS}: teams[0].apps[1].database.providerConfigName: "providerConfigName" is decided per environment (environments[].databases), not per app: a team cannot set it`) },
+  { name: 'a database has an unknown field', change: (s) => { app(s, 'backend').database.replicas = 2; },
+    expect: line(`${TEAMS}: teams[0].apps[1].database.replicas: unknown field; a database takes engine, size, engineVersion, databaseName`) },
+  { name: 'an RDS identifier starts with another in the same account and region', change: (s) => {
+    team(s).apps.push({ ...structuredClone(app(s, 'backend')), name: 'backend-prod-v2', environments: { prod: {} }, database: { engine: 'postgres', size: 'small' } });
+  }, expect: line(`${TEAMS}: teams[0].apps[4].database: the RDS identifier "webstore-backend-prod-v2-prod" starts with "webstore-backend-prod" (teams[0].apps[1].database) in the same account and region; External Secrets finds a database's secret by a tag prefix, so "webstore-backend-prod" would also find this one: rename one of the apps`) },
+  { name: 'a maintenance window is not a window', change: (s) => { db(s, 'prod').maintenanceWindow = 'sunday 5am'; },
+    expect: line(`${ENVIRONMENTS}: environments[2].databases.maintenanceWindow: "sunday 5am" is not a weekly window in UTC (ddd:hh24:mi-ddd:hh24:mi, like "sun:05:00-sun:06:00")`) },
+  { name: 'a CloudWatch log export is not a PostgreSQL log', change: (s) => { db(s, 'prod').cloudwatchLogExports = ['postgresql', 'audit']; },
+    expect: line(`${ENVIRONMENTS}: environments[2].databases.cloudwatchLogExports[1]: "audit" is not a PostgreSQL log; use "postgresql" or "upgrade"`) },
   // Rendered the network policies with a TypeError before: mailer runs in prod, ui does not.
   { name: 'connectsTo names an app that does not run where the caller runs', change: (s) => { app(s, 'mailer').connectsTo = ['ui']; },
     expect: line(`${TEAMS}: teams[0].apps[3].connectsTo[0]: app "ui" does not run in "prod", where "mailer" runs; give "ui" an overlay there or remove the connection`) },

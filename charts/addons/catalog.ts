@@ -1,6 +1,8 @@
 import { AddonDefinition } from '../model/addon.js';
 import { awsClusterValues, irsaServiceAccount } from './cluster-values.js';
 import { AddonAnnotation } from '../model/contract.js';
+import { healthCheckConfig, hubHealthChecks } from '../argocd/health-checks.js';
+import { DATABASE_API_GROUP, POSTGRES_CLAIM } from '../crossplane/postgres-api.js';
 
 /**
  * The add-on catalog, after the EKS Blueprints / GitOps Bridge add-ons. One entry per add-on, pinned.
@@ -20,7 +22,13 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     releaseName: 'argo-cd',
     serverSideApply: true,
     prune: false,
-    values: { configs: { params: { 'applicationsetcontroller.enable.progressive.syncs': true } } },
+    values: {
+      configs: {
+        params: { 'applicationsetcontroller.enable.progressive.syncs': true },
+        // Health for the database claims, Crossplane packages and child Applications, so waves wait for them.
+        cm: healthCheckConfig(hubHealthChecks([{ group: DATABASE_API_GROUP, kind: POSTGRES_CLAIM.kind }])),
+      },
+    },
     clusterValues: (t, a) => {
       const roleArn = { 'eks.amazonaws.com/role-arn': t.annotation(AddonAnnotation.iamRoleArn(a.name)) };
       return {
@@ -313,6 +321,17 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     webhooks: true,
     dependsOn: ['cert-manager'],
     values: { manager: { collectorImage: { repository: 'otel/opentelemetry-collector-k8s' } } },
+  },
+  {
+    name: 'reloader',
+    description: 'Rolls Deployments when a Secret they read changes (rotated database passwords).',
+    chart: 'reloader',
+    repoUrl: 'https://stakater.github.io/stakater-charts',
+    version: '2.2.16',
+    namespace: 'reloader',
+    // annotations: Reloader marks the pod template with an annotation Argo CD does not manage, where the
+    // default (env-vars) would add an env var to a container Argo CD owns and show as drift.
+    values: { reloader: { reloadStrategy: 'annotations', readOnlyRootFileSystem: true } },
   },
   {
     name: 'velero',

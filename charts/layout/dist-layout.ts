@@ -9,8 +9,10 @@
  *                                           argocd/<component>/..., crossplane/{packages,config,claims}/...
  * addons/values/{default,environments/<env>,clusters/<cluster>}/<addon>/values.yaml
  * teams/<team>/<env>/{namespace,limits,network-policies,access,secret-store}.yaml
+ * teams/<team>/<env>/externalsecret-<app>-database.yaml   the platform's database ExternalSecrets
  * apps/<team>/<app>/<env>/<kind>-<name>.yaml
  * iam/<area>/<name>.json                    IAM policies for the IaC (read by no Application)
+ * iam/crossplane/roles.json, iam/crossplane/<account>/<role>.{trust,permissions}.json   Crossplane's roles
  * ```
  */
 import type { KubeObject } from '../../engines/kustomize/index.js';
@@ -34,6 +36,9 @@ export const README_FILE = 'README.md';
  * CD Application reads this folder: it is for the infrastructure code and for review.
  */
 export const IAM_DIR = 'iam';
+
+/** The IAM area of the team secret stores' roles: `iam/secret-stores/<team>-<env>.json`. */
+export const SECRET_STORES_IAM_AREA = 'secret-stores';
 
 /** One IAM document: `iam/<area>/<name>.json`. */
 export function iamFile(area: string, name: string): string {
@@ -80,6 +85,16 @@ export function teamFile(team: string, environment: string, part: TeamBoundaryFi
   return joinPath(teamDir(team, environment), `${part}.yaml`);
 }
 
+/**
+ * The platform's ExternalSecret of an app's database in one environment:
+ * `teams/<team>/<env>/externalsecret-<app>-database.yaml`. It sits with the team's boundaries (delivered
+ * by the `guardrails` project), not in the app's folder: the team's own project may not manage
+ * ExternalSecrets.
+ */
+export function teamDatabaseSecretFile(team: string, environment: string, secretName: string): string {
+  return joinPath(teamDir(team, environment), objectFileName({ kind: 'ExternalSecret', metadata: { name: secretName } }));
+}
+
 /** The folder of an app's manifests in one environment. */
 export function appDir(team: string, app: string, environment: string): string {
   return joinPath(APPS_DIR, team, app, environment);
@@ -119,4 +134,15 @@ export const CrossplanePaths = {
   claim: (claims: string, app: string) => joinPath(claims, `${app}.yaml`),
   /** The folder each of the three Crossplane Applications reads. */
   stage: (dir: string, stage: 'packages' | 'config' | 'claims') => joinPath(dir, stage),
+} as const;
+
+/**
+ * Crossplane's IAM documents: per role, its trust policy and its permissions policy
+ * (`iam/crossplane/<account>/<role>.trust.json`, `.permissions.json`), and `iam/crossplane/roles.json`
+ * listing every role with its files and the values the IaC substitutes.
+ */
+export const CrossplaneIamPaths = {
+  index: iamFile('crossplane', 'roles'),
+  trust: (account: string, role: string) => iamFile(joinPath('crossplane', account), `${role}.trust`),
+  permissions: (account: string, role: string) => iamFile(joinPath('crossplane', account), `${role}.permissions`),
 } as const;

@@ -12,9 +12,11 @@ import { addonValuesOutputs } from './addon-values.js';
 import { hubNames, hubSpec } from '../model/hubs.js';
 import { hubDir, README_FILE } from '../layout/dist-layout.js';
 import { crossplaneOutputs } from './crossplane-outputs.js';
+import { crossplaneIamOutputs } from './iam-crossplane.js';
 import { fleetReadme } from '../readme/fleet-readme.js';
 import { PolicyContext } from '../policy/finding.js';
 import { policyContext } from '../policy/policy-context.js';
+import { secretStoreIamOutputs } from './iam-secret-stores.js';
 
 export interface FleetOutputsOptions {
   /**
@@ -56,7 +58,7 @@ export function fleetRender(source: FleetSource, options: FleetOutputsOptions = 
 
 function fleetFiles(fleet: ResolvedFleet, manifests: FleetApps['manifests']): OutputFile[] {
   const teams = teamOutputs(fleet, manifests);
-  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, { path: README_FILE, text: fleetReadme(fleet, { manifests }) }];
+  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, ...secretStoreIamOutputs(fleet), ...crossplaneIamOutputs(fleet), { path: README_FILE, text: fleetReadme(fleet, { manifests }) }];
   const hubs = hubNames(fleet.spec);
   if (hubs.length === 1) return [...hubFiles(fleet, teams, hubDir(fleet.hub.name, hubs)), ...shared];
   // Several hubs: each hub's own Argo CD objects come from the part of the fleet it manages.
