@@ -7,6 +7,13 @@ import {
   ADDON_CATALOG, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSource, TeamSpec,
 } from '../charts/index.js';
 
+/**
+ * The cluster CA every synthetic spoke carries (self-managed Argo CD requires one): base64 of a made-up
+ * self-signed PEM certificate (CN=kubernetes). Public data; no key exists.
+ */
+const SYNTHETIC_CA =
+  'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJnRENDQVNXZ0F3SUJBZ0lVSVMxVFVNMlkzT293YUVmaFd4aUJhT3dPUW04d0NnWUlLb1pJemowRUF3SXcKRlRFVE1CRUdBMVVFQXd3S2EzVmlaWEp1WlhSbGN6QWVGdzB5TmpFeU1ERXhPREV4TkROYUZ3MHpOakV4TWpneApPREV4TkROYU1CVXhFekFSQmdOVkJBTU1DbXQxWW1WeWJtVjBaWE13V1RBVEJnY3Foa2pPUFFJQkJnZ3Foa2pPClBRTUJCd05DQUFTM3p0MUMrVUw2Q3VmVGgzaDdEaHVDbjkrbmY5SVg3SXNNdGV0L1VMZGI5MmNDTTg1VFo1TGQKNkROWjFTNjJ2aGhxMTV3MVE4dGpmY1dXeXBZazVWNFRvMU13VVRBZEJnTlZIUTRFRmdRVStuVVFpWXB4VFAxQwprQ2d3RCtLeXFrdlN6OTR3SHdZRFZSMGpCQmd3Rm9BVStuVVFpWXB4VFAxQ2tDZ3dEK0t5cWt2U3o5NHdEd1lEClZSMFRBUUgvQkFVd0F3RUIvekFLQmdncWhrak9QUVFEQWdOSkFEQkdBaUVBaVE3M2sxWjh3Nlgzc2tqZ1BwY1AKQThCVC92a1NFd0kzQU96bklQVjAzTmtDSVFEa05tYkpGdlBIYVJJaDNDb0xXMkw5YnBObDQ4UERVTU80SUdtagp1ZUxOaWc9PQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==';
+
 export interface FleetSize {
   readonly name: string;
   readonly apps: number;
@@ -69,6 +76,7 @@ export function syntheticFleet(size: FleetSize, options: { readonly promote?: bo
       name, account: `tenant${tenant}`, region: 'us-west-2', environment: env, role: 'spoke', kubernetesVersion: '1.31',
       vpcId: `vpc-${(i + 16).toString(16).padStart(17, '0')}`,
       endpoint: `https://${(i + 1).toString(16).padStart(32, 'A')}.gr7.us-west-2.eks.amazonaws.com`,
+      caData: SYNTHETIC_CA,
       argocdRoleArn: `arn:aws:iam::${accountId(tenant)}:role/${name}-argocd`,
       addons: iam(accountId(tenant), name, spokeAddons),
     });

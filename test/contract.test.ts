@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { AddonAnnotation, ClusterAnnotation, clusterAnnotations, ClusterLabel, clusterLabels, ClusterTemplate, enableLabel } from '../charts/index.js';
 import { SelectorError, selectorMatches } from '../engines/applicationset/selector.js';
 import { requiredAddonAnnotations } from '../charts/model/cluster-metadata.js';
-import { fleetCopy, objects, render, resolved, withSpec } from './support/fleet.js';
+import { fleetCopy, objects, render, resolved } from './support/fleet.js';
 
 const fleet = resolved();
 const files = render();
@@ -58,11 +58,18 @@ describe('GitOps Bridge contract on cluster Secrets', () => {
     assert.equal(JSON.parse(hub.stringData.config).awsAuthConfig, undefined);
   });
 
-  it('writes the cluster CA (public data) when given, never any key material', () => {
+  it('gives each spoke its cluster CA as tlsClientConfig.caData (public data, a PEM certificate), never insecure, never key material', () => {
     const spec = fleetCopy();
-    spec.clusters[1].caData = 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t';
-    const secret = objects(render(withSpec(spec))).find((o) => o.file === 'hub/argocd/clusters/spoke-staging.yaml')!.obj;
-    assert.deepEqual(JSON.parse(secret.stringData.config).tlsClientConfig, { caData: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t', insecure: false });
+    for (const name of ['spoke-staging', 'spoke-prod']) {
+      const secret = secrets.find((s) => s.stringData.name === name)!;
+      const tls = JSON.parse(secret.stringData.config).tlsClientConfig;
+      assert.deepEqual(tls, { insecure: false, caData: spec.clusters.find((c) => c.name === name)!.caData });
+      const pem = Buffer.from(tls.caData as string, 'base64').toString();
+      assert.match(pem, /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/);
+    }
+    const hub = secrets.find((s) => s.stringData.name === 'hub')!;
+    assert.deepEqual(JSON.parse(hub.stringData.config).tlsClientConfig, { insecure: false });
+    for (const s of secrets) assert.doesNotMatch(Buffer.from(JSON.parse(s.stringData.config).tlsClientConfig.caData ?? '', 'base64').toString(), /PRIVATE KEY/);
   });
 
   it('a cluster can switch off an add-on its environment enables', () => {

@@ -13,6 +13,7 @@ import { renderFiles, renderTree } from '../render/render.js';
 import { planFleet } from '../render/plan/plan.js';
 import { crdsAvailable, CRDS_DIR, registerXrd, schemaProblems } from './support/schemas.js';
 import { exampleFleet, objects } from './support/fleet.js';
+import { TEST_CA } from './support/ca.js';
 
 const FILES = exampleFleet.files;
 const source = (spec: FleetSpec): FleetSource => ({ spec, files: FILES });
@@ -65,7 +66,7 @@ function closure(names: Iterable<string>): Set<string> {
 const pinArb = fc.array(fc.record({ addon: fc.constantFrom(...SPOKE_ADDONS), version: chartVersion, values: maybe(helmValues) }), { maxLength: 3 });
 
 const spokeArb = fc.record({
-  name: label(20),
+  name: label(20).filter((n) => n !== 'in-cluster'),
   environment: fc.constantFrom<SpokeEnv>(...SPOKE_ENVS),
   tenant: fc.nat(2),
   region: fc.constantFrom(...REGIONS),
@@ -236,7 +237,7 @@ function buildFleet(c: FleetChoices): FleetSpec {
       vpcId: `vpc-${'0a'.repeat(8)}1`,
       addons: settings('hub', centralId, hubEnabled, new Set(), c.hubPins),
     },
-    ...spokes.map((s): ClusterSpec => {
+    ...spokes.map((s, k): ClusterSpec => {
       const i = SPOKE_ENVS.indexOf(s.environment);
       const tenant = tenants[s.tenant % tenants.length];
       const fromEnv = new Set(c.envAddons[i]);
@@ -249,7 +250,9 @@ function buildFleet(c: FleetChoices): FleetSpec {
         role: 'spoke',
         kubernetesVersion: s.kubernetesVersion,
         vpcId: `vpc-${s.vpc}`,
-        endpoint: `https://${s.endpoint}.gr7.${s.region}.eks.amazonaws.com`,
+        // One API server per spoke: the last two hex digits are the spoke's index.
+        endpoint: `https://${s.endpoint.slice(0, 30)}${k.toString(16).toUpperCase().padStart(2, '0')}.gr7.${s.region}.eks.amazonaws.com`,
+        caData: TEST_CA,
         argocdRoleArn: `arn:aws:iam::${tenant.id}:role/${s.name}-argocd-spoke`,
         ...(s.tenantLabel && { tenant: s.tenantLabel }),
         addons: settings(s.name, tenant.id, enabled, fromEnv, s.pins),

@@ -85,7 +85,9 @@ describe('render output', () => {
     const spec = fleetCopy();
     const base = render(withSpec(spec)).size;
     for (let i = 0; i < 20; i++) {
-      spec.clusters.push({ ...structuredClone(spec.clusters[1]), name: `spoke-extra-${i}` } as any);
+      // Each its own API server: two clusters on one server URL are refused.
+      const endpoint = `https://${i.toString(16).toUpperCase().padStart(32, 'E')}.gr7.us-west-2.eks.amazonaws.com`;
+      spec.clusters.push({ ...structuredClone(spec.clusters[1]), name: `spoke-extra-${i}`, endpoint } as any);
     }
     const more = render(withSpec(spec)).size;
     assert.equal(more, base + 20, 'one cluster Secret per extra spoke: nothing is copied per cluster');

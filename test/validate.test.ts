@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADDON_CATALOG, AddonDefinition, formatProblem, validateFleet, FleetSpec } from '../charts/index.js';
 import { exampleFleet, fleetCopy, Mutable, withSpec } from './support/fleet.js';
+import { NOT_A_CERTIFICATE, TEST_CA } from './support/ca.js';
+import { isBase64PemCertificate, roleArnAccount, serverKey } from '../charts/validate/rules.js';
 
 /** Validates a changed copy of the example fleet and returns its problems as `file: path: message` lines. */
 function problemsOf(change: (spec: Mutable<FleetSpec>) => void, catalog: readonly AddonDefinition[] = ADDON_CATALOG): string[] {
@@ -162,6 +164,69 @@ describe('validateFleet', () => {
       s.repos.workloads = { ...s.repos.workloads, revision: 'HEAD' };
     });
     assert.equal(lines.length, 3, lines.join('\n'));
+  });
+
+  describe('how Argo CD reaches a cluster (EKS auth)', () => {
+    /** EKS capability mode: the capability manages Argo CD, so the hub does not run the argo-cd add-on. */
+    const capability = (s: Mutable<FleetSpec>) => {
+      s.argocd = { ...s.argocd, mode: 'eks-capability' };
+      // The capability reads repositories through its own connections, not through repository credentials.
+      delete (s.repos as { credentials?: unknown }).credentials;
+      hub(s).addons = Object.fromEntries(Object.entries(hub(s).addons ?? {}).filter(([a]) => a !== 'argo-cd'));
+    };
+
+    it('requires a CA on self-managed spokes only: not on the hub, not with the EKS capability (server is the cluster ARN)', () => {
+      assertOne(problemsOf((s) => { delete staging(s).caData; }), 'environments/clusters.ts: clusters[1].caData: a spoke needs its cluster CA');
+      assert.deepEqual(problemsOf((s) => { capability(s); for (const c of s.clusters) delete c.caData; }), []);
+      assert.equal(hub(fleetCopy()).caData, undefined);
+    });
+
+    it('accepts base64 of a PEM certificate and nothing else', () => {
+      assert.ok(isBase64PemCertificate(TEST_CA));
+      assert.ok(!isBase64PemCertificate(NOT_A_CERTIFICATE));
+      assert.ok(!isBase64PemCertificate(Buffer.from('-----BEGIN CERTIFICATE-----').toString('base64')));
+      assert.ok(!isBase64PemCertificate(TEST_CA.slice(0, -1)), 'truncated base64');
+      assertOne(problemsOf((s) => { staging(s).caData = Buffer.from('hello').toString('base64'); }),
+        'environments/clusters.ts: clusters[1].caData: does not decode to a PEM certificate');
+    });
+
+    it('normalises server URLs as Argo CD looks them up: trailing / trimmed; host case ignored, path kept', () => {
+      assert.equal(serverKey('https://ABC.gr7.us-west-2.eks.amazonaws.com/'), 'https://abc.gr7.us-west-2.eks.amazonaws.com');
+      assert.equal(serverKey('HTTPS://abc.example.com//'), 'https://abc.example.com');
+      assert.equal(serverKey('https://abc.example.com/Path/'), 'https://abc.example.com/Path');
+      assert.equal(serverKey('arn:aws:eks:us-west-2:111122223333:cluster/hub'), 'arn:aws:eks:us-west-2:111122223333:cluster/hub');
+    });
+
+    it('refuses two spokes on one API server, naming the later one', () => {
+      const lines = problemsOf((s) => { s.clusters[2].endpoint = `${staging(s).endpoint}/`; });
+      assert.equal(lines.length, 1, lines.join('\n'));
+      assertOne(lines, 'environments/clusters.ts: clusters[2].endpoint: "https://0A1B2C3D4E5F60718293A4B5C6D7E8F9.gr7.us-west-2.eks.amazonaws.com/" is the API server of clusters[1]');
+    });
+
+    it('refuses two clusters on one cluster ARN with the EKS capability', () => {
+      const lines = problemsOf((s) => { capability(s); s.clusters[2].awsClusterName = 'spoke-staging'; });
+      assert.deepEqual(lines, ['environments/clusters.ts: clusters[2].awsClusterName: "arn:aws:eks:us-west-2:444455556666:cluster/spoke-staging" is the API server of clusters[1] ("arn:aws:eks:us-west-2:444455556666:cluster/spoke-staging"): Argo CD keys clusters by server URL (a trailing \'/\' and the host\'s case do not make another server); one cluster per API server']);
+    });
+
+    it('keeps in-cluster for the hub: a hub may be named in-cluster, a spoke may not', () => {
+      assert.deepEqual(problemsOf((s) => { hub(s).name = 'in-cluster'; }), []);
+      assert.deepEqual(problemsOf((s) => { capability(s); hub(s).name = 'in-cluster'; }), []);
+      assertOne(problemsOf((s) => { staging(s).name = 'in-cluster'; }), 'environments/clusters.ts: clusters[1].name: "in-cluster" is Argo CD\'s name for its local cluster');
+    });
+
+    it('refuses role ARNs outside the fleet\'s accounts, in every mode', () => {
+      assert.equal(roleArnAccount('arn:aws:iam::444455556666:role/x'), '444455556666');
+      assert.equal(roleArnAccount('arn:aws-us-gov:iam::444455556666:role/a/b'), '444455556666');
+      assert.equal(roleArnAccount('not-an-arn'), undefined);
+      const lines = problemsOf((s) => {
+        capability(s);
+        staging(s).argocdRoleArn = 'arn:aws:iam::999988887777:role/argocd';
+        hub(s).addons = { ...hub(s).addons, crossplane: { iamRoleArn: 'arn:aws:iam::999988887777:role/hub-crossplane' } };
+      });
+      assertOne(lines, 'environments/clusters.ts: clusters[0].addons.crossplane.iamRoleArn: "arn:aws:iam::999988887777:role/hub-crossplane" is in account 999988887777, which is not one of the fleet\'s accounts (111122223333, 444455556666)');
+      assertOne(lines, 'environments/clusters.ts: clusters[1].argocdRoleArn: "arn:aws:iam::999988887777:role/argocd" is in account 999988887777');
+      assert.equal(lines.length, 2, lines.join('\n'));
+    });
   });
 
   describe('the catalog', () => {

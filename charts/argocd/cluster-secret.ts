@@ -11,8 +11,10 @@ export interface ClusterSecretProps {
 
 /**
  * The Argo CD cluster Secret of one cluster, carrying the GitOps Bridge labels and annotations.
- * It holds no credentials: Argo CD reaches a spoke by assuming `argocdRoleArn` (`awsAuthConfig`),
- * the hub is Argo CD's own cluster, and the EKS Argo CD capability uses the cluster ARN as `server`.
+ * It holds no credentials: Argo CD reaches a spoke by assuming `argocdRoleArn` (`awsAuthConfig`) and
+ * verifies its API server with the cluster CA (`tlsClientConfig.caData`, never `insecure`); the hub is
+ * Argo CD's own cluster, and the EKS Argo CD capability uses the cluster ARN as `server` with no `config`.
+ * Argo CD looks clusters up by `server` (trailing '/' trimmed): validation refuses two clusters on one.
  *
  * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#eks
  */
@@ -32,7 +34,7 @@ export class ClusterSecret extends Construct {
       if (cluster.role === 'spoke') {
         config.awsAuthConfig = { clusterName: cluster.awsClusterName, roleARN: cluster.spec.argocdRoleArn };
       }
-      config.tlsClientConfig = cluster.spec.caData ? { caData: cluster.spec.caData, insecure: false } : { insecure: false };
+      config.tlsClientConfig = cluster.spec.caData ? { insecure: false, caData: cluster.spec.caData } : { insecure: false };
       stringData.config = JSON.stringify(config);
     }
 

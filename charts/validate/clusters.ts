@@ -1,15 +1,53 @@
 /** Rules of the clusters: identity, where they run, how Argo CD reaches them, and the add-ons they run. */
 import { AddonDefinition } from '../model/addon.js';
 import { ClusterAddonSetting, ClusterSpec, EnvironmentSpec } from '../model/spec.js';
-import { asSetting, isEnabled } from '../model/resolve.js';
+import { asSetting, clusterArn, isEnabled } from '../model/resolve.js';
 import { addonSettingProblems } from './addon-settings.js';
 import { FleetContext } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
-import { checkEach, checkItem, listShape, problem, Rule } from './rule-table.js';
+import { checkEach, checkItem, earlierWithSameKey, listShape, problem, Rule } from './rule-table.js';
 import * as rules from './rules.js';
-import { dnsLabelProblem, isString } from './rules.js';
+import { dnsLabelProblem, isRecord, isString } from './rules.js';
 
 const selfManagedSpoke = (c: ClusterSpec, ctx: FleetContext) => c.role === 'spoke' && ctx.mode === 'self-managed';
+
+const ENDPOINT = /^https:\/\/[^\s/]+\/?$/;
+
+/**
+ * What Argo CD calls the cluster's API server, normalised (`rules.serverKey`), for the clusters whose
+ * Secret carries one of their own: a self-managed spoke's endpoint, any cluster's ARN with the EKS
+ * capability. The self-managed hub is `https://kubernetes.default.svc` of its own Argo CD.
+ */
+function serverOf(c: ClusterSpec, ctx: FleetContext): { key: string; field: string; server: string } | undefined {
+  if (ctx.mode === 'eks-capability') {
+    const account = ctx.accounts.byName.get(c.account);
+    if (account === undefined || !isString(c.region)) return undefined;
+    const server = clusterArn({ region: c.region, account, awsClusterName: c.awsClusterName ?? c.name });
+    return { key: server, field: c.awsClusterName !== undefined ? 'awsClusterName' : 'name', server };
+  }
+  if (!selfManagedSpoke(c, ctx) || !isString(c.endpoint) || !ENDPOINT.test(c.endpoint)) return undefined;
+  return { key: rules.serverKey(c.endpoint), field: 'endpoint', server: c.endpoint };
+}
+
+/** For a cluster whose API server an earlier cluster has too: that cluster's index. Once per fleet. */
+const sameServer = new WeakMap<FleetContext, ReadonlyMap<number, number>>();
+function earlierSameServer(ctx: FleetContext): ReadonlyMap<number, number> {
+  let found = sameServer.get(ctx);
+  if (found === undefined) {
+    const keyed = ctx.clusters.items.filter(([c]) => serverOf(c, ctx) !== undefined);
+    found = earlierWithSameKey(keyed, (c) => serverOf(c, ctx)!.key);
+    sameServer.set(ctx, found);
+  }
+  return found;
+}
+
+/** A role ARN in an account the fleet does not list, as a message, or false. */
+function foreignAccount(arn: unknown, ctx: FleetContext): string | false {
+  const id = rules.roleArnAccount(arn);
+  const ids = ctx.accounts.items.map(([a]) => a.id);
+  return id !== undefined && !ids.includes(id)
+    && `"${arn}" is in account ${id}, which is not one of the fleet's accounts (${ids.join(', ')})`;
+}
 
 /** `clusters[i]`: one cluster. */
 const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
@@ -18,6 +56,11 @@ const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
     field: 'name',
     check: (c, ctx, i) => ctx.clusters.earlierSameName.has(i)
       && `cluster "${c.name}" is already defined at clusters[${ctx.clusters.earlierSameName.get(i)}]; names must be unique`,
+  },
+  {
+    field: 'name',
+    check: (c) => c.name === rules.IN_CLUSTER_NAME && c.role !== 'hub'
+      && `"${rules.IN_CLUSTER_NAME}" is Argo CD's name for its local cluster (the hub); give the spoke a name of its own`,
   },
   { field: 'role', check: (c) => c.role !== 'hub' && c.role !== 'spoke' && `"${c.role}" is not a role; use "hub" or "spoke"` },
   {
@@ -66,10 +109,31 @@ const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
     check: (c) => c.caData !== undefined && !(isString(c.caData) && rules.BASE64.test(c.caData)) && 'must be the base64 CA bundle (public data), without line breaks',
   },
   {
+    field: 'caData',
+    check: (c) => isString(c.caData) && rules.BASE64.test(c.caData) && !rules.isBase64PemCertificate(c.caData)
+      && 'does not decode to a PEM certificate (-----BEGIN CERTIFICATE-----); give certificateAuthority.data as aws eks describe-cluster prints it',
+  },
+  {
+    field: 'caData',
+    check: (c, ctx) => selfManagedSpoke(c, ctx) && c.caData === undefined
+      && 'a spoke needs its cluster CA (aws eks describe-cluster --query cluster.certificateAuthority.data) when Argo CD is self-managed: Argo CD verifies the API server with it (tlsClientConfig.caData, never insecure)',
+  },
+  {
+    field: 'insecure',
+    check: (c) => isRecord(c) && 'insecure' in c && 'Argo CD always verifies the API server certificate (tlsClientConfig.insecure is false); remove insecure and give caData',
+  },
+  {
     field: 'endpoint',
-    check: (c, ctx) => selfManagedSpoke(c, ctx) && !(isString(c.endpoint) && /^https:\/\/[^\s/]+\/?$/.test(c.endpoint)) && (c.endpoint === undefined
+    check: (c, ctx) => selfManagedSpoke(c, ctx) && !(isString(c.endpoint) && ENDPOINT.test(c.endpoint)) && (c.endpoint === undefined
       ? 'a spoke needs its API server endpoint (https://...eks.amazonaws.com) when Argo CD is self-managed'
       : `"${c.endpoint}" is not an https:// API server endpoint`),
+  },
+  (c, at, ctx, i) => {
+    const earlier = earlierSameServer(ctx).get(i);
+    if (earlier === undefined) return [];
+    const mine = serverOf(c, ctx)!;
+    const theirs = serverOf(ctx.clusters.items.find(([, j]) => j === earlier)![0], ctx)!;
+    return [problem(`${at}.${mine.field}`, `"${mine.server}" is the API server of clusters[${earlier}] ("${theirs.server}"): Argo CD keys clusters by server URL (a trailing '/' and the host's case do not make another server); one cluster per API server`)];
   },
   {
     field: 'argocdRoleArn',
@@ -77,7 +141,13 @@ const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
       ? 'a spoke needs the IAM role Argo CD assumes to reach it (awsAuthConfig.roleARN) when Argo CD is self-managed'
       : `"${c.argocdRoleArn}" is not an IAM role ARN`),
   },
+  { field: 'argocdRoleArn', check: (c, ctx) => foreignAccount(c.argocdRoleArn, ctx) },
   (c, at, ctx) => addonSettingProblems(c.addons, at, ctx, 'cluster'),
+  (c, at, ctx) => (isRecord(c.addons) ? Object.entries(c.addons) : []).flatMap(([addon, raw]) => {
+    const arn = isRecord(raw) ? raw.iamRoleArn : undefined;
+    const bad = ctx.addons.byName.get(addon)?.iamRole && foreignAccount(arn, ctx);
+    return bad ? [problem(`${at}.addons.${addon}.iamRoleArn`, bad)] : [];
+  }),
   (c, at, ctx) => [...ctx.addons.byName.values()].flatMap((addon) => {
     const env = ctx.environments.byName.get(c.environment);
     if (!isEnabled(c, env, addon.name)) return [];

@@ -71,3 +71,33 @@ export function nonJsonAt(value: unknown, at = ''): string | undefined {
   }
   return undefined;
 }
+
+/** Argo CD's name for its local cluster (`KubernetesInClusterName`); only a hub's Secret may carry it. */
+export const IN_CLUSTER_NAME = 'in-cluster';
+
+/**
+ * Whether `caData` (base64, as `aws eks describe-cluster --query cluster.certificateAuthority.data`
+ * prints it) decodes to a PEM certificate block. Argo CD base64-decodes `tlsClientConfig.caData`
+ * ([]byte in JSON) and hands the PEM to client-go.
+ */
+export function isBase64PemCertificate(caData: string): boolean {
+  if (!BASE64.test(caData) || caData.length % 4 !== 0) return false;
+  const pem = Buffer.from(caData, 'base64').toString('latin1');
+  return /-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----/.test(pem);
+}
+
+/**
+ * The key under which Argo CD finds a cluster by its server URL: it trims trailing '/' (the cluster
+ * informer's URL index); the host is compared without case here too, because DNS and TLS ignore it, so
+ * `https://ABC.eks...` and `https://abc.eks.../` are one API server.
+ */
+export function serverKey(server: string): string {
+  const trimmed = server.replace(/\/+$/, '');
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/]*)(.*)$/.exec(trimmed);
+  return m ? `${m[1].toLowerCase()}${m[2].toLowerCase()}${m[3]}` : trimmed;
+}
+
+/** The account id of an IAM role ARN (`arn:aws:iam::<account>:role/...`), or undefined when it is not one. */
+export function roleArnAccount(arn: unknown): string | undefined {
+  return isString(arn) && IAM_ROLE_ARN.test(arn) ? arn.split(':')[4] : undefined;
+}

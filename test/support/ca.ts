@@ -1,0 +1,9 @@
+/**
+ * A cluster CA for test fleets: base64 of a made-up self-signed PEM certificate (CN=kubernetes), shaped
+ * like `aws eks describe-cluster --query cluster.certificateAuthority.data`. Public data; no key exists.
+ */
+export const TEST_CA =
+  'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJnRENDQVNXZ0F3SUJBZ0lVS0JpUTJMbjBVZmU2dnNoWVJSWkJFdk83VTFZd0NnWUlLb1pJemowRUF3SXcKRlRFVE1CRUdBMVVFQXd3S2EzVmlaWEp1WlhSbGN6QWVGdzB5TmpFeU1ERXhPREV4TkROYUZ3MHpOakV4TWpneApPREV4TkROYU1CVXhFekFSQmdOVkJBTU1DbXQxWW1WeWJtVjBaWE13V1RBVEJnY3Foa2pPUFFJQkJnZ3Foa2pPClBRTUJCd05DQUFSYWhTaHl0aWcwclc5d1p1ck8vNHhFZE1vN3Urb0Nqa1AxaUlRQ1J6ZkRmVk5Gc3VZczlwS2cKd0VDNk5oMkM5ZDFlbDN2N0w0MUd6VUNpbWlkamNWSmtvMU13VVRBZEJnTlZIUTRFRmdRVVhTNFozUHdmamdXTApFRXJIMmhUbHkzYVl1elV3SHdZRFZSMGpCQmd3Rm9BVVhTNFozUHdmamdXTEVFckgyaFRseTNhWXV6VXdEd1lEClZSMFRBUUgvQkFVd0F3RUIvekFLQmdncWhrak9QUVFEQWdOSkFEQkdBaUVBNEdkc1hHczE2elgzK25ZQTlUNWkKNUNPY0Y0UVh0NjBKTTVrR2pRNFBRTklDSVFDMWwyWlFNOTl4cjlMWnRwWHdzcnA1VE84VDVMUFRMZkYrK08rdAprZ2ZUaEE9PQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==';
+
+/** Base64 of a PEM block that is not a certificate (a truncated public key). */
+export const NOT_A_CERTIFICATE = Buffer.from('-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n').toString('base64');
