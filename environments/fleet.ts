@@ -10,10 +10,25 @@ export const argocd: ArgoCdSpec = {
   progressiveSync: false,
 };
 
-/** This repository (its `dist/` holds what Argo CD reads) and the team workloads repository. */
+/**
+ * This repository (its `dist/` holds what Argo CD reads) and the team workloads repository, both private:
+ * Argo CD reads every repository under `https://git.example.com/platform/` with the HTTPS token in the
+ * AWS Secrets Manager secret `argocd/git/git.example.com` (JSON `{"username": ..., "token": ...}`, in the
+ * hub's account and region; named by ARN, which both External Secrets and the EKS capability accept), made
+ * into a `repo-creds` Secret by External Secrets. Only the reference is here.
+ */
 export const repos: FleetSpec['repos'] = {
   addons: { url: 'https://git.example.com/platform/cdk8s-fleet.git', revision: 'main', basePath: 'dist/', path: 'addons' },
   workloads: { url: 'https://git.example.com/platform/cdk8s-fleet.git', revision: 'main', basePath: 'dist/', path: 'apps' },
+  credentials: [
+    {
+      name: 'git-example-com',
+      url: 'https://git.example.com/platform/',
+      match: 'prefix',
+      kind: 'https-token',
+      secret: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:argocd/git/git.example.com-Ab12Cd',
+    },
+  ],
 };
 
 export const accounts: AccountSpec[] = [

@@ -39,7 +39,7 @@ const PUBLIC_NAMES = [
   'DatabaseExternalSecret', 'DatabaseExternalSecretProps', 'DatabaseSize', 'EnvironmentDatabases', 'EnvironmentSpec',
   'FALSE', 'FleetAppProject', 'FleetAppProjectProps', 'FleetApplication', 'FleetApplicationProps',
   'FleetOutputsOptions', 'FleetSource', 'FleetSpec', 'FleetValidationError', 'GUARDRAILS_PROJECT', 'Generator',
-  'GeneratorOptions', 'GitRepoSpec', 'GroupKind', 'HelmOciRepository', 'HelmOciRepositoryProps', 'ImageRule',
+  'GeneratorOptions', 'GitCredentialField', 'GitCredentialKind', 'GitCredentialSpec', 'GitRepoSpec', 'GroupKind', 'HelmOciRepository', 'HelmOciRepositoryProps', 'ImageRule',
   'JsonPatchOperation', 'KubeObject', 'LabelSet', 'MANAGED_BY', 'OutputFile', 'Overlay', 'PLATFORM_PROJECT',
   'POSTGRES_CLAIM', 'Patch', 'PatchTarget', 'PostgresDatabase', 'PostgresDatabaseProps', 'PostgresDefinition',
   'PostgresRdsComposition', 'Problem', 'Replicas', 'ResolvedCluster', 'ResolvedFleet', 'ResolvedTeam',

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { ADDON_CATALOG, AddonDefinition, FleetSpec } from '../charts/index.js';
 import { runCli } from '../render/cli.js';
 import { exampleFleet, fleetCopy, Mutable, withSpec } from './support/fleet.js';
+import { NOT_A_CERTIFICATE } from './support/ca.js';
 
 type Spec = Mutable<FleetSpec>;
 
@@ -61,6 +62,23 @@ const CATALOGUE: BadInput[] = [
     expect: line(`${FLEET}: repos.addons.basePath: "dist" must be empty or a relative folder ending in '/' (like "dist/")`) },
   { name: 'a repository path climbs out with ..', change: (s) => { s.repos.workloads.path = '../apps'; },
     expect: line(`${FLEET}: repos.workloads.path: "../apps" must be a relative folder without '..' or a trailing '/'`) },
+  // Git credentials (repos.credentials): references to AWS Secrets Manager, never values in a URL.
+  { name: 'a repository URL carries a token', change: (s) => { s.repos.addons.url = 'https://ci:ghp_s3cr3t@git.example.com/platform/cdk8s-fleet.git'; },
+    expect: line(`${FLEET}: repos.addons.url: "https://***@git.example.com/platform/cdk8s-fleet.git" carries credentials in the URL: remove the part before '@' and declare them in repos.credentials (a reference to an AWS Secrets Manager secret), and rotate that token`) },
+  { name: 'a credential URL prefix carries a token', change: (s) => { any(s.repos.credentials![0]).url = 'https://ci:ghp_s3cr3t@git.example.com/platform/'; },
+    expect: line(`${FLEET}: repos.credentials[0].url: "https://***@git.example.com/platform/" carries credentials in the URL: remove the part before '@' and declare them in repos.credentials (a reference to an AWS Secrets Manager secret), and rotate that token`) },
+  { name: 'a credential of an unknown kind', change: (s) => { any(s.repos.credentials![0]).kind = 'password'; },
+    expect: line(`${FLEET}: repos.credentials[0].kind: "password" is not a credential kind; use https-token, ssh-key, github-app`) },
+  { name: 'a credential with no secret reference', change: (s) => { any(s.repos.credentials![0]).secret = ''; },
+    expect: line(`${FLEET}: repos.credentials[0].secret: must name the AWS Secrets Manager secret holding the credentials (a secret name like "argocd/git/git.example.com", or its ARN), got ""`) },
+  { name: 'a credential maps a field its kind does not have', change: (s) => { any(s.repos.credentials![0]).keys = { sshPrivateKey: 'key' }; },
+    expect: line(`${FLEET}: repos.credentials[0].keys.sshPrivateKey: is not a field of a https-token credential; use username, password`) },
+  { name: 'two credentials with one name', change: (s) => { s.repos.credentials = [s.repos.credentials![0], { ...s.repos.credentials![0], match: 'repository', url: 'https://git.example.com/platform/other.git' }]; },
+    expect: line(`${FLEET}: repos.credentials[1].name: "git-example-com" is already defined at repos.credentials[0]`) },
+  { name: 'git credentials on a hub without External Secrets', change: (s) => { hub(s).addons = { ...hub(s).addons, 'external-secrets': false }; },
+    expect: line(`${FLEET}: repos.credentials: External Secrets makes Argo CD's repository Secrets from these credentials on hub "hub": enable the external-secrets add-on there (clusters[0].addons or its environment's addons)`) },
+  { name: 'the EKS capability reads a credential by name', change: (s) => { s.argocd = { mode: 'eks-capability' }; hub(s).addons = { ...hub(s).addons, 'argo-cd': false }; any(s.repos.credentials![0]).secret = 'argocd/git/git.example.com'; },
+    expect: line(`${FLEET}: repos.credentials[0].secret: the EKS Argo CD capability reads the secret itself and needs its ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>), got the name "argocd/git/git.example.com"; or use an AWS CodeConnections URL (https://codeconnections.<region>.amazonaws.com/git-http/<account-id>/<region>/<connection-id>/<owner>/<repository>.git) and no credential`) },
   { name: 'an account id is not 12 digits', change: (s) => { s.accounts[0].id = '1234'; },
     expect: line(`${FLEET}: accounts[0].id: "1234" is not a 12-digit AWS account id`) },
   { name: 'two accounts share an id', change: (s) => { s.accounts.push({ ...s.accounts[1], name: 'tenant2' }); },
@@ -123,6 +141,20 @@ const CATALOGUE: BadInput[] = [
     expect: line(`${CLUSTERS}: clusters[1].argocdRoleArn: "argocd" is not an IAM role ARN`) },
   { name: 'caData holds line breaks', change: (s) => { staging(s).caData = 'LS0t\nLS0t'; },
     expect: line(`${CLUSTERS}: clusters[1].caData: must be the base64 CA bundle (public data), without line breaks`) },
+  { name: 'a spoke has no cluster CA in self-managed mode', change: (s) => { delete staging(s).caData; },
+    expect: line(`${CLUSTERS}: clusters[1].caData: a spoke needs its cluster CA (aws eks describe-cluster --query cluster.certificateAuthority.data) when Argo CD is self-managed: Argo CD verifies the API server with it (tlsClientConfig.caData, never insecure)`) },
+  { name: 'caData is base64 but not a PEM certificate', change: (s) => { prod(s).caData = NOT_A_CERTIFICATE; },
+    expect: line(`${CLUSTERS}: clusters[2].caData: does not decode to a PEM certificate (-----BEGIN CERTIFICATE-----); give certificateAuthority.data as aws eks describe-cluster prints it`) },
+  { name: 'a cluster asks Argo CD to skip TLS verification', change: (s) => { staging(s).insecure = true; },
+    expect: line(`${CLUSTERS}: clusters[1].insecure: Argo CD always verifies the API server certificate (tlsClientConfig.insecure is false); remove insecure and give caData`) },
+  { name: 'two spokes are one API server (trailing slash, host case)', change: (s) => { prod(s).endpoint = `${staging(s).endpoint.toLowerCase()}/`; },
+    expect: line(`${CLUSTERS}: clusters[2].endpoint: "https://0a1b2c3d4e5f60718293a4b5c6d7e8f9.gr7.us-west-2.eks.amazonaws.com/" is the API server of clusters[1] ("https://0A1B2C3D4E5F60718293A4B5C6D7E8F9.gr7.us-west-2.eks.amazonaws.com"): Argo CD keys clusters by server URL (a trailing '/' and the host's case do not make another server); one cluster per API server`) },
+  { name: 'a spoke is named in-cluster', change: (s) => { staging(s).name = 'in-cluster'; },
+    expect: line(`${CLUSTERS}: clusters[1].name: "in-cluster" is Argo CD's name for its local cluster (the hub); give the spoke a name of its own`) },
+  { name: 'an Argo CD role is in an account outside the fleet', change: (s) => { staging(s).argocdRoleArn = 'arn:aws:iam::999988887777:role/spoke-staging-argocd-spoke'; },
+    expect: line(`${CLUSTERS}: clusters[1].argocdRoleArn: "arn:aws:iam::999988887777:role/spoke-staging-argocd-spoke" is in account 999988887777, which is not one of the fleet's accounts (111122223333, 444455556666)`) },
+  { name: 'an add-on IAM role is in an account outside the fleet', change: (s) => { prod(s).addons.velero = { iamRoleArn: 'arn:aws:iam::999988887777:role/spoke-prod-velero' }; },
+    expect: line(`${CLUSTERS}: clusters[2].addons.velero.iamRoleArn: "arn:aws:iam::999988887777:role/spoke-prod-velero" is in account 999988887777, which is not one of the fleet's accounts (111122223333, 444455556666)`) },
   { name: 'an EKS cluster name starts with a dash', change: (s) => { staging(s).awsClusterName = '-staging'; },
     expect: line(`${CLUSTERS}: clusters[1].awsClusterName: "-staging" is not a valid EKS cluster name`) },
 

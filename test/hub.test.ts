@@ -49,8 +49,9 @@ describe('hub bootstrap and app-of-ApplicationSets', () => {
     const p = all.find((o) => o.obj.kind === 'AppProject' && o.obj.metadata.name === 'platform')!.obj;
     assert.deepEqual(p.spec.sourceRepos, ['https://git.example.com/platform/cdk8s-fleet.git']);
     assert.deepEqual(p.spec.destinations, [{ namespace: 'argocd', server: 'https://kubernetes.default.svc' }]);
-    assert.deepEqual(p.spec.clusterResourceWhitelist, [], 'an empty allow list denies every cluster-scoped kind');
-    assert.deepEqual(p.spec.namespaceResourceWhitelist.map((r: any) => r.kind), ['Application', 'ApplicationSet', 'AppProject', 'Secret']);
+    // The one cluster-scoped kind: the git credentials store, usable only from Argo CD's namespace (repos.credentials).
+    assert.deepEqual(p.spec.clusterResourceWhitelist, [{ group: 'external-secrets.io', kind: 'ClusterSecretStore' }], 'an allow list of one kind denies every other cluster-scoped kind');
+    assert.deepEqual(p.spec.namespaceResourceWhitelist.map((r: any) => r.kind), ['Application', 'ApplicationSet', 'AppProject', 'Secret', 'ServiceAccount', 'ExternalSecret']);
   });
 
   it('the addons project names its chart repositories and every fleet cluster', () => {
@@ -99,7 +100,8 @@ describe('names', () => {
 
   it('a second spoke in an environment adds a Secret and nothing else clashes', () => {
     const spec = fleetCopy();
-    const prod2 = { ...structuredClone(spec.clusters[2]), name: 'spoke-prod-2' };
+    // Its own API server: two clusters on one server URL are refused (Argo CD keys clusters by server).
+    const prod2 = { ...structuredClone(spec.clusters[2]), name: 'spoke-prod-2', endpoint: 'https://2C3D4E5F60718293A4B5C6D7E8F90A1B.gr7.us-west-2.eks.amazonaws.com' };
     spec.clusters.push(prod2 as any);
     const more = objects(render(withSpec(spec)));
     assert.equal(more.filter((o) => o.obj.kind === 'Secret').length, all.filter((o) => o.obj.kind === 'Secret').length + 1);

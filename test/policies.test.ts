@@ -116,7 +116,11 @@ describe('policies', () => {
     it('stays quiet on the example: the only ExternalSecrets are the platform\'s, in the team boundaries', () => {
       assert.deepEqual(quiet('secret-store-platform'), []);
       const paths = [...tree.objects].filter(([, docs]) => docs.some((o: any) => o.kind === 'ExternalSecret')).map(([f]) => f).sort();
-      assert.deepEqual(paths, ['teams/webstore/prod/externalsecret-backend-database.yaml', 'teams/webstore/staging/externalsecret-backend-database.yaml']);
+      assert.deepEqual(paths, [
+        'hub/argocd/repositories/externalsecret-repo-creds-git-example-com.yaml', // the hub's git credentials (repos.credentials)
+        'teams/webstore/prod/externalsecret-backend-database.yaml',
+        'teams/webstore/staging/externalsecret-backend-database.yaml',
+      ]);
     });
     for (const [kind, apiVersion] of [
       ['ExternalSecret', 'external-secrets.io/v1'], ['SecretStore', 'external-secrets.io/v1'], ['ClusterSecretStore', 'external-secrets.io/v1'],

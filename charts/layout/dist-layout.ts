@@ -13,6 +13,8 @@
  * apps/<team>/<app>/<env>/<kind>-<name>.yaml
  * iam/<area>/<name>.json                    IAM policies for the IaC (read by no Application)
  * iam/crossplane/roles.json, iam/crossplane/<account>/<role>.{trust,permissions}.json   Crossplane's roles
+ * iam/git-credentials/<hub>.json            the role of the hub's git credentials store
+ * hub/argocd/repositories/{clustersecretstore,serviceaccount}-fleet-git-credentials.yaml, externalsecret-repo-*.yaml   git credentials (references only)
  * ```
  */
 import type { KubeObject } from '../../engines/kustomize/index.js';
@@ -39,6 +41,21 @@ export const IAM_DIR = 'iam';
 
 /** The IAM area of the team secret stores' roles: `iam/secret-stores/<team>-<env>.json`. */
 export const SECRET_STORES_IAM_AREA = 'secret-stores';
+
+/** The IAM area of the hub's git credentials store role: `iam/git-credentials/<hub>.json`. */
+export const GIT_CREDENTIALS_IAM_AREA = 'git-credentials';
+
+/**
+ * Git credentials, in the hub's `repositories` component folder (read by `fleet-repositories`): the store
+ * with its service account, and one ExternalSecret per declared credential.
+ */
+export const GitCredentialPaths = {
+  store: objectFileName({ kind: 'ClusterSecretStore', metadata: { name: 'fleet-git-credentials' } }),
+  serviceAccount: objectFileName({ kind: 'ServiceAccount', metadata: { name: 'fleet-git-credentials' } }),
+  credential: (secretName: string) => objectFileName({ kind: 'ExternalSecret', metadata: { name: secretName } }),
+  /** With the EKS Argo CD capability: the credential-free Secret naming the AWS secret by ARN. */
+  capabilityCredential: (secretName: string) => objectFileName({ kind: 'Secret', metadata: { name: secretName } }),
+} as const;
 
 /** One IAM document: `iam/<area>/<name>.json`. */
 export function iamFile(area: string, name: string): string {

@@ -29,6 +29,50 @@ export interface GitRepoSpec {
   readonly path?: string;
 }
 
+/** How Argo CD authenticates to a git server; the values themselves stay in AWS Secrets Manager. */
+export type GitCredentialKind = 'https-token' | 'ssh-key' | 'github-app';
+
+/** A field of an Argo CD `repository` / `repo-creds` Secret that holds (part of) a credential. */
+export type GitCredentialField = 'username' | 'password' | 'sshPrivateKey' | 'githubAppID' | 'githubAppInstallationID' | 'githubAppPrivateKey';
+
+/**
+ * Credentials Argo CD reads git repositories with, declared by reference: the AWS Secrets Manager secret
+ * that holds them and which JSON keys of it, never a value. Self-managed Argo CD gets them through External
+ * Secrets (an ExternalSecret per entry, making the `repository` or `repo-creds` Secret in Argo CD's
+ * namespace).
+ */
+export interface GitCredentialSpec {
+  /** Name of the credential: DNS-1123 label, unique; names its ExternalSecret and Secret (`repo-<name>`, `repo-creds-<name>`). */
+  readonly name: string;
+  /**
+   * The repository URL (`match: 'repository'`) or a URL prefix (`match: 'prefix'`, like
+   * `https://git.example.com/platform/`). Never with credentials in it (`https://user:token@...`).
+   */
+  readonly url: string;
+  /**
+   * `repository`: exactly this repository (an Argo CD `repository` Secret; Argo CD compares URLs
+   * normalised: lower case, without `.git`). `prefix`: every repository whose URL starts with `url` (a
+   * `repo-creds` template; of several matching prefixes the longest wins).
+   * @default 'repository'
+   */
+  readonly match?: 'repository' | 'prefix';
+  /** `https-token` (username and token), `ssh-key` (private key) or `github-app` (app id, installation id, private key). */
+  readonly kind: GitCredentialKind;
+  /**
+   * The AWS Secrets Manager secret holding the values, as a JSON object: its name
+   * (`argocd/git/git.example.com`, in the hub's account, and in the hub's region unless other credentials
+   * name ARNs: then in theirs) or its ARN (all ARNs in one region). The EKS capability needs the ARN.
+   */
+  readonly secret: string;
+  /**
+   * Which JSON key of the secret holds each field Argo CD needs.
+   * @default - https-token: username `username`, password `token`; ssh-key: sshPrivateKey `sshPrivateKey`;
+   * github-app: githubAppID `githubAppID`, githubAppInstallationID `githubAppInstallationID`,
+   * githubAppPrivateKey `githubAppPrivateKey`
+   */
+  readonly keys?: Readonly<Partial<Record<GitCredentialField, string>>>;
+}
+
 /** An AWS account of the fleet. */
 export interface AccountSpec {
   /** Short name used in cluster specs (`central`, `tenant1`). DNS-1123 label. */
@@ -165,8 +209,11 @@ export interface ClusterSpec {
    */
   readonly endpoint?: string;
   /**
-   * Base64 cluster CA bundle (public data), written to the cluster Secret's `tlsClientConfig.caData`.
-   * @default - none: Argo CD uses the system roots
+   * Base64 of the cluster's PEM CA certificate (public data), as
+   * `aws eks describe-cluster --query cluster.certificateAuthority.data` prints it; written to the cluster
+   * Secret's `tlsClientConfig.caData` (`insecure` is always false). Required for spokes when Argo CD is
+   * self-managed; unused in `eks-capability` mode (the capability reaches clusters by ARN).
+   * @default - none (the hub is in-cluster)
    */
   readonly caData?: string;
   /**
@@ -267,6 +314,18 @@ export interface FleetSpec {
     readonly addons: GitRepoSpec;
     /** The repository holding team workloads. */
     readonly workloads: GitRepoSpec;
+    /**
+     * Credentials of private repositories, by URL or URL prefix (references to AWS Secrets Manager,
+     * never values). Self-managed Argo CD only; with the EKS capability use AWS CodeConnections URLs.
+     * @default []
+     */
+    readonly credentials?: readonly GitCredentialSpec[];
+    /**
+     * The repositories above can be read without credentials (public). When false, `npm run plan`
+     * reports an Application reading them that no credential covers.
+     * @default false
+     */
+    readonly public?: boolean;
   };
   /** AWS accounts. */
   readonly accounts: readonly AccountSpec[];

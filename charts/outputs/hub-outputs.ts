@@ -3,9 +3,11 @@ import { ClusterSecret } from '../argocd/cluster-secret.js';
 import { FleetApplication } from '../argocd/fleet-application.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { HelmOciRepository } from '../argocd/helm-oci-repository.js';
+import { CapabilityGitCredential, GitCredentialExternalSecret, gitCredentialSecretName, GitCredentialsServiceAccount, GitCredentialsStore } from '../argocd/git-credentials.js';
+import { gitCredentials, gitCredentialsRegion, gitCredentialsRoleArn, gitCredentialsThroughExternalSecrets } from './iam-git-credentials.js';
 import { ResolvedFleet } from '../model/resolve.js';
 import { OutputFile } from './output-file.js';
-import { HubPaths, joinPath } from '../layout/dist-layout.js';
+import { GitCredentialPaths, HubPaths, joinPath } from '../layout/dist-layout.js';
 import { PLATFORM_PROJECT, ADDONS_PROJECT } from '../argocd/conventions.js';
 
 /**
@@ -55,6 +57,31 @@ export function coreHubComponents(fleet: ResolvedFleet): HubComponent[] {
     build: (chart) => new HelmOciRepository(chart, name, { name, url, namespace: ns }),
   }));
 
+  // Git credentials, next to the repository Secrets; only references to AWS Secrets Manager are in git.
+  // Self-managed Argo CD: the store, its service account and one ExternalSecret per declared credential.
+  // The EKS capability: credential-free Secrets naming the AWS secret (`secretArn`), read by the capability's role.
+  const credentials = gitCredentials(fleet);
+  if (capability) {
+    for (const credential of credentials) {
+      repositories.push({
+        path: GitCredentialPaths.capabilityCredential(gitCredentialSecretName(credential)),
+        build: (chart) => new CapabilityGitCredential(chart, credential.name, { credential, namespace: ns }),
+      });
+    }
+  } else if (credentials.length > 0) {
+    const store = { namespace: ns, region: gitCredentialsRegion(fleet, fleet.hub), roleArn: gitCredentialsRoleArn(fleet, fleet.hub) };
+    repositories.push(
+      { path: GitCredentialPaths.store, build: (chart) => new GitCredentialsStore(chart, 'git-credentials', store) },
+      { path: GitCredentialPaths.serviceAccount, build: (chart) => new GitCredentialsServiceAccount(chart, 'git-credentials', store) },
+    );
+    for (const credential of credentials) {
+      repositories.push({
+        path: GitCredentialPaths.credential(gitCredentialSecretName(credential)),
+        build: (chart) => new GitCredentialExternalSecret(chart, credential.name, { credential, namespace: ns }),
+      });
+    }
+  }
+
   const addons: OutputFile[] = running.map((addon) => ({
     path: `${addon.name}.yaml`,
     build: (chart) => new AddonApplicationSet(chart, addon.name, { fleet, addon }),
@@ -88,7 +115,7 @@ export function hubOutputs(fleet: ResolvedFleet, components: readonly HubCompone
       new FleetAppProject(chart, 'platform', {
         name: PLATFORM_PROJECT,
         namespace: ns,
-        description: `The hub's own Argo CD objects of fleet ${fleet.name}: root, children, projects, cluster and repository Secrets.`,
+        description: `The hub's own Argo CD objects of fleet ${fleet.name}: root, children, projects, cluster and repository Secrets${gitCredentialsThroughExternalSecrets(fleet) ? ', git credentials (ExternalSecrets and their store)' : ''}.`,
         sourceRepos: [repo.url],
         destinations: [hubDestination],
         namespaceResources: [
@@ -96,7 +123,11 @@ export function hubOutputs(fleet: ResolvedFleet, components: readonly HubCompone
           { group: 'argoproj.io', kind: 'ApplicationSet' },
           { group: 'argoproj.io', kind: 'AppProject' },
           { group: '', kind: 'Secret' },
+          // The git credentials store's service account and the ExternalSecrets that make repository Secrets.
+          ...(gitCredentialsThroughExternalSecrets(fleet) ? [{ group: '', kind: 'ServiceAccount' }, { group: 'external-secrets.io', kind: 'ExternalSecret' }] : []),
         ],
+        // The store is a ClusterSecretStore that only Argo CD's namespace may use (`conditions`).
+        clusterResources: gitCredentialsThroughExternalSecrets(fleet) ? [{ group: 'external-secrets.io', kind: 'ClusterSecretStore' }] : undefined,
       });
       new FleetApplication(chart, 'root', {
         name: `${fleet.name}-root`,

@@ -4,8 +4,9 @@ import { Finding, objectId, RenderedObjects } from './finding.js';
 const CREDENTIAL_KEYS = ['bearerToken', 'password', 'sshPrivateKey', 'keyData', 'username', 'githubAppPrivateKey', 'tlsClientCertKey', 'token'];
 
 /**
- * `secret-credentials`: the only Secrets allowed are Argo CD's credential-free cluster and repository
- * Secrets; no `data`, and no credential field in `stringData` (nor in a cluster's `config`).
+ * `secret-credentials`: the only Secrets allowed are Argo CD's credential-free cluster, repository and
+ * repo-creds Secrets (a repository's credentials come from an ExternalSecret, or for the EKS capability
+ * are named by `secretArn`); no `data`, and no credential field in `stringData` (nor in a cluster's `config`).
  */
 export function secretFindings(rendered: RenderedObjects): Finding[] {
   const out: Finding[] = [];
@@ -14,7 +15,7 @@ export function secretFindings(rendered: RenderedObjects): Finding[] {
       if (o?.kind !== 'Secret') continue;
       const add = (message: string) => out.push({ rule: 'secret-credentials', file, object: objectId(o), message });
       const type = o.metadata?.labels?.['argocd.argoproj.io/secret-type'];
-      if (type !== 'cluster' && type !== 'repository') {
+      if (type !== 'cluster' && type !== 'repository' && type !== 'repo-creds') {
         add('Secrets never go into git; read credentials from AWS Secrets Manager with an ExternalSecret');
         continue;
       }

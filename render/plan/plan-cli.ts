@@ -78,6 +78,13 @@ export function formatPlanJson(plan: FleetPlan): string {
   );
 }
 
+/** The fleet's own repositories, which Argo CD must have credentials for unless `repos.public` says they are public. */
+export function privateGitRepos(source: FleetSource): string[] {
+  const repos = source.spec.repos;
+  if (!repos || repos.public === true) return [];
+  return [...new Set([repos.addons?.url, repos.workloads?.url].filter((u): u is string => typeof u === 'string'))];
+}
+
 /**
  * `npm run plan`: renders the fleet in memory (input validation and policies as in synth), expands every
  * ApplicationSet against the cluster Secrets with Argo CD's semantics, and prints what Argo CD will run
@@ -97,7 +104,7 @@ export function runPlan(argv: readonly string[], source: FleetSource, options: F
     }
     const tree = renderChecked(source, options);
     if (typeof tree === 'number') return tree;
-    const plan = planFleet(tree.objects, { argocdNamespace: source.spec.argocd?.namespace ?? 'argocd' });
+    const plan = planFleet(tree.objects, { argocdNamespace: source.spec.argocd?.namespace ?? 'argocd', privateGitRepos: privateGitRepos(source) });
     console.log(json ? formatPlanJson(plan) : formatPlanTable(plan));
     if (plan.problems.length === 0) return 0;
     const n = plan.problems.length;

@@ -65,7 +65,86 @@ export interface FleetPlan {
 }
 
 /** Options of {@link planFleet}. */
-export type PlanOptions = ClusterInventoryOptions;
+export type PlanOptions = ClusterInventoryOptions & {
+  /**
+   * Git repositories Argo CD needs credentials for: URLs, or URL prefixes, compared as Argo CD compares
+   * them (lower case, without `.git`). A Git source of an Application under one of them that no
+   * `repository` Secret (same URL) or `repo-creds` Secret (URL prefix) with credentials covers, rendered
+   * or made by an ExternalSecret, is a problem: Argo CD could not clone it.
+   * @default - none: credentials are not checked
+   */
+  readonly privateGitRepos?: readonly string[];
+};
+
+/**
+ * Argo CD's `git.NormalizeGitURL` (util/git): lower case, trimmed, an scp-like `user@host:path` read as
+ * `ssh://user@host/path`, without a `.git` suffix, and without the `ssh://` scheme. Repository Secrets
+ * match a repoURL when both normalise to the same string; `repo-creds` when the repoURL's normal form
+ * starts with the template's (the longest such prefix wins).
+ */
+export function normalizeGitUrl(url: string): string {
+  let r = url.trim().toLowerCase();
+  if (!r.startsWith('ssh://') && /^[\w.-]+@[\w.-]+:/.test(r)) r = `ssh://${r.replace(':', '/')}`;
+  if (r.endsWith('.git')) r = r.slice(0, -'.git'.length);
+  return r.replace(/^ssh:\/\//, '');
+}
+
+/** Repository URLs AWS authenticates for the EKS Argo CD capability with its IAM role: CodeConnections and CodeCommit. */
+const AWS_GIT_HOST = /^https:\/\/(codeconnections|codestar-connections|git-codecommit)\.[a-z0-9-]+\.amazonaws\.com\//;
+
+/** Fields of a repository or repo-creds Secret that carry a credential (or, for the EKS capability, point at one). */
+const REPO_CREDENTIAL_FIELDS = ['username', 'password', 'sshPrivateKey', 'githubAppPrivateKey', 'tlsClientCertKey', 'bearerToken', 'secretArn', 'useAzureWorkloadIdentity'];
+
+interface RepoCredentials {
+  readonly repositories: Set<string>;
+  readonly templates: string[];
+}
+
+/** The `repository` and `repo-creds` Secrets with credentials: rendered ones, and those ExternalSecrets make. */
+function repoCredentials(objects: ReadonlyMap<string, readonly unknown[]>): RepoCredentials {
+  const out: RepoCredentials = { repositories: new Set(), templates: [] };
+  const add = (type: unknown, fields: Obj | undefined) => {
+    if (!fields || !REPO_CREDENTIAL_FIELDS.some((k) => fields[k] !== undefined)) return;
+    const url = typeof fields.url === 'string' ? fields.url : '';
+    if (!url) return;
+    if (type === 'repository') out.repositories.add(normalizeGitUrl(url));
+    else if (type === 'repo-creds') out.templates.push(normalizeGitUrl(url));
+  };
+  for (const docs of objects.values()) {
+    for (const doc of docs) {
+      if (!isObj(doc)) continue;
+      const meta = isObj(doc.metadata) ? doc.metadata : {};
+      if (doc.kind === 'Secret' && str(doc.apiVersion) === 'v1') {
+        const type = isObj(meta.labels) ? meta.labels['argocd.argoproj.io/secret-type'] : undefined;
+        const data = isObj(doc.data) ? Object.fromEntries(Object.entries(doc.data).map(([k, v]) => [k, k === 'url' ? Buffer.from(str(v), 'base64').toString() : v])) : {};
+        add(type, { ...data, ...(isObj(doc.stringData) ? doc.stringData : {}) });
+      } else if (doc.kind === 'ExternalSecret' && str(doc.apiVersion).startsWith('external-secrets.io/')) {
+        const template = isObj(doc.spec) && isObj(doc.spec.target) && isObj(doc.spec.target.template) ? doc.spec.target.template : {};
+        const tmeta = isObj(template.metadata) ? template.metadata : {};
+        const type = isObj(tmeta.labels) ? tmeta.labels['argocd.argoproj.io/secret-type'] : undefined;
+        add(type, isObj(template.data) ? template.data : undefined);
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether Argo CD has credentials for a Git repoURL, by its matching rules. */
+function credentialsCover(creds: RepoCredentials, repoURL: string): boolean {
+  if (AWS_GIT_HOST.test(repoURL)) return true;
+  const url = normalizeGitUrl(repoURL);
+  return creds.repositories.has(url) || creds.templates.some((prefix) => url.startsWith(prefix));
+}
+
+/** The Git sources of an Application (not Helm charts, not OCI), with their field path. */
+function gitSources(spec: Obj): Array<{ field: string; repoURL: string }> {
+  const list = Array.isArray(spec.sources) && spec.sources.length > 0
+    ? spec.sources.map((s, i) => ({ s, field: `spec.sources[${i}].repoURL` }))
+    : isObj(spec.source) ? [{ s: spec.source as unknown, field: 'spec.source.repoURL' }] : [];
+  return list
+    .filter(({ s }) => isObj(s) && typeof s.chart !== 'string' && str(s.repoURL) !== '' && !str(s.repoURL).startsWith('oci://'))
+    .map(({ s, field }) => ({ field, repoURL: str((s as Obj).repoURL) }));
+}
 
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -176,6 +255,9 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
     else owners.set(key, [owner]);
   };
   const destinations = new Destinations(inventory.clusters);
+  const privateRepos = (options.privateGitRepos ?? []).map(normalizeGitUrl);
+  const creds = privateRepos.length > 0 ? repoCredentials(objects) : { repositories: new Set<string>(), templates: [] };
+  const uncovered = new Set<string>();
 
   const addEntry = (app: Obj, file: string, object: string, applicationSet: string | undefined, checkProject: boolean) => {
     const meta = isObj(app.metadata) ? app.metadata : {};
@@ -189,6 +271,18 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
     const project = str(spec.project);
     if (checkProject && !projects.has(project)) {
       problems.push({ file, object, message: `${prefix}spec.project: application references project ${project || '""'} which does not exist: render that AppProject or fix the project` });
+    }
+    for (const { field, repoURL } of privateRepos.length > 0 ? gitSources(spec) : []) {
+      const url = normalizeGitUrl(repoURL);
+      if (!privateRepos.some((p) => url === p || url.startsWith(p)) || credentialsCover(creds, repoURL)) continue;
+      const key = `${file}\u0000${object}\u0000${repoURL}`;
+      if (uncovered.has(key)) continue;
+      uncovered.add(key);
+      problems.push({
+        file,
+        object,
+        message: `${applicationSet ? 'spec.template.' : ''}${field}: ${repoURL} is a private Git repository and no repository or repo-creds Secret with credentials covers it (Argo CD matches a repository Secret by the same URL and a repo-creds template by URL prefix, both lower-cased and without ".git"), so Argo CD cannot clone it: declare its credentials in repos.credentials, or set repos.public when it is public`,
+      });
     }
     own(`${namespace}/${name}`, `${object} (${file})`);
     entries.push({
