@@ -8,6 +8,18 @@ export const argocd: ArgoCdSpec = {
   namespace: 'argocd',
   mode: 'self-managed',
   progressiveSync: false,
+  // Sign-in through the company's OIDC provider; the client secret stays in the Secret `argocd-oidc`
+  // (key `clientSecret`, labelled app.kubernetes.io/part-of: argocd), referenced, never written here.
+  sso: {
+    oidc: {
+      url: 'https://argocd.example.com',
+      issuer: 'https://login.example.com',
+      clientId: 'argocd',
+      clientSecret: '$argocd-oidc:clientSecret',
+    },
+  },
+  // Argo CD admins; every other group only sees and syncs its own team's Applications (default deny).
+  adminGroups: ['platform-admins'],
 };
 
 /**

@@ -30,7 +30,7 @@ function publicNames(): string[] {
 const PUBLIC_NAMES = [
   'ADDONS_PROJECT', 'ADDON_CATALOG', 'AWS_RUNTIME_CONFIG', 'AccountSpec', 'AddonAnnotation', 'AddonApplicationSet',
   'AddonApplicationSetProps', 'AddonDefinition', 'AddonPlacement', 'AddonSetting', 'AppDatabase', 'AppPropsError',
-  'AppSpec', 'AppTraffic', 'AppWorkload', 'AppWorkloadProps', 'ArgoCdSpec', 'AutoscalingProps', 'AwsProviderConfig',
+  'AppSpec', 'AppTraffic', 'AppWorkload', 'AppWorkloadProps', 'ArgoCdIdentityCenter', 'ArgoCdOidc', 'ArgoCdSpec', 'ArgoCdSso', 'AutoscalingProps', 'AwsProviderConfig',
   'AwsProviderConfigProps', 'CHART_VERSION_KEY', 'CROSSPLANE_PACKAGES', 'CROSSPLANE_PROJECT', 'ClusterAddon',
   'ClusterAddonSetting', 'ClusterAnnotation', 'ClusterLabel', 'ClusterLabelKey', 'ClusterSecret',
   'ClusterSecretProps', 'ClusterSpec', 'ClusterTemplate', 'ContainerChange', 'ContainerImage', 'ContainerResources',

@@ -368,6 +368,20 @@ const CATALOGUE: BadInput[] = [
   // Rendered the network policies with a TypeError before: mailer runs in prod, ui does not.
   { name: 'connectsTo names an app that does not run where the caller runs', change: (s) => { app(s, 'mailer').connectsTo = ['ui']; },
     expect: line(`${TEAMS}: teams[0].apps[3].connectsTo[0]: app "ui" does not run in "prod", where "mailer" runs; give "ui" an overlay there or remove the connection`) },
+
+  // --- Argo CD single sign-on and RBAC ----------------------------------------------------------------
+  { name: 'the OIDC issuer is not https', change: (s) => { any(s.argocd).sso.oidc.issuer = 'http://login.example.com'; },
+    expect: line(`${FLEET}: argocd.sso.oidc.issuer: must be the OIDC issuer as an https:// URL, got "http://login.example.com"`) },
+  { name: 'the OIDC client secret is a value, not a reference', change: (s) => { any(s.argocd).sso.oidc.clientSecret = 'Zq3v9XbT2mLp8RkW'; },
+    expect: line(`${FLEET}: argocd.sso.oidc.clientSecret: must be a reference Argo CD resolves, "$oidc.clientSecret" (a key of argocd-secret) or "$<secret>:<key>" (a Secret in Argo CD's namespace labelled app.kubernetes.io/part-of: argocd, made by External Secrets), never the secret itself (got a string of 16 characters); if it was a secret, rotate it`) },
+  { name: 'an admin group is empty', change: (s) => { any(s.argocd).adminGroups = ['']; },
+    expect: line(`${FLEET}: argocd.adminGroups[0]: must be a non-empty group name, got ""`) },
+  { name: 'a team group is an admin group', change: (s) => { team(s).group = 'platform-admins'; },
+    expect: line(`${TEAMS}: teams[0].group: "platform-admins" is an admin group (argocd.adminGroups): its members would be Argo CD admins, not only team "webstore"; give the team a group of its own`) },
+  { name: 'self-managed Argo CD is given IAM Identity Center', change: (s) => { any(s.argocd).sso = { identityCenter: { instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', region: 'us-west-2' } }; },
+    expect: line(`${FLEET}: argocd.sso.identityCenter: IAM Identity Center is the EKS Argo CD capability's sign-in; self-managed Argo CD uses an OIDC provider: give sso.oidc, or use mode "eks-capability"`) },
+  { name: 'the EKS capability is given an OIDC provider', change: (s) => { any(s.argocd).mode = 'eks-capability'; hub(s).addons = { ...hub(s).addons, 'argo-cd': false }; },
+    expect: line(`${FLEET}: argocd.sso.oidc: the EKS Argo CD capability signs in through IAM Identity Center only: remove sso.oidc and give sso.identityCenter { instanceArn, region }`) },
 ];
 
 interface FileState { readonly bytes: string; readonly mtimeMs: number }

@@ -169,7 +169,8 @@ describe('validateFleet', () => {
   describe('how Argo CD reaches a cluster (EKS auth)', () => {
     /** EKS capability mode: the capability manages Argo CD, so the hub does not run the argo-cd add-on. */
     const capability = (s: Mutable<FleetSpec>) => {
-      s.argocd = { ...s.argocd, mode: 'eks-capability' };
+      // The capability signs in through IAM Identity Center: the example's OIDC provider does not apply.
+      s.argocd = { ...s.argocd, mode: 'eks-capability', sso: { identityCenter: { instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', region: 'us-west-2' } } };
       // The capability reads repositories through its own connections, not through repository credentials.
       delete (s.repos as { credentials?: unknown }).credentials;
       hub(s).addons = Object.fromEntries(Object.entries(hub(s).addons ?? {}).filter(([a]) => a !== 'argo-cd'));

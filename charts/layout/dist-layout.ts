@@ -14,6 +14,7 @@
  * iam/<area>/<name>.json                    IAM policies for the IaC (read by no Application)
  * iam/crossplane/roles.json, iam/crossplane/<account>/<role>.{trust,permissions}.json   Crossplane's roles
  * iam/git-credentials/<hub>.json            the role of the hub's git credentials store
+ * iam/argocd-capability/<hub>.json          the EKS Argo CD capability's configuration (Identity Center, role mappings)
  * hub/argocd/repositories/{clustersecretstore,serviceaccount}-fleet-git-credentials.yaml, externalsecret-repo-*.yaml   git credentials (references only)
  * ```
  */
@@ -44,6 +45,9 @@ export const SECRET_STORES_IAM_AREA = 'secret-stores';
 
 /** The IAM area of the hub's git credentials store role: `iam/git-credentials/<hub>.json`. */
 export const GIT_CREDENTIALS_IAM_AREA = 'git-credentials';
+
+/** The EKS Argo CD capability's configuration (Identity Center, RBAC role mappings) for the IaC: `iam/argocd-capability/<hub>.json`. */
+export const ARGOCD_CAPABILITY_IAM_AREA = 'argocd-capability';
 
 /**
  * Git credentials, in the hub's `repositories` component folder (read by `fleet-repositories`): the store

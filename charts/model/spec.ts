@@ -289,6 +289,66 @@ export interface ArgoCdSpec {
    * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/high_availability/#argocd-application-controller
    */
   readonly sharding?: ControllerSharding;
+  /**
+   * Single sign-on: an OIDC provider for self-managed Argo CD (`oidc`), or IAM Identity Center for the
+   * EKS capability (`identityCenter`). With it the RBAC is default deny: `adminGroups` are Argo CD admins,
+   * each team's `group` may only see and sync the Applications of its own project.
+   * @default - no single sign-on (and no RBAC policy rendered)
+   */
+  readonly sso?: ArgoCdSso;
+  /**
+   * Identity-provider groups of the platform team: `role:admin` in Argo CD (self-managed), the `ADMIN`
+   * role mapping of the EKS capability (Identity Center group ids). Never a team's group.
+   * @default []
+   */
+  readonly adminGroups?: readonly string[];
+}
+
+/** Single sign-on of Argo CD; exactly one of `oidc` (self-managed) and `identityCenter` (EKS capability). */
+export interface ArgoCdSso {
+  /** Self-managed Argo CD: an OIDC provider, rendered into the hub's `argo-cd` values (`configs.cm."oidc.config"`). */
+  readonly oidc?: ArgoCdOidc;
+  /** EKS Argo CD capability: IAM Identity Center, rendered as the capability's configuration for the IaC (`iam/argocd-capability/<hub>.json`). */
+  readonly identityCenter?: ArgoCdIdentityCenter;
+}
+
+/** An OIDC provider of self-managed Argo CD. Only references to secrets, never a value. */
+export interface ArgoCdOidc {
+  /** Argo CD's external URL (`configs.cm.url`), `https://...`: the provider redirects to `<url>/auth/callback`. */
+  readonly url: string;
+  /**
+   * Name on the login button.
+   * @default 'SSO'
+   */
+  readonly name?: string;
+  /** The issuer, `https://...` (its `/.well-known/openid-configuration` must be served there). */
+  readonly issuer: string;
+  /** The OAuth client id registered for Argo CD. */
+  readonly clientId: string;
+  /**
+   * The client secret as an Argo CD reference, never the value: `$oidc.clientSecret` (key of
+   * `argocd-secret`) or `$<secret>:<key>` (a Secret in Argo CD's namespace labelled
+   * `app.kubernetes.io/part-of: argocd`, for example made by External Secrets).
+   */
+  readonly clientSecret: string;
+  /**
+   * Scopes Argo CD requests.
+   * @default ['openid', 'profile', 'email', 'groups']
+   */
+  readonly requestedScopes?: readonly string[];
+  /**
+   * The claim holding the user's groups (`scopes` of argocd-rbac-cm, and requested as an essential ID token claim).
+   * @default 'groups'
+   */
+  readonly groupsClaim?: string;
+}
+
+/** IAM Identity Center of the EKS Argo CD capability (`configuration.argoCd.awsIdc`). */
+export interface ArgoCdIdentityCenter {
+  /** The Identity Center instance, `arn:aws:sso:::instance/ssoins-...`. */
+  readonly instanceArn: string;
+  /** The instance's region. */
+  readonly region: string;
 }
 
 /** Argo CD application controller sharding. */

@@ -1,9 +1,11 @@
 import { AddonDefinition } from '../model/addon.js';
 import { ClusterAddonSetting } from '../model/spec.js';
-import { asSetting, ResolvedFleet } from '../model/resolve.js';
+import { asSetting, ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { OutputFile } from './output-file.js';
 import { isObject } from '../../engines/util/index.js';
 import { addonValuesFiles, joinPath } from '../layout/dist-layout.js';
+import { hubNames, hubSpec } from '../model/hubs.js';
+import { argoCdSsoValues } from '../argocd/sso-rbac.js';
 
 /** `b` over `a`, merging nested maps (lists and scalars of `b` replace), like Helm merges values. */
 function deepMerge(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -14,15 +16,21 @@ function deepMerge(a: Readonly<Record<string, unknown>>, b: Readonly<Record<stri
 
 /**
  * Values the fleet settings imply for an add-on on a cluster, under the cluster's own values: the
- * application controller's replicas and sharding algorithm for a sharded Argo CD.
+ * application controller's replicas and sharding algorithm for a sharded Argo CD, and on a hub single
+ * sign-on with the RBAC generated from the teams that hub manages (`charts/argocd/sso-rbac.ts`).
  */
-function platformClusterValues(fleet: ResolvedFleet, addon: AddonDefinition): Record<string, unknown> | undefined {
+function platformClusterValues(fleet: ResolvedFleet, addon: AddonDefinition, cluster: ResolvedCluster): Record<string, unknown> | undefined {
+  if (addon.name !== 'argo-cd') return undefined;
   const sharding = fleet.spec.argocd?.sharding;
-  if (addon.name !== 'argo-cd' || !sharding) return undefined;
-  return {
+  const shardingValues = sharding && {
     controller: { replicas: sharding.replicas },
     configs: { params: { 'controller.sharding.algorithm': sharding.algorithm ?? 'consistent-hashing' } },
   };
+  const hubs = hubNames(fleet.spec);
+  const teams = cluster.role !== 'hub' ? [] : hubs.length === 1 ? fleet.spec.teams ?? [] : hubSpec(fleet.spec, cluster.name).teams ?? [];
+  const sso = cluster.role === 'hub' ? argoCdSsoValues(fleet.spec.argocd, teams) : undefined;
+  if (!shardingValues && !sso) return undefined;
+  return deepMerge(shardingValues || {}, sso ?? {});
 }
 
 /**
@@ -43,7 +51,7 @@ export function addonValuesOutputs(fleet: ResolvedFleet): OutputFile[] {
     }
     for (const cluster of running) {
       const own = asSetting<ClusterAddonSetting>(cluster.spec.addons?.[addon.name])?.values;
-      const platform = platformClusterValues(fleet, addon);
+      const platform = platformClusterValues(fleet, addon, cluster);
       const values = platform || own ? deepMerge(platform ?? {}, own ?? {}) : undefined;
       if (values) out.push({ path: joinPath(root, layout.clusterFile(cluster.name)), data: values });
     }

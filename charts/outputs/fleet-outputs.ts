@@ -17,7 +17,7 @@ import { fleetReadme } from '../readme/fleet-readme.js';
 import { PolicyContext } from '../policy/finding.js';
 import { policyContext } from '../policy/policy-context.js';
 import { secretStoreIamOutputs } from './iam-secret-stores.js';
-import { gitCredentialsIamOutputs } from './iam-git-credentials.js';
+import { argoCdCapabilityOutputs, gitCredentialsIamOutputs } from './iam-git-credentials.js';
 
 export interface FleetOutputsOptions {
   /**
@@ -59,7 +59,7 @@ export function fleetRender(source: FleetSource, options: FleetOutputsOptions = 
 
 function fleetFiles(fleet: ResolvedFleet, manifests: FleetApps['manifests']): OutputFile[] {
   const teams = teamOutputs(fleet, manifests);
-  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, ...secretStoreIamOutputs(fleet), ...gitCredentialsIamOutputs(fleet), ...crossplaneIamOutputs(fleet), { path: README_FILE, text: fleetReadme(fleet, { manifests }) }];
+  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, ...secretStoreIamOutputs(fleet), ...gitCredentialsIamOutputs(fleet), ...argoCdCapabilityOutputs(fleet), ...crossplaneIamOutputs(fleet), { path: README_FILE, text: fleetReadme(fleet, { manifests }) }];
   const hubs = hubNames(fleet.spec);
   if (hubs.length === 1) return [...hubFiles(fleet, teams, hubDir(fleet.hub.name, hubs)), ...shared];
   // Several hubs: each hub's own Argo CD objects come from the part of the fleet it manages.

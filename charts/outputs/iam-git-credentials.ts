@@ -9,7 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { GitCredentialsStore } from '../argocd/git-credentials.js';
-import { GIT_CREDENTIALS_IAM_AREA, iamFile } from '../layout/dist-layout.js';
+import { ARGOCD_CAPABILITY_IAM_AREA, GIT_CREDENTIALS_IAM_AREA, iamFile } from '../layout/dist-layout.js';
+import { capabilityConfiguration } from '../argocd/sso-rbac.js';
 import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { GitCredentialSpec } from '../model/spec.js';
 import { oidcToken } from './iam-crossplane.js';
@@ -112,4 +113,24 @@ export function gitCredentialsIamOutputs(fleet: ResolvedFleet): OutputFile[] {
   return fleet.clusters
     .filter((c) => c.role === 'hub')
     .map((hub) => ({ path: iamFile(GIT_CREDENTIALS_IAM_AREA, hub.name), text: `${JSON.stringify(document(fleet, hub), null, 2)}\n` }));
+}
+
+/**
+ * `iam/argocd-capability/<hub>.json`: with the EKS Argo CD capability and Identity Center, per hub the
+ * capability's `configuration` (`argoCd.namespace`, `awsIdc`, `rbacRoleMappings`) for the IaC to pass to
+ * `CreateCapability` / `UpdateCapability`.
+ */
+export function argoCdCapabilityOutputs(fleet: ResolvedFleet): OutputFile[] {
+  const identityCenter = fleet.spec.argocd?.sso?.identityCenter;
+  if (fleet.mode !== 'eks-capability' || !identityCenter) return [];
+  return fleet.clusters
+    .filter((c) => c.role === 'hub')
+    .map((hub) => ({
+      path: iamFile(ARGOCD_CAPABILITY_IAM_AREA, hub.name),
+      text: `${JSON.stringify({
+        description: `Configuration of the EKS Argo CD capability of hub ${hub.name} (cluster ${hub.awsClusterName}, account ${hub.account.id}, ${hub.spec.region}): pass it as configuration to CreateCapability / UpdateCapability (type ARGOCD). Team groups have no global role: their AppProject's developers role lets them see and sync their own Applications.`,
+        clusterName: hub.awsClusterName,
+        configuration: capabilityConfiguration(fleet.argocdNamespace, identityCenter, fleet.spec.argocd?.adminGroups ?? []),
+      }, null, 2)}\n`,
+    }));
 }

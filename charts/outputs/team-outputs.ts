@@ -17,6 +17,7 @@ import { DatabaseExternalSecret } from '../apps/database-external-secret.js';
 import { planDatabases } from '../crossplane/database-plan.js';
 import { TeamSecretStore } from '../teams/team-secret-store.js';
 import { GUARDRAILS_PROJECT } from '../argocd/conventions.js';
+import { teamApplicationPolicies } from '../argocd/sso-rbac.js';
 import { secretStoreRoleArn } from './iam-secret-stores.js';
 
 /**
@@ -96,7 +97,8 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
               name: 'developers',
               description: `Members of ${team.spec.group}: see and sync the team's Applications.`,
               groups: [team.spec.group],
-              policies: ['get', 'sync'].map((action) => `p, proj:${team.name}:developers, applications, ${action}, ${team.name}/*, allow`),
+              // The same actions as the team's global role in Argo CD's policy.csv (charts/argocd/sso-rbac.ts).
+              policies: teamApplicationPolicies(`proj:${team.name}:developers`, team.name),
             },
           ],
         }),

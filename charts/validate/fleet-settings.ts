@@ -2,6 +2,7 @@
 import { FleetSpec, GitCredentialField, GitCredentialSpec, GitRepoSpec } from '../model/spec.js';
 import { GIT_CREDENTIAL_FIELDS } from '../argocd/git-credentials.js';
 import { isEnabled } from '../model/resolve.js';
+import { argoCdSsoProblems } from './argocd-sso.js';
 import { FleetContext } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
 import { checkElements, checkItem, earlierWithSameKey, problem, records, Rule } from './rule-table.js';
@@ -178,5 +179,6 @@ export function fleetSettingProblems(ctx: FleetContext): FieldProblem[] {
     ...credentialProblems(ctx),
     ...(ctx.spec.repos?.public !== undefined && typeof ctx.spec.repos.public !== 'boolean'
       ? [problem('repos.public', `must be true or false, got ${JSON.stringify(ctx.spec.repos.public)}`)] : []),
+    ...argoCdSsoProblems(ctx),
   ];
 }
