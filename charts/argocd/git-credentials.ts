@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterSecretStore, ClusterSecretStoreSpecProviderAwsService } from '../../imports/eso-clustersecretstore-external-secrets.io.js';
+import { namespaceStore, storeServiceAccount } from '../secrets/namespace-store.js';
 import {
   ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetTemplateEngineVersion,
 } from '../../imports/eso-externalsecret-external-secrets.io.js';
@@ -57,19 +57,7 @@ export class GitCredentialsStore extends Construct {
   public constructor(scope: Construct, id: string, props: GitCredentialsStoreProps) {
     super(scope, id);
     const labels = { ...MANAGED_BY, 'app.kubernetes.io/component': 'git-credentials' };
-    new ClusterSecretStore(this, 'Resource', {
-      metadata: { name: GitCredentialsStore.NAME, labels },
-      spec: {
-        conditions: [{ namespaces: [props.namespace] }],
-        provider: {
-          aws: {
-            service: ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER,
-            region: props.region,
-            auth: { jwt: { serviceAccountRef: { name: GitCredentialsStore.NAME, namespace: props.namespace } } },
-          },
-        },
-      },
-    });
+    namespaceStore(this, 'Resource', { name: GitCredentialsStore.NAME, namespace: props.namespace, region: props.region, serviceAccount: GitCredentialsStore.NAME, labels });
   }
 }
 
@@ -80,15 +68,8 @@ export class GitCredentialsStore extends Construct {
 export class GitCredentialsServiceAccount extends Construct {
   public constructor(scope: Construct, id: string, props: GitCredentialsStoreProps) {
     super(scope, id);
-    new k8s.KubeServiceAccount(this, 'Resource', {
-      metadata: {
-        name: GitCredentialsStore.NAME,
-        namespace: props.namespace,
-        labels: { ...MANAGED_BY, 'app.kubernetes.io/component': 'git-credentials' },
-        annotations: { 'eks.amazonaws.com/role-arn': props.roleArn },
-      },
-      // External Secrets asks the API server for tokens (TokenRequest); no pod mounts this account's token.
-      automountServiceAccountToken: false,
+    storeServiceAccount(this, 'Resource', {
+      name: GitCredentialsStore.NAME, namespace: props.namespace, roleArn: props.roleArn, labels: { ...MANAGED_BY, 'app.kubernetes.io/component': 'git-credentials' },
     });
   }
 }

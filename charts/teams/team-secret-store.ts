@@ -1,6 +1,5 @@
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterSecretStore, ClusterSecretStoreSpecProviderAwsService } from '../../imports/eso-clustersecretstore-external-secrets.io.js';
+import { namespaceStore, storeServiceAccount } from '../secrets/namespace-store.js';
 import { MANAGED_BY } from '../argocd/conventions.js';
 
 export interface TeamSecretStoreProps {
@@ -38,28 +37,9 @@ export class TeamSecretStore extends Construct {
   public constructor(scope: Construct, id: string, props: TeamSecretStoreProps) {
     super(scope, id);
     const labels = { ...MANAGED_BY, team: props.team };
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: {
-        name: TeamSecretStore.SERVICE_ACCOUNT,
-        namespace: props.namespace,
-        labels,
-        annotations: { 'eks.amazonaws.com/role-arn': props.roleArn },
-      },
-      // External Secrets asks the API server for tokens (TokenRequest); no pod mounts this account's token.
-      automountServiceAccountToken: false,
-    });
-    new ClusterSecretStore(this, 'Resource', {
-      metadata: { name: TeamSecretStore.nameFor(props.namespace), labels },
-      spec: {
-        conditions: [{ namespaces: [props.namespace] }],
-        provider: {
-          aws: {
-            service: ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER,
-            region: props.region,
-            auth: { jwt: { serviceAccountRef: { name: TeamSecretStore.SERVICE_ACCOUNT, namespace: props.namespace } } },
-          },
-        },
-      },
+    storeServiceAccount(this, 'ServiceAccount', { name: TeamSecretStore.SERVICE_ACCOUNT, namespace: props.namespace, roleArn: props.roleArn, labels });
+    namespaceStore(this, 'Resource', {
+      name: TeamSecretStore.nameFor(props.namespace), namespace: props.namespace, region: props.region, serviceAccount: TeamSecretStore.SERVICE_ACCOUNT, labels,
     });
   }
 }
