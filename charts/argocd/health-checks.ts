@@ -41,6 +41,30 @@ const CONDITION_TEXT = `local function text(c, default)
 end`;
 
 /**
+ * The start every condition-based script shares: an object being deleted is Progressing ("Being
+ * deleted"), one without conditions keeps the script's default, else the two conditions of the given
+ * types are found (`nil` when absent) in the locals named.
+ */
+function conditionsOf(first: string, firstType: string, second: string, secondType: string): string {
+  return `if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then
+  hs.message = "Being deleted"
+  return hs
+end
+if obj.status == nil or obj.status.conditions == nil then
+  return hs
+end
+local ${first} = nil
+local ${second} = nil
+for _, c in ipairs(obj.status.conditions) do
+  if c.type == "${firstType}" then
+    ${first} = c
+  elseif c.type == "${secondType}" then
+    ${second} = c
+  end
+end`;
+}
+
+/**
  * A Crossplane claim (or composite resource): Synced False is Degraded (with Crossplane's error),
  * ReconcilePaused is Suspended, Ready True is Healthy, anything else Progressing with the Ready
  * condition's message. No conditions yet is Progressing.
@@ -48,22 +72,7 @@ end`;
 export const CLAIM_HEALTH_LUA = `-- Crossplane claim: Synced and Ready conditions (cdk8s-fleet, charts/argocd/health-checks.ts)
 local hs = { status = "Progressing", message = "Waiting for Crossplane to report the claim's conditions" }
 ${CONDITION_TEXT}
-if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then
-  hs.message = "Being deleted"
-  return hs
-end
-if obj.status == nil or obj.status.conditions == nil then
-  return hs
-end
-local ready = nil
-local synced = nil
-for _, c in ipairs(obj.status.conditions) do
-  if c.type == "Ready" then
-    ready = c
-  elseif c.type == "Synced" then
-    synced = c
-  end
-end
+${conditionsOf('ready', 'Ready', 'synced', 'Synced')}
 if synced ~= nil and synced.status == "False" then
   if synced.reason == "ReconcilePaused" then
     hs.status = "Suspended"
@@ -101,22 +110,7 @@ ${CONDITION_TEXT}
 local function startsWith(s, prefix, after)
   return s ~= nil and s >= prefix and s < after
 end
-if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then
-  hs.message = "Being deleted"
-  return hs
-end
-if obj.status == nil or obj.status.conditions == nil then
-  return hs
-end
-local installed = nil
-local healthy = nil
-for _, c in ipairs(obj.status.conditions) do
-  if c.type == "Installed" then
-    installed = c
-  elseif c.type == "Healthy" then
-    healthy = c
-  end
-end
+${conditionsOf('installed', 'Installed', 'healthy', 'Healthy')}
 if installed == nil or installed.status ~= "True" then
   if installed ~= nil and installed.reason == "UnpackingPackage" and installed.message ~= nil and installed.message ~= "" then
     hs.status = "Degraded"

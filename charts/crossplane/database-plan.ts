@@ -25,8 +25,22 @@ export function databaseSize(app: AppSpec, environment: string): DatabaseSize | 
   return typeof size === 'string' ? size : size?.[environment];
 }
 
-/** Every database the fleet's apps ask for, in a stable order. Call on a validated fleet. */
-export function planDatabases(fleet: ResolvedFleet): PlannedDatabase[] {
+const planned = new WeakMap<ResolvedFleet, readonly PlannedDatabase[]>();
+
+/**
+ * Every database the fleet's apps ask for, in a stable order. Call on a validated fleet. Planned once
+ * per resolved fleet (which never changes): the outputs, the IAM documents and the README all read it.
+ */
+export function planDatabases(fleet: ResolvedFleet): readonly PlannedDatabase[] {
+  let out = planned.get(fleet);
+  if (!out) {
+    out = plan(fleet);
+    planned.set(fleet, out);
+  }
+  return out;
+}
+
+function plan(fleet: ResolvedFleet): PlannedDatabase[] {
   const accounts = new Map(fleet.spec.accounts.map((a) => [a.name, a]));
   const out: PlannedDatabase[] = [];
   for (const team of fleet.teams) {

@@ -24,38 +24,19 @@ import { AccountSpec } from '../model/spec.js';
 import { ResolvedFleet, resolveFleet } from '../model/resolve.js';
 import { hubNames, hubSpec } from '../model/hubs.js';
 import { CrossplaneIamPaths } from '../layout/dist-layout.js';
-import { AWS_RUNTIME_CONFIG, CrossplanePackages } from '../crossplane/crossplane-packages.js';
+import { CROSSPLANE_PACKAGES } from '../crossplane/crossplane-packages.js';
 import { AwsProviderConfig } from '../crossplane/aws-provider-config.js';
 import { planDatabases } from '../crossplane/database-plan.js';
 import { OutputFile } from './output-file.js';
-import { ScratchChart, synthesizeScope } from './synthesize-scope.js';
+import { IamStatement, iamPolicy, irsaTrustStatement, jsonFile, oidcInput, oidcToken, pascalCase, TrustedServiceAccounts } from './iam-documents.js';
+import { compareStrings } from '../../engines/util/index.js';
 
 /** The tag upjet-based providers put on every AWS resource they create: the ProviderConfig's name. */
 export const PROVIDER_CONFIG_TAG = 'crossplane-providerconfig';
 
-/** One IAM policy statement. */
-export interface IamStatement {
-  readonly Sid: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Principal?: Readonly<Record<string, string | readonly string[]>>;
-  readonly Action: string | readonly string[];
-  readonly Resource?: string | readonly string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
-}
-
-/** An IAM policy document. */
-export interface IamPolicy {
-  readonly Version: '2012-10-17';
-  readonly Statement: readonly IamStatement[];
-}
-
-/** How the providers' pods are known to AWS: namespace and service account name (or name pattern). */
-export interface ProviderServiceAccounts {
+/** How the providers' pods are known to AWS: their namespace and service account names (or name patterns). */
+export interface ProviderServiceAccounts extends TrustedServiceAccounts {
   readonly namespace: string;
-  /** `StringEquals` when the runtime config names the service account, else `StringLike`, one per provider. */
-  readonly operator: 'StringEquals' | 'StringLike';
-  /** `system:serviceaccount:<namespace>:<name>` subjects (patterns with `StringLike`). */
-  readonly subjects: readonly string[];
 }
 
 /** One role of `roles.json`. */
@@ -85,27 +66,14 @@ interface RoleDocs {
   readonly vpcs: Set<string>;
 }
 
-/** The token of a hub's OIDC issuer in its trust policy: `${oidc_provider_<hub>}`. */
-export function oidcToken(hub: string): string {
-  return `oidc_provider_${hub.replace(/-/g, '_')}`;
-}
-
 /**
- * The service accounts the AWS providers run as, read from the objects the Crossplane packages render:
- * the DeploymentRuntimeConfig's `serviceAccountTemplate.metadata.name` when it sets one; otherwise
- * Crossplane names each provider's service account after its package revision (`<provider>-<digest>`),
- * so the subject is a pattern per provider using the runtime config.
+ * The service accounts the AWS providers run as. Their runtime config (`CrossplanePackages`) names no
+ * service account, so Crossplane names each provider's after its package revision
+ * (`<provider>-<digest>`): the subject is a pattern per provider of `CROSSPLANE_PACKAGES`.
  */
 export function providerServiceAccounts(namespace: string): ProviderServiceAccounts {
-  const scope = new ScratchChart('iam').scope('packages');
-  new CrossplanePackages(scope, 'packages', { iamRoleArn: 'arn:aws:iam::000000000000:role/placeholder' });
-  const objects = synthesizeScope(scope) as Array<{ kind: string; metadata: { name: string }; spec?: any }>;
-  const runtime = objects.find((o) => o.kind === 'DeploymentRuntimeConfig' && o.metadata.name === AWS_RUNTIME_CONFIG);
-  const named: string | undefined = runtime?.spec?.serviceAccountTemplate?.metadata?.name;
-  const subject = (sa: string) => `system:serviceaccount:${namespace}:${sa}`;
-  if (named) return { namespace, operator: 'StringEquals', subjects: [subject(named)] };
-  const providers = objects.filter((o) => o.kind === 'Provider' && o.spec?.runtimeConfigRef?.name === AWS_RUNTIME_CONFIG).map((o) => o.metadata.name);
-  return { namespace, operator: 'StringLike', subjects: providers.sort().map((p) => subject(`${p}-*`)) };
+  const providers = Object.keys(CROSSPLANE_PACKAGES.providers).sort(compareStrings);
+  return { namespace, operator: 'StringLike', subjects: providers.map((p) => `system:serviceaccount:${namespace}:${p}-*`) };
 }
 /** `arn:<partition>:...`: the partition of an ARN. */
 function partitionOf(arn: string): string {
@@ -273,21 +241,7 @@ export function databaseStatements(account: AccountSpec, regions: readonly strin
 
 /** The IRSA trust of a hub's provider role. */
 function irsaTrust(hub: ResolvedFleet['hub'], roleArn: string, accounts: ProviderServiceAccounts): IamStatement {
-  const issuer = `\${${oidcToken(hub.name)}}`;
-  return {
-    Sid: `ProvidersOn${pascal(hub.name)}`,
-    Effect: 'Allow',
-    Principal: { Federated: `arn:${partitionOf(roleArn)}:iam::${hub.account.id}:oidc-provider/${issuer}` },
-    Action: 'sts:AssumeRoleWithWebIdentity',
-    Condition: {
-      StringEquals: { [`${issuer}:aud`]: 'sts.amazonaws.com' },
-      [accounts.operator]: { [`${issuer}:sub`]: accounts.subjects.length === 1 ? accounts.subjects[0] : [...accounts.subjects] },
-    },
-  };
-}
-
-function pascal(name: string): string {
-  return name.split(/[^a-zA-Z0-9]+/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+  return irsaTrustStatement(`ProvidersOn${pascalCase(hub.name)}`, hub.name, hub.account.id, accounts, partitionOf(roleArn));
 }
 
 /** The name of a role from its ARN (`arn:aws:iam::<id>:role/<path/>name`). */
@@ -313,7 +267,7 @@ export function crossplaneRoles(fleet: ResolvedFleet): RoleDocs[] {
     if (!crossplane?.iamRoleArn) continue;
     const hubRole = role(crossplane.iamRoleArn, view.hub.account, 'hub');
     hubRole.trust.push(irsaTrust(view.hub, crossplane.iamRoleArn, providerServiceAccounts(crossplane.definition.namespace)));
-    hubRole.inputs[oidcToken(hub)] = `OIDC issuer of the EKS cluster ${view.hub.awsClusterName} (account ${view.hub.account.id}, ${view.hub.spec.region}) without https://: oidc.eks.<region>.amazonaws.com/id/<id>`;
+    hubRole.inputs[oidcToken(hub)] = oidcInput(view.hub);
     for (const db of planDatabases(view)) {
       if (db.account.name === view.hub.account.name) {
         hubRole.regions.add(db.settings.region);
@@ -327,7 +281,7 @@ export function crossplaneRoles(fleet: ResolvedFleet): RoleDocs[] {
       target.vpcs.add(`${db.settings.region}/${db.settings.vpcId}`);
     }
   }
-  const sorted = [...roles.values()].sort((a, b) => (a.kind === b.kind ? a.roleArn.localeCompare(b.roleArn) : a.kind === 'hub' ? -1 : 1));
+  const sorted = [...roles.values()].sort((a, b) => (a.kind === b.kind ? compareStrings(a.roleArn, b.roleArn) : a.kind === 'hub' ? -1 : 1));
   for (const r of sorted) {
     const partition = partitionOf(r.roleArn);
     if (r.trustedBy.size > 0) {
@@ -346,9 +300,6 @@ export function crossplaneRoles(fleet: ResolvedFleet): RoleDocs[] {
   return sorted;
 }
 
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-const policy = (statements: readonly IamStatement[]): IamPolicy => ({ Version: '2012-10-17', Statement: statements });
-
 /**
  * `dist/iam/crossplane/`: each Crossplane role's trust and permissions policies and `roles.json`; no
  * files when no hub runs Crossplane.
@@ -362,8 +313,8 @@ export function crossplaneIamOutputs(fleet: ResolvedFleet): OutputFile[] {
     const name = roleName(r.roleArn);
     const trustPolicy = CrossplaneIamPaths.trust(r.account.name, name);
     const permissionsPolicy = r.permissions.length > 0 ? CrossplaneIamPaths.permissions(r.account.name, name) : undefined;
-    files.push({ path: trustPolicy, text: json(policy(r.trust)) });
-    if (permissionsPolicy) files.push({ path: permissionsPolicy, text: json(policy(r.permissions)) });
+    files.push(jsonFile(trustPolicy, iamPolicy(r.trust)));
+    if (permissionsPolicy) files.push(jsonFile(permissionsPolicy, iamPolicy(r.permissions)));
     index.push({
       roleArn: r.roleArn,
       account: r.account.name,
@@ -374,13 +325,10 @@ export function crossplaneIamOutputs(fleet: ResolvedFleet): OutputFile[] {
       inputs: r.inputs,
     });
   }
-  files.push({
-    path: CrossplaneIamPaths.index,
-    text: json({
-      description:
-        "IAM roles of Crossplane's AWS providers, generated by cdk8s-fleet (npm run synth): create each role with its trust policy and attach its permissions policy. Replace each ${input} of a trust policy with the value described under inputs (for example with Terraform's templatefile()).",
-      roles: index,
-    }),
-  });
+  files.push(jsonFile(CrossplaneIamPaths.index, {
+    description:
+      "IAM roles of Crossplane's AWS providers, generated by cdk8s-fleet (npm run synth): create each role with its trust policy and attach its permissions policy. Replace each ${input} of a trust policy with the value described under inputs (for example with Terraform's templatefile()).",
+    roles: index,
+  }));
   return files;
 }

@@ -7,14 +7,12 @@
  * As in `iam/secret-stores/`, the hub's OIDC issuer is the token `${oidc_provider_<hub>}` that the IaC
  * replaces with the issuer without `https://`; `inputs` says what it stands for.
  */
-import { createHash } from 'node:crypto';
 import { GitCredentialsStore } from '../argocd/git-credentials.js';
 import { ARGOCD_CAPABILITY_IAM_AREA, GIT_CREDENTIALS_IAM_AREA, iamFile } from '../layout/dist-layout.js';
 import { capabilityConfiguration } from '../argocd/sso-rbac.js';
 import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { GitCredentialSpec } from '../model/spec.js';
-import { oidcToken } from './iam-crossplane.js';
-import { IAM_ROLE_NAME_MAX } from './iam-secret-stores.js';
+import { iamPolicy, iamRoleName, irsaTrustStatement, jsonFile, oidcInput, oidcToken } from './iam-documents.js';
 import { OutputFile } from './output-file.js';
 
 /** The declared git credentials. */
@@ -38,10 +36,7 @@ export function gitCredentialsRegion(fleet: ResolvedFleet, hub: ResolvedCluster)
 
 /** `<fleet>-git-credentials-<hub>`, shortened as the store roles are when over IAM's 64 characters. */
 export function gitCredentialsRoleName(fleet: string, hub: string): string {
-  const full = `${fleet}-git-credentials-${hub}`;
-  if (full.length <= IAM_ROLE_NAME_MAX) return full;
-  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
-  return `${full.slice(0, IAM_ROLE_NAME_MAX - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+  return iamRoleName(`${fleet}-git-credentials-${hub}`);
 }
 
 /** The role's ARN, in the hub's account. */
@@ -58,36 +53,29 @@ export function gitCredentialSecretArn(secret: string, hub: ResolvedCluster, reg
   return `arn:aws:secretsmanager:${region}:${hub.account.id}:secret:${secret}-??????`;
 }
 
+/** The ARNs (or ARN patterns) of every declared secret, once each, sorted. */
+function gitCredentialSecretArns(fleet: ResolvedFleet, hub: ResolvedCluster): string[] {
+  const region = gitCredentialsRegion(fleet, hub);
+  return [...new Set(gitCredentials(fleet).map((c) => gitCredentialSecretArn(c.secret, hub, region)))].sort();
+}
+
+/** `GetSecretValue` on exactly the declared secrets: the store role's, or the capability role's, permissions. */
+function readGitCredentialsPolicy(fleet: ResolvedFleet, hub: ResolvedCluster): object {
+  return iamPolicy([{ Sid: 'ReadGitCredentials', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: gitCredentialSecretArns(fleet, hub) }]);
+}
+
 /** The IAM document of one hub's git credentials store role. */
 export function gitCredentialsRoleDocument(fleet: ResolvedFleet, hub: ResolvedCluster): object {
-  const issuer = `\${${oidcToken(hub.name)}}`;
   const subject = `system:serviceaccount:${fleet.argocdNamespace}:${GitCredentialsStore.NAME}`;
-  const secrets = [...new Set(gitCredentials(fleet).map((c) => gitCredentialSecretArn(c.secret, hub, gitCredentialsRegion(fleet, hub))))].sort();
   return {
     roleName: gitCredentialsRoleName(fleet.name, hub.name),
     roleArn: gitCredentialsRoleArn(fleet, hub),
     description: `External Secrets store of Argo CD's git credentials on hub ${hub.name}: reads only the declared repository credential secrets.`,
     serviceAccount: { namespace: fleet.argocdNamespace, name: GitCredentialsStore.NAME },
     region: gitCredentialsRegion(fleet, hub),
-    inputs: {
-      [oidcToken(hub.name)]: `OIDC issuer of the EKS cluster ${hub.awsClusterName} (account ${hub.account.id}, ${hub.spec.region}) without https://: oidc.eks.<region>.amazonaws.com/id/<id>`,
-    },
-    trustPolicy: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'GitCredentialsStore',
-          Effect: 'Allow',
-          Principal: { Federated: `arn:aws:iam::${hub.account.id}:oidc-provider/${issuer}` },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringEquals: { [`${issuer}:sub`]: subject, [`${issuer}:aud`]: 'sts.amazonaws.com' } },
-        },
-      ],
-    },
-    permissionsPolicy: {
-      Version: '2012-10-17',
-      Statement: [{ Sid: 'ReadGitCredentials', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secrets }],
-    },
+    inputs: { [oidcToken(hub.name)]: oidcInput(hub) },
+    trustPolicy: iamPolicy([irsaTrustStatement('GitCredentialsStore', hub.name, hub.account.id, { operator: 'StringEquals', subjects: [subject] })]),
+    permissionsPolicy: readGitCredentialsPolicy(fleet, hub),
   };
 }
 
@@ -96,13 +84,9 @@ export function gitCredentialsRoleDocument(fleet: ResolvedFleet, hub: ResolvedCl
  * document holds the permissions to attach to it (`GetSecretValue` on exactly the declared secrets).
  */
 export function capabilityGitCredentialsDocument(fleet: ResolvedFleet, hub: ResolvedCluster): object {
-  const secrets = [...new Set(gitCredentials(fleet).map((c) => gitCredentialSecretArn(c.secret, hub, gitCredentialsRegion(fleet, hub))))].sort();
   return {
     description: `Attach to the IAM role of the EKS Argo CD capability of hub ${hub.name}: it reads the declared repository credential secrets (secretArn of the repository Secrets).`,
-    permissionsPolicy: {
-      Version: '2012-10-17',
-      Statement: [{ Sid: 'ReadGitCredentials', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secrets }],
-    },
+    permissionsPolicy: readGitCredentialsPolicy(fleet, hub),
   };
 }
 
@@ -112,7 +96,7 @@ export function gitCredentialsIamOutputs(fleet: ResolvedFleet): OutputFile[] {
   const document = fleet.mode === 'self-managed' ? gitCredentialsRoleDocument : capabilityGitCredentialsDocument;
   return fleet.clusters
     .filter((c) => c.role === 'hub')
-    .map((hub) => ({ path: iamFile(GIT_CREDENTIALS_IAM_AREA, hub.name), text: `${JSON.stringify(document(fleet, hub), null, 2)}\n` }));
+    .map((hub) => jsonFile(iamFile(GIT_CREDENTIALS_IAM_AREA, hub.name), document(fleet, hub)));
 }
 
 /**
@@ -125,12 +109,9 @@ export function argoCdCapabilityOutputs(fleet: ResolvedFleet): OutputFile[] {
   if (fleet.mode !== 'eks-capability' || !identityCenter) return [];
   return fleet.clusters
     .filter((c) => c.role === 'hub')
-    .map((hub) => ({
-      path: iamFile(ARGOCD_CAPABILITY_IAM_AREA, hub.name),
-      text: `${JSON.stringify({
-        description: `Configuration of the EKS Argo CD capability of hub ${hub.name} (cluster ${hub.awsClusterName}, account ${hub.account.id}, ${hub.spec.region}): pass it as configuration to CreateCapability / UpdateCapability (type ARGOCD). Team groups have no global role: their AppProject's developers role lets them see and sync their own Applications.`,
-        clusterName: hub.awsClusterName,
-        configuration: capabilityConfiguration(fleet.argocdNamespace, identityCenter, fleet.spec.argocd?.adminGroups ?? []),
-      }, null, 2)}\n`,
+    .map((hub) => jsonFile(iamFile(ARGOCD_CAPABILITY_IAM_AREA, hub.name), {
+      description: `Configuration of the EKS Argo CD capability of hub ${hub.name} (cluster ${hub.awsClusterName}, account ${hub.account.id}, ${hub.spec.region}): pass it as configuration to CreateCapability / UpdateCapability (type ARGOCD). Team groups have no global role: their AppProject's developers role lets them see and sync their own Applications.`,
+      clusterName: hub.awsClusterName,
+      configuration: capabilityConfiguration(fleet.argocdNamespace, identityCenter, fleet.spec.argocd?.adminGroups ?? []),
     }));
 }

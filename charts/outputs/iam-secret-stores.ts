@@ -11,30 +11,22 @@
  * Terraform's `templatefile()`; `inputs` says which cluster each token stands for. The OIDC provider must
  * exist in the role's account (the account of the environment's databases).
  */
-import { createHash } from 'node:crypto';
 import { planDatabases, PlannedDatabase } from '../crossplane/database-plan.js';
 import { iamFile, SECRET_STORES_IAM_AREA } from '../layout/dist-layout.js';
 import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { TeamSecretStore } from '../teams/team-secret-store.js';
-import { oidcToken } from './iam-crossplane.js';
+import { iamPolicy, iamRoleName, irsaTrustStatement, jsonFile, oidcInput, oidcToken, pascalCase } from './iam-documents.js';
 import { OutputFile } from './output-file.js';
-
-/** IAM's limit on role names. */
-export const IAM_ROLE_NAME_MAX = 64;
 
 /** The tag RDS puts on the secret it manages for an instance: the instance's ARN. */
 export const RDS_SECRET_INSTANCE_TAG = 'aws:rds:primaryDBInstanceArn';
 
 /**
- * The role name of a team's store in an environment: `<fleet>-secrets-<team>-<env>`. A name longer than
- * IAM's 64 characters keeps its first 55 characters and ends in `-` and the first 8 hex digits of the
- * SHA-256 of the full name, so it stays unique and deterministic.
+ * The role name of a team's store in an environment: `<fleet>-secrets-<team>-<env>`, shortened with a
+ * hash when over IAM's 64 characters (`iamRoleName`).
  */
 export function secretStoreRoleName(fleet: string, team: string, environment: string): string {
-  const full = `${fleet}-secrets-${team}-${environment}`;
-  if (full.length <= IAM_ROLE_NAME_MAX) return full;
-  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
-  return `${full.slice(0, IAM_ROLE_NAME_MAX - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+  return iamRoleName(`${fleet}-secrets-${team}-${environment}`);
 }
 
 /** `arn:aws:iam::<account>:role/<name>`: the role lives in the account that holds the environment's databases and their secrets. */
@@ -80,9 +72,6 @@ export function secretStoreRoles(fleet: ResolvedFleet): SecretStoreRole[] {
   });
 }
 
-/** `Spoke` + the cluster name in PascalCase: a statement id (letters and digits only). */
-const sid = (cluster: string) => `StoreOn${cluster.split(/[^a-zA-Z0-9]+/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}`;
-
 /**
  * The trust policy: `AssumeRoleWithWebIdentity` for the store's service account
  * (`system:serviceaccount:<team>-<env>:fleet-secret-store`) with audience `sts.amazonaws.com`, on the OIDC
@@ -91,19 +80,7 @@ const sid = (cluster: string) => `StoreOn${cluster.split(/[^a-zA-Z0-9]+/).map((p
  */
 export function secretStoreTrustPolicy(role: SecretStoreRole): object {
   const subject = `system:serviceaccount:${role.namespace}:${TeamSecretStore.SERVICE_ACCOUNT}`;
-  return {
-    Version: '2012-10-17',
-    Statement: role.clusters.map((c) => {
-      const issuer = `\${${oidcToken(c.name)}}`;
-      return {
-        Sid: sid(c.name),
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::${role.accountId}:oidc-provider/${issuer}` },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: { StringEquals: { [`${issuer}:sub`]: subject, [`${issuer}:aud`]: 'sts.amazonaws.com' } },
-      };
-    }),
-  };
+  return iamPolicy(role.clusters.map((c) => irsaTrustStatement(`StoreOn${pascalCase(c.name)}`, c.name, role.accountId, { operator: 'StringEquals', subjects: [subject] })));
 }
 
 /**
@@ -141,10 +118,7 @@ export function secretStoreRoleDocument(role: SecretStoreRole): object {
     roleArn: role.roleArn,
     description: `External Secrets store of team ${role.team} in ${role.environment}: reads only the team's RDS master user secrets there.`,
     serviceAccount: { namespace: role.namespace, name: TeamSecretStore.SERVICE_ACCOUNT },
-    inputs: Object.fromEntries(role.clusters.map((c) => [
-      oidcToken(c.name),
-      `OIDC issuer of the EKS cluster ${c.awsClusterName} (account ${c.account.id}, ${c.spec.region}) without https://: oidc.eks.<region>.amazonaws.com/id/<id>`,
-    ])),
+    inputs: Object.fromEntries(role.clusters.map((c) => [oidcToken(c.name), oidcInput(c)])),
     trustPolicy: secretStoreTrustPolicy(role),
     permissionsPolicy: secretStorePermissionsPolicy(role),
   };
@@ -152,8 +126,5 @@ export function secretStoreRoleDocument(role: SecretStoreRole): object {
 
 /** `iam/secret-stores/<team>-<env>.json`: one document per team store role. */
 export function secretStoreIamOutputs(fleet: ResolvedFleet): OutputFile[] {
-  return secretStoreRoles(fleet).map((role) => ({
-    path: iamFile(SECRET_STORES_IAM_AREA, `${role.team}-${role.environment}`),
-    text: `${JSON.stringify(secretStoreRoleDocument(role), null, 2)}\n`,
-  }));
+  return secretStoreRoles(fleet).map((role) => jsonFile(iamFile(SECRET_STORES_IAM_AREA, `${role.team}-${role.environment}`), secretStoreRoleDocument(role)));
 }
