@@ -121,6 +121,12 @@ export function appDir(team: string, app: string, environment: string): string {
   return joinPath(APPS_DIR, team, app, environment);
 }
 
+/** The team and environment of a file of an app folder (`apps/<team>/<app>/<env>/<file>`), else undefined. */
+export function appFileOwner(file: string): { team: string; environment: string } | undefined {
+  const parts = file.split('/');
+  return parts.length === 5 && parts[0] === APPS_DIR ? { team: parts[1], environment: parts[3] } : undefined;
+}
+
 /** File name of an object inside its app folder: `<kind>-<name>.yaml`, lower-case. */
 export function objectFileName(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
   return `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;

@@ -1,7 +1,6 @@
-import { APPS_DIR, teamDir } from '../layout/dist-layout.js';
-import { appFileOwner } from './secret-access-rules.js';
+import { APPS_DIR, appFileOwner, teamDir } from '../layout/dist-layout.js';
 import { Finding, objectId, PolicyContext, RenderedObjects } from './finding.js';
-import { podSpecOf } from './workload-rules.js';
+import { podReferences, podSpecOf } from './workload-rules.js';
 
 const dirOf = (file: string) => file.slice(0, file.lastIndexOf('/'));
 
@@ -79,22 +78,9 @@ export function referenceFindings(rendered: RenderedObjects, ctx: PolicyContext)
       const add = (rule: string, message: string) => out.push({ rule, file, object: objectId(o), message });
       const pod = podSpecOf(o);
       if (pod) {
-        const cms: string[] = [];
-        const secs: string[] = [];
-        for (const v of pod.volumes ?? []) {
-          if (v.configMap && !v.configMap.optional) cms.push(v.configMap.name);
-          if (v.secret && !v.secret.optional) secs.push(v.secret.secretName);
-        }
-        for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
-          for (const e of c.envFrom ?? []) {
-            if (e.configMapRef && !e.configMapRef.optional) cms.push(e.configMapRef.name);
-            if (e.secretRef && !e.secretRef.optional) secs.push(e.secretRef.name);
-          }
-          for (const e of c.env ?? []) {
-            if (e.valueFrom?.configMapKeyRef && !e.valueFrom.configMapKeyRef.optional) cms.push(e.valueFrom.configMapKeyRef.name);
-            if (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional) secs.push(e.valueFrom.secretKeyRef.name);
-          }
-        }
+        const required = podReferences(pod).filter((r) => !r.optional);
+        const cms = required.filter((r) => r.kind === 'ConfigMap').map((r) => r.name);
+        const secs = required.filter((r) => r.kind === 'Secret').map((r) => r.name);
         for (const n of cms) if (!configMaps.has(n)) add('ref-config', `reads ConfigMap ${n}, which is not rendered beside it`);
         for (const n of secs) if (!secrets.has(n)) add('ref-config', `reads Secret ${n}, which no ExternalSecret in ${boundaries ?? 'its folder'}/ produces`);
       }

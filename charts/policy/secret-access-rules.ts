@@ -1,8 +1,8 @@
 import { AppWorkload } from '../apps/app-workload.js';
-import { APPS_DIR, teamDir } from '../layout/dist-layout.js';
+import { APPS_DIR, appFileOwner, teamDir } from '../layout/dist-layout.js';
 import { TeamSecretStore } from '../teams/team-secret-store.js';
 import { Finding, objectId, RenderedObjects } from './finding.js';
-import { podSpecOf } from './workload-rules.js';
+import { podReferences, podSpecOf } from './workload-rules.js';
 
 /** External Secrets' API groups: stores, ExternalSecrets, PushSecrets and the generators. */
 const ESO_GROUPS = ['external-secrets.io', 'generators.external-secrets.io'];
@@ -17,21 +17,9 @@ const RELOAD_AUTO = ['reloader.stakater.com/auto', 'secret.reloader.stakater.com
 /** Kinds Reloader rolls (a bare Pod or Job cannot be rolled). */
 const ROLLED = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
-/** `apps/<team>/<app>/<env>/<file>` -> team and environment, or undefined for other paths. */
-export function appFileOwner(file: string): { team: string; environment: string } | undefined {
-  const parts = file.split('/');
-  return parts.length === 5 && parts[0] === APPS_DIR ? { team: parts[1], environment: parts[3] } : undefined;
-}
-
-/** Names of the Secrets a pod spec reads (volumes, envFrom, env), optional ones included. */
-export function secretsReadBy(pod: any): string[] {
-  const out = new Set<string>();
-  for (const v of pod?.volumes ?? []) if (v.secret?.secretName) out.add(v.secret.secretName);
-  for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
-    for (const e of c.envFrom ?? []) if (e.secretRef?.name) out.add(e.secretRef.name);
-    for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef?.name) out.add(e.valueFrom.secretKeyRef.name);
-  }
-  return [...out];
+/** Names of the Secrets a pod spec reads (volumes, envFrom, env), optional ones included, once each. */
+function secretsReadBy(pod: any): string[] {
+  return [...new Set(podReferences(pod).flatMap((r) => (r.kind === 'Secret' && r.name ? [r.name] : [])))];
 }
 
 /** The names in Reloader's named-reload annotation (comma-separated). */

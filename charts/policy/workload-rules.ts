@@ -8,6 +8,37 @@ export function podSpecOf(o: any): any {
   return path ? path.reduce((v, k) => v?.[k], o) : undefined;
 }
 
+/** A ConfigMap or Secret a pod spec reads, and whether it may be missing. */
+export interface PodReference {
+  readonly kind: 'ConfigMap' | 'Secret';
+  /** As written (a malformed reference may lack it). */
+  readonly name: string | undefined;
+  readonly optional: boolean;
+}
+
+/** Every ConfigMap and Secret a pod spec reads: volumes, then each container's envFrom and env. */
+export function podReferences(pod: any): PodReference[] {
+  const out: PodReference[] = [];
+  const ref = (kind: PodReference['kind'], name: string | undefined, optional: boolean | undefined) => {
+    out.push({ kind, name, optional: Boolean(optional) });
+  };
+  for (const v of pod?.volumes ?? []) {
+    if (v.configMap) ref('ConfigMap', v.configMap.name, v.configMap.optional);
+    if (v.secret) ref('Secret', v.secret.secretName, v.secret.optional);
+  }
+  for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
+    for (const e of c.envFrom ?? []) {
+      if (e.configMapRef) ref('ConfigMap', e.configMapRef.name, e.configMapRef.optional);
+      if (e.secretRef) ref('Secret', e.secretRef.name, e.secretRef.optional);
+    }
+    for (const e of c.env ?? []) {
+      if (e.valueFrom?.configMapKeyRef) ref('ConfigMap', e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.optional);
+      if (e.valueFrom?.secretKeyRef) ref('Secret', e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.optional);
+    }
+  }
+  return out;
+}
+
 const PINNED = /^[^@\s]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64}|:[\w][\w.-]{0,127}@sha256:[a-f0-9]{64})$/;
 
 /**

@@ -1,8 +1,7 @@
-import { isObject as isObj } from '../../engines/util/json.js';
 import { ArgoCluster, clusterInventory, ClusterInventoryOptions, ClusterSecretInput, isClusterSecret } from '../../engines/applicationset/clusters.js';
 import { expandApplicationSet } from '../../engines/applicationset/expand.js';
 import { hubOfPath } from '../../charts/layout/dist-layout.js';
-import { compareStrings } from '../../engines/util/index.js';
+import { compareStrings, isObject as isObj } from '../../engines/util/index.js';
 
 /** One Application Argo CD will run, on one cluster. */
 export interface PlanEntry {
