@@ -7,6 +7,9 @@ import {
 import { GitCredentialField, GitCredentialKind, GitCredentialSpec } from '../model/spec.js';
 import { MANAGED_BY } from './conventions.js';
 
+/** Labels of every object of the Git credentials. */
+const GIT_CREDENTIALS_LABELS = { ...MANAGED_BY, 'app.kubernetes.io/component': 'git-credentials' };
+
 /**
  * The fields of an Argo CD `repository` / `repo-creds` Secret each kind fills, and the JSON key of the
  * AWS secret each is read from unless `keys` says otherwise.
@@ -56,8 +59,9 @@ export class GitCredentialsStore extends Construct {
 
   public constructor(scope: Construct, id: string, props: GitCredentialsStoreProps) {
     super(scope, id);
-    const labels = { ...MANAGED_BY, 'app.kubernetes.io/component': 'git-credentials' };
-    namespaceStore(this, 'Resource', { name: GitCredentialsStore.NAME, namespace: props.namespace, region: props.region, serviceAccount: GitCredentialsStore.NAME, labels });
+    namespaceStore(this, 'Resource', {
+      name: GitCredentialsStore.NAME, namespace: props.namespace, region: props.region, serviceAccount: GitCredentialsStore.NAME, labels: GIT_CREDENTIALS_LABELS,
+    });
   }
 }
 
@@ -69,7 +73,7 @@ export class GitCredentialsServiceAccount extends Construct {
   public constructor(scope: Construct, id: string, props: GitCredentialsStoreProps) {
     super(scope, id);
     storeServiceAccount(this, 'Resource', {
-      name: GitCredentialsStore.NAME, namespace: props.namespace, roleArn: props.roleArn, labels: { ...MANAGED_BY, 'app.kubernetes.io/component': 'git-credentials' },
+      name: GitCredentialsStore.NAME, namespace: props.namespace, roleArn: props.roleArn, labels: GIT_CREDENTIALS_LABELS,
     });
   }
 }
@@ -103,7 +107,7 @@ export class GitCredentialExternalSecret extends Construct {
     const keys = gitCredentialKeys(credential);
     const type = gitCredentialSecretType(credential);
     new ExternalSecret(this, 'Resource', {
-      metadata: { name, namespace: props.namespace, labels: { ...MANAGED_BY, 'app.kubernetes.io/component': 'git-credentials' } },
+      metadata: { name, namespace: props.namespace, labels: { ...GIT_CREDENTIALS_LABELS } },
       spec: {
         refreshInterval: GitCredentialExternalSecret.REFRESH_INTERVAL,
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: GitCredentialsStore.NAME },
@@ -150,7 +154,7 @@ export class CapabilityGitCredential extends Construct {
       metadata: {
         name: gitCredentialSecretName(credential),
         namespace: props.namespace,
-        labels: { ...MANAGED_BY, 'app.kubernetes.io/component': 'git-credentials', 'argocd.argoproj.io/secret-type': gitCredentialSecretType(credential) },
+        labels: { ...GIT_CREDENTIALS_LABELS, 'argocd.argoproj.io/secret-type': gitCredentialSecretType(credential) },
       },
       type: 'Opaque',
       stringData: { type: 'git', url: credential.url, secretArn: credential.secret },
