@@ -15,6 +15,11 @@ export type { ClusterAddon, ResolvedCluster, ResolvedFleet, ResolvedTeam } from 
 export { DEFAULT_TEAM_QUOTA, resolveFleet, teamNamespace } from './model/resolve.js';
 export { hubNames, hubSpec } from './model/hubs.js';
 
+// Cluster facts from the IaC's outputs (terraform output -json, the GitOps Bridge cluster object, the fleet secret).
+export { readIacOutputs } from './iac/read-iac-outputs.js';
+export { applyIacOutputs } from './iac/apply-iac-outputs.js';
+export type { AppliedIacOutputs } from './iac/apply-iac-outputs.js';
+
 // The add-on catalog and the values blocks its entries share.
 export { ADDON_CATALOG } from './addons/catalog.js';
 export { awsClusterValues, irsaServiceAccount } from './addons/cluster-values.js';

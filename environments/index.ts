@@ -1,4 +1,4 @@
-import type { FleetSource } from '../charts/index.js';
+import { readIacOutputs, type FleetSource } from '../charts/index.js';
 import { clusters } from './clusters.js';
 import { environments } from './environments.js';
 import { accounts, argocd, name, repos } from './fleet.js';
@@ -13,4 +13,6 @@ export const exampleFleet: FleetSource = {
     clusters: 'environments/clusters.ts',
     teams: 'environments/teams.ts',
   },
+  // What the IaC wrote for each cluster: the facts (region, account, VPC, API server, CA, IAM roles).
+  iac: readIacOutputs('environments/clusters'),
 };

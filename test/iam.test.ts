@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { fleetCopy, render, resolved } from './support/fleet.js';
 import { CrossplaneIamPaths, IAM_DIR } from '../charts/layout/dist-layout.js';
 import { crossplaneIamOutputs, CrossplaneRole, PROVIDER_CONFIG_TAG } from '../charts/outputs/iam-crossplane.js';
-import { IamPolicy, IamStatement, oidcToken } from '../charts/outputs/iam-documents.js';
+import { IamPolicy, IamStatement, oidcToken } from '../charts/iam/iam-documents.js';
 import { planDatabases } from '../charts/crossplane/database-plan.js';
 import { AWS_RUNTIME_CONFIG } from '../charts/crossplane/crossplane-packages.js';
 

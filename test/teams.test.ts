@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADDON_CATALOG, FleetSpec, formatProblem, validateFleet } from '../charts/index.js';
 import { quotaNeed } from '../charts/validate/quota-fit.js';
-import { IAM_ROLE_NAME_MAX } from '../charts/outputs/iam-documents.js';
+import { IAM_ROLE_NAME_MAX } from '../charts/iam/iam-documents.js';
 import { secretStoreRoleName } from '../charts/outputs/iam-secret-stores.js';
 import { fleetCopy, Mutable, objects, render, withSpec } from './support/fleet.js';
 

@@ -1,6 +1,5 @@
 import { AddonDefinition } from '../model/addon.js';
 import { awsClusterValues, irsaServiceAccount } from './cluster-values.js';
-import { AddonAnnotation } from '../model/contract.js';
 import { healthCheckConfig, hubHealthChecks } from '../argocd/health-checks.js';
 import { DATABASE_API_GROUP, POSTGRES_CLAIM } from '../crossplane/postgres-api.js';
 
@@ -29,8 +28,12 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
         cm: healthCheckConfig(hubHealthChecks([{ group: DATABASE_API_GROUP, kind: POSTGRES_CLAIM.kind }])),
       },
     },
+    // The controller and the server call argocd-k8s-auth (EKS tokens for the spokes): both need the role.
+    iamServiceAccounts: ['argocd-application-controller', 'argocd-server'],
     clusterValues: (t, a) => {
-      const roleArn = { 'eks.amazonaws.com/role-arn': t.annotation(AddonAnnotation.iamRoleArn(a.name)) };
+      const arn = t.irsaRoleArn(a.name);
+      if (arn === undefined) return {};
+      const roleArn = { 'eks.amazonaws.com/role-arn': arn };
       return {
         controller: { serviceAccount: { annotations: roleArn } },
         server: { serviceAccount: { annotations: roleArn } },

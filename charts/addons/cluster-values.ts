@@ -2,14 +2,16 @@
 import type { AddonDefinition } from '../model/addon.js';
 import { AddonAnnotation, ClusterAnnotation, ClusterTemplate } from '../model/contract.js';
 
-/** The `serviceAccount` values block most charts share: name and IRSA role from the cluster Secret. */
+/**
+ * The `serviceAccount` values block most charts share: name from the cluster Secret, and the IRSA role
+ * annotation where the clusters use IRSA (none under EKS Pod Identity: see `ClusterTemplate.irsaRoleArn`).
+ */
 export function irsaServiceAccount(t: ClusterTemplate, addon: AddonDefinition): Record<string, unknown> {
   const serviceAccount: Record<string, unknown> = {
     name: t.annotation(AddonAnnotation.serviceAccount(addon.name)),
   };
-  if (addon.iamRole) {
-    serviceAccount.annotations = { 'eks.amazonaws.com/role-arn': t.annotation(AddonAnnotation.iamRoleArn(addon.name)) };
-  }
+  const roleArn = addon.iamRole ? t.irsaRoleArn(addon.name) : undefined;
+  if (roleArn !== undefined) serviceAccount.annotations = { 'eks.amazonaws.com/role-arn': roleArn };
   return { create: true, ...serviceAccount };
 }
 

@@ -37,7 +37,8 @@ export class AddonApplicationSet extends Construct {
   public constructor(scope: Construct, id: string, props: AddonApplicationSetProps) {
     super(scope, id);
     const { fleet, addon } = props;
-    const t = new ClusterTemplate();
+    // Which credentials the clusters running the add-on use decides its service-account annotation.
+    const t = new ClusterTemplate({ identities: fleet.clusters.filter((c) => c.addons.has(addon.name)).map((c) => c.identity) });
     this.template = t;
     this.name = `addon-${addon.name}`;
 

@@ -11,7 +11,8 @@ export interface ClusterSecretProps {
 
 /**
  * The Argo CD cluster Secret of one cluster, carrying the GitOps Bridge labels and annotations.
- * It holds no credentials: Argo CD reaches a spoke by assuming `argocdRoleArn` (`awsAuthConfig`) and
+ * It holds no credentials: Argo CD reaches a spoke by assuming `argocdRoleArn` (`awsAuthConfig`), or with
+ * its own role when the hub runs on EKS Pod Identity (single-role mode, no `roleARN`: argo-cd #17064), and
  * verifies its API server with the cluster CA (`tlsClientConfig.caData`, never `insecure`); the hub is
  * Argo CD's own cluster, and the EKS Argo CD capability uses the cluster ARN as `server` with no `config`.
  * Argo CD looks clusters up by `server` (trailing '/' trimmed): validation refuses two clusters on one.
@@ -32,7 +33,10 @@ export class ClusterSecret extends Construct {
     if (fleet.mode === 'self-managed') {
       const config: Record<string, unknown> = {};
       if (cluster.role === 'spoke') {
-        config.awsAuthConfig = { clusterName: cluster.awsClusterName, roleARN: cluster.spec.argocdRoleArn };
+        // Single-role mode (hub on EKS Pod Identity): Argo CD's own role is in the spoke's access entry.
+        config.awsAuthConfig = fleet.hub.identity === 'pod-identity'
+          ? { clusterName: cluster.awsClusterName }
+          : { clusterName: cluster.awsClusterName, roleARN: cluster.spec.argocdRoleArn };
       }
       config.tlsClientConfig = cluster.spec.caData ? { insecure: false, caData: cluster.spec.caData } : { insecure: false };
       stringData.config = JSON.stringify(config);

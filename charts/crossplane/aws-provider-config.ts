@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ProviderConfig, ProviderConfigSpecCredentialsSource } from '../../imports/aws-providerconfig-aws.upbound.io.js';
 import { MANAGED_BY } from '../argocd/conventions.js';
+import type { AwsIdentity } from '../model/spec.js';
 
 export interface AwsProviderConfigProps {
   /** Account name: the ProviderConfig is `aws-<account>`. */
@@ -10,9 +11,14 @@ export interface AwsProviderConfigProps {
    * @default - the provider's own role (IRSA)
    */
   readonly assumeRoleArn?: string;
+  /**
+   * How the provider gets its own credentials on the hub.
+   * @default 'irsa'
+   */
+  readonly identity?: AwsIdentity;
 }
 
-/** `aws-<account>`: how the AWS provider reaches one account, IRSA then an assumed role, no static keys. */
+/** `aws-<account>`: how the AWS provider reaches one account, IRSA or Pod Identity then an assumed role, no static keys. */
 export class AwsProviderConfig extends Construct {
   public static nameFor(account: string): string {
     return `aws-${account}`;
@@ -23,7 +29,7 @@ export class AwsProviderConfig extends Construct {
     new ProviderConfig(this, 'Resource', {
       metadata: { name: AwsProviderConfig.nameFor(props.account), labels: { ...MANAGED_BY } },
       spec: {
-        credentials: { source: ProviderConfigSpecCredentialsSource.IRSA },
+        credentials: { source: props.identity === 'pod-identity' ? ProviderConfigSpecCredentialsSource.POD_IDENTITY : ProviderConfigSpecCredentialsSource.IRSA },
         assumeRoleChain: props.assumeRoleArn ? [{ roleArn: props.assumeRoleArn }] : undefined,
       },
     });

@@ -40,6 +40,12 @@ export interface AddonDefinition {
    */
   readonly iamRole?: boolean;
   /**
+   * The service accounts that use the IAM role: what its IRSA trust names and what gets a Pod Identity
+   * association, all in `namespace`.
+   * @default - [serviceAccount]
+   */
+  readonly iamServiceAccounts?: readonly string[];
+  /**
    * Add-ons that must be installed first on the same cluster. Rendered as sync waves; a cycle is an error.
    * @default []
    */

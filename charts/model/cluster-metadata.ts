@@ -14,8 +14,9 @@ export function clusterLabels(cluster: ResolvedCluster): Record<string, string> 
     [ClusterLabel.fleetMember]: cluster.role,
     [ClusterLabel.tenant]: cluster.tenant,
     [ClusterLabel.clusterName]: cluster.name,
-    [ClusterLabel.kubernetesVersion]: cluster.spec.kubernetesVersion,
+    [ClusterLabel.kubernetesVersion]: cluster.kubernetesVersion,
     [ClusterLabel.workloads]: cluster.workloads ? TRUE : FALSE,
+    [ClusterLabel.awsIdentity]: cluster.identity,
   };
   for (const name of cluster.addons.keys()) labels[enableLabel(name)] = TRUE;
   return sortKeys(labels);
@@ -26,9 +27,9 @@ export function clusterAnnotations(fleet: ResolvedFleet, cluster: ResolvedCluste
   const { addons, workloads } = fleet.repos;
   const annotations: Record<string, string> = {
     [ClusterAnnotation.awsClusterName]: cluster.awsClusterName,
-    [ClusterAnnotation.awsRegion]: cluster.spec.region,
+    [ClusterAnnotation.awsRegion]: cluster.region,
     [ClusterAnnotation.awsAccountId]: cluster.account.id,
-    [ClusterAnnotation.awsVpcId]: cluster.spec.vpcId,
+    [ClusterAnnotation.awsVpcId]: cluster.vpcId,
     [ClusterAnnotation.addonsRepoUrl]: addons.url,
     [ClusterAnnotation.addonsRepoBasepath]: addons.basePath,
     [ClusterAnnotation.addonsRepoPath]: addons.path,

@@ -17,6 +17,8 @@ export const ClusterLabel = {
   clusterName: 'cluster_name',
   kubernetesVersion: 'kubernetes_version',
   workloads: 'workloads',
+  /** How the cluster's add-ons get AWS credentials: `irsa` or `pod-identity`. */
+  awsIdentity: 'aws_identity',
 } as const;
 export type ClusterLabelKey = (typeof ClusterLabel)[keyof typeof ClusterLabel] | `enable_${string}`;
 
@@ -63,12 +65,38 @@ export const FALSE = 'false';
  * `annotationsRead`.
  */
 export class ClusterTemplate {
+  /**
+   * How the clusters this template renders for get AWS credentials (`irsa`, `pod-identity`, or both).
+   * @default - IRSA only
+   */
+  public readonly identities: ReadonlySet<'irsa' | 'pod-identity'>;
   /** Label keys this template reads. */
   public readonly labelsRead = new Set<string>();
   /** Annotation keys this template reads. */
   public readonly annotationsRead = new Set<string>();
   /** Generator `values` keys this template reads. */
   public readonly valuesRead = new Set<string>();
+
+  public constructor(options: { readonly identities?: Iterable<'irsa' | 'pod-identity'> } = {}) {
+    const identities = new Set(options.identities ?? []);
+    this.identities = identities.size > 0 ? identities : new Set(['irsa']);
+  }
+
+  /**
+   * The value of an add-on's service-account annotation `eks.amazonaws.com/role-arn`, or undefined when
+   * no cluster needs one: the role (`<addon>_iam_role_arn`) where every cluster uses IRSA; nothing where
+   * every cluster uses EKS Pod Identity (the association gives the pods their role; an IRSA annotation
+   * would win over it in the SDKs' credential chain); where both kinds run it, the role on IRSA clusters
+   * and `""` on the others, which the EKS pod identity webhook ignores (it mutates only for a non-empty ARN).
+   * @see https://github.com/aws/amazon-eks-pod-identity-webhook/blob/master/pkg/cache/cache.go
+   */
+  public irsaRoleArn(addon: string): string | undefined {
+    if (!this.identities.has('irsa')) return undefined;
+    const arn = this.annotation(`${snakeCase(addon)}_iam_role_arn`);
+    if (!this.identities.has('pod-identity')) return arn;
+    this.labelsRead.add(ClusterLabel.awsIdentity);
+    return `{{if eq .metadata.labels.${ClusterLabel.awsIdentity} "irsa"}}${arn}{{end}}`;
+  }
 
   /** `{{.metadata.labels.<key>}}` */
   public label(key: ClusterLabelKey): string {

@@ -5,6 +5,7 @@
  * Argo CD configuration (add-on values, team boundaries, app manifests) is shared by all hubs.
  */
 import { ClusterSpec, FleetSpec } from './spec.js';
+import { clusterIdentity } from './resolve.js';
 
 /** The names of the fleet's hubs, in input order. */
 export function hubNames(spec: FleetSpec): string[] {
@@ -36,4 +37,16 @@ export function hubSpec(spec: FleetSpec, hub: string): FleetSpec {
     return [{ ...t, environments, apps }];
   });
   return { ...spec, clusters, teams };
+}
+
+/**
+ * Whether Argo CD reaches a spoke in single-role mode: the hub that manages it runs with EKS Pod
+ * Identity, so its own role is the principal of the spoke's access entry and `awsAuthConfig` has no
+ * `roleARN` (argo-cd #17064).
+ */
+export function argoCdSingleRole(spec: FleetSpec, spoke: ClusterSpec): boolean {
+  const clusters = Array.isArray(spec.clusters) ? spec.clusters.filter((x) => x !== null && typeof x === 'object') : [];
+  const hubName = hubOf(spoke, hubNames({ ...spec, clusters }));
+  const hub = clusters.find((x) => x.role === 'hub' && x.name === hubName);
+  return hub !== undefined && clusterIdentity(spec, hub) === 'pod-identity';
 }

@@ -2,7 +2,7 @@ import { AddonDefinition } from './addon.js';
 import { addonWaves } from './addon-order.js';
 import { ADDONS_DIR, APPS_DIR } from '../layout/dist-layout.js';
 import { IN_CLUSTER_SERVER } from '../../engines/applicationset/clusters.js';
-import { AccountSpec, AddonSetting, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamSpec } from './spec.js';
+import { AccountSpec, AddonSetting, AwsIdentity, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamSpec } from './spec.js';
 
 /** An add-on as it runs on one cluster. */
 export interface ClusterAddon {
@@ -19,6 +19,14 @@ export interface ResolvedCluster {
   readonly awsClusterName: string;
   readonly account: AccountSpec;
   readonly environment: EnvironmentSpec;
+  /** AWS region (a fact: typed, or from the IaC output). */
+  readonly region: string;
+  /** VPC id. */
+  readonly vpcId: string;
+  /** Kubernetes minor version. */
+  readonly kubernetesVersion: string;
+  /** How the cluster's add-ons get AWS credentials: the cluster's `identity`, else the fleet's, else `irsa`. */
+  readonly identity: AwsIdentity;
   readonly role: 'hub' | 'spoke';
   readonly tenant: string;
   readonly workloads: boolean;
@@ -88,6 +96,11 @@ export function isEnabled(cluster: ClusterSpec, env: EnvironmentSpec | undefined
   return e ? (e.enabled ?? true) : false;
 }
 
+/** How a cluster's add-ons get AWS credentials: its own `identity`, else the fleet's, else IRSA. */
+export function clusterIdentity(fleet: Pick<FleetSpec, 'identity'>, cluster: Pick<ClusterSpec, 'identity'>): AwsIdentity {
+  return cluster.identity ?? fleet.identity ?? 'irsa';
+}
+
 /** The EKS cluster ARN, which the EKS Argo CD capability uses as `server`. */
 export function clusterArn(c: { region: string; account: AccountSpec; awsClusterName: string }): string {
   return `arn:aws:eks:${c.region}:${c.account.id}:cluster/${c.awsClusterName}`;
@@ -128,7 +141,7 @@ export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[
       });
     }
     let server: string;
-    if (mode === 'eks-capability') server = clusterArn({ region: c.region, account, awsClusterName });
+    if (mode === 'eks-capability') server = clusterArn({ region: c.region!, account, awsClusterName });
     else server = c.role === 'hub' ? IN_CLUSTER_SERVER : c.endpoint!;
     return {
       spec: c,
@@ -136,6 +149,10 @@ export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[
       awsClusterName,
       account,
       environment,
+      region: c.region!,
+      vpcId: c.vpcId!,
+      kubernetesVersion: c.kubernetesVersion!,
+      identity: clusterIdentity(spec, c),
       role: c.role,
       tenant: c.tenant ?? c.account,
       workloads: c.workloads ?? c.role === 'spoke',

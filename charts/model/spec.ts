@@ -174,8 +174,12 @@ export interface ClusterSpec {
   readonly name: string;
   /** Name of the account (see `FleetSpec.accounts`) the cluster runs in. */
   readonly account: string;
-  /** AWS region, for example `us-west-2`. */
-  readonly region: string;
+  /**
+   * AWS region, for example `us-west-2`. A fact: with IaC outputs (`FleetSource.iac`) it comes from
+   * the cluster's `aws_region`, and a value typed here must agree.
+   * @default - from the cluster's IaC output; required without one
+   */
+  readonly region?: string;
   /** Environment name (see `FleetSpec.environments`). The hub's environment is `control-plane`. */
   readonly environment: string;
   /**
@@ -188,10 +192,26 @@ export interface ClusterSpec {
    * @default - the fleet's only hub; required on spokes when the fleet has several hubs
    */
   readonly hub?: string;
-  /** Kubernetes minor version, for example `1.31`. */
-  readonly kubernetesVersion: string;
-  /** VPC id, `vpc-...`. */
-  readonly vpcId: string;
+  /**
+   * Kubernetes minor version, for example `1.31`. A fact: the IaC output's `kubernetes_version`.
+   * @default - from the cluster's IaC output; required without one
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * VPC id, `vpc-...`. A fact: the IaC output's `aws_vpc_id`.
+   * @default - from the cluster's IaC output; required without one
+   */
+  readonly vpcId?: string;
+  /**
+   * How the cluster's add-ons get AWS credentials: `irsa` (IAM roles for service accounts: the service
+   * account carries `eks.amazonaws.com/role-arn`, the role trusts the cluster's OIDC provider) or
+   * `pod-identity` (EKS Pod Identity: no service-account annotation; the IaC creates a Pod Identity
+   * association per add-on, listed in `dist/iac/<cluster>.json`, and the role trusts
+   * `pods.eks.amazonaws.com`). On a self-managed hub, `pod-identity` also puts Argo CD in single-role
+   * mode: its own role reaches every spoke through an EKS access entry, no `awsAuthConfig.roleARN`.
+   * @default - the fleet's `identity`
+   */
+  readonly identity?: AwsIdentity;
   /**
    * EKS cluster name in AWS.
    * @default - `name`
@@ -362,10 +382,18 @@ export interface ControllerSharding {
   readonly algorithm?: 'legacy' | 'round-robin' | 'consistent-hashing';
 }
 
+/** How pods get AWS credentials: IAM roles for service accounts, or EKS Pod Identity. */
+export type AwsIdentity = 'irsa' | 'pod-identity';
+
 /** The whole fleet. */
 export interface FleetSpec {
   /** Fleet name, DNS-1123 label; prefixes the hub's own Argo CD objects. */
   readonly name: string;
+  /**
+   * How add-ons get AWS credentials on every cluster (see `ClusterSpec.identity`, which overrides it).
+   * @default 'irsa'
+   */
+  readonly identity?: AwsIdentity;
   /** Argo CD on the hub. @default {} */
   readonly argocd?: ArgoCdSpec;
   /** Git repositories. */
@@ -495,4 +523,30 @@ export interface FleetSource {
   readonly spec: FleetSpec;
   /** File each top-level field of `spec` comes from (`teams`: `environments/teams.ts`); `default` for the rest. */
   readonly files: Partial<Record<keyof FleetSpec | 'default', string>>;
+  /**
+   * The facts of every cluster, as the IaC that created it wrote them (`readIacOutputs('environments/clusters')`):
+   * region, account, VPC, Kubernetes version, API server, CA, Argo CD's role, each add-on's IAM role.
+   * With it, `spec.clusters` holds intent (environment, hub, add-ons) and every cluster must have its
+   * output file; a fact typed in `spec` that contradicts the IaC is an error.
+   * @default - no IaC outputs: every fact is typed in `spec.clusters`
+   */
+  readonly iac?: IacOutputs;
+}
+
+/** One file an IaC run wrote: its path relative to the project root, and its text. */
+export interface IacOutputFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** The IaC outputs of a fleet: one JSON file per cluster, in a folder. */
+export interface IacOutputs {
+  /** The folder, relative to the project root (`environments/clusters`): named in messages. */
+  readonly dir: string;
+  /**
+   * One per cluster: `terraform output -json` with an output holding the GitOps Bridge `cluster` object,
+   * that object itself (`terraform output -json <name>`), or the fleet workshop's Secrets Manager
+   * secret (`metadata`, `addons`, `server`, `config`).
+   */
+  readonly files: readonly IacOutputFile[];
 }

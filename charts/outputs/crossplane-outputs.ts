@@ -37,13 +37,13 @@ export function crossplaneOutputs(fleet: ResolvedFleet, hubDir: string): Crosspl
   const root = CrossplanePaths.dir(hubDir);
   const files: OutputFile[] = [];
 
-  files.push({ path: CrossplanePaths.packages(root), build: (c) => new CrossplanePackages(c, 'packages', { iamRoleArn: crossplane.iamRoleArn! }) });
+  files.push({ path: CrossplanePaths.packages(root), build: (c) => new CrossplanePackages(c, 'packages', { iamRoleArn: crossplane.iamRoleArn!, identity: fleet.hub.identity }) });
   const accounts = new Map(databases.map((d) => [d.account.name, d.account]));
   for (const account of accounts.values()) {
     const own = account.name === fleet.hub.account.name;
     files.push({
       path: CrossplanePaths.providerConfig(root, account.name),
-      build: (c) => new AwsProviderConfig(c, account.name, { account: account.name, assumeRoleArn: own ? undefined : account.crossplaneRoleArn }),
+      build: (c) => new AwsProviderConfig(c, account.name, { account: account.name, assumeRoleArn: own ? undefined : account.crossplaneRoleArn, identity: fleet.hub.identity }),
     });
   }
   // Each environment with databases, its account's ProviderConfig and the namespaces its claims are filed in.

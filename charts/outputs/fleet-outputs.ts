@@ -5,6 +5,7 @@ import { FleetValidationError, Problem } from '../validate/problems.js';
 import { FleetApps, renderFleetApps } from './app-manifests.js';
 import { ResolvedFleet, resolveFleet } from '../model/resolve.js';
 import { validateFleet } from '../validate/validate-fleet.js';
+import { applyIacOutputs } from '../iac/apply-iac-outputs.js';
 import { coreHubComponents, HubComponent, hubOutputs } from './hub-outputs.js';
 import { OutputFile } from './output-file.js';
 import { teamOutputs, TeamOutputs } from './team-outputs.js';
@@ -44,11 +45,14 @@ export type FleetRender =
 
 /**
  * Validates, resolves and renders a fleet in stages, each of which returns its problems as values:
- * the input rules (`validateFleet`), then the apps with the rules that need their rendered objects
+ * the clusters' facts from the IaC outputs (`applyIacOutputs`), the input rules (`validateFleet`), then the apps with the rules that need their rendered objects
  * (`renderFleetApps`); the files are placed only when there is no problem.
  */
-export function fleetRender(source: FleetSource, options: FleetOutputsOptions = {}): FleetRender {
+export function fleetRender(input: FleetSource, options: FleetOutputsOptions = {}): FleetRender {
   const catalog = options.catalog ?? ADDON_CATALOG;
+  const iac = applyIacOutputs(input, catalog);
+  if (iac.problems.length > 0) return { ok: false, problems: iac.problems };
+  const source = iac.source;
   const problems = validateFleet(source, catalog);
   if (problems.length > 0) return { ok: false, problems };
   const fleet = resolveFleet(source.spec, catalog);

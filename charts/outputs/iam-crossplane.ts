@@ -24,11 +24,12 @@ import { AccountSpec } from '../model/spec.js';
 import { ResolvedFleet, resolveFleet } from '../model/resolve.js';
 import { hubNames, hubSpec } from '../model/hubs.js';
 import { CrossplaneIamPaths } from '../layout/dist-layout.js';
-import { CROSSPLANE_PACKAGES } from '../crossplane/crossplane-packages.js';
+import { CROSSPLANE_PACKAGES, CROSSPLANE_PROVIDER_SERVICE_ACCOUNT } from '../crossplane/crossplane-packages.js';
 import { AwsProviderConfig } from '../crossplane/aws-provider-config.js';
 import { planDatabases } from '../crossplane/database-plan.js';
 import { OutputFile } from './output-file.js';
-import { IamStatement, iamPolicy, irsaTrustStatement, jsonFile, oidcInput, oidcToken, pascalCase, TrustedServiceAccounts } from './iam-documents.js';
+import { IamStatement, iamPolicy, irsaTrustStatement, oidcInput, oidcToken, pascalCase, podIdentityTrustStatement, TrustedServiceAccounts } from '../iam/iam-documents.js';
+import { jsonFile } from './output-file.js';
 import { compareStrings } from '../../engines/util/index.js';
 
 /** The tag upjet-based providers put on every AWS resource they create: the ProviderConfig's name. */
@@ -266,8 +267,12 @@ export function crossplaneRoles(fleet: ResolvedFleet): RoleDocs[] {
     const crossplane = view.hub.addons.get('crossplane');
     if (!crossplane?.iamRoleArn) continue;
     const hubRole = role(crossplane.iamRoleArn, view.hub.account, 'hub');
-    hubRole.trust.push(irsaTrust(view.hub, crossplane.iamRoleArn, providerServiceAccounts(crossplane.definition.namespace)));
-    hubRole.inputs[oidcToken(hub)] = oidcInput(view.hub);
+    if (view.hub.identity === 'pod-identity') {
+      hubRole.trust.push(podIdentityTrustStatement(`ProvidersOn${pascalCase(hub)}`, [view.hub.awsClusterName], crossplane.definition.namespace, [CROSSPLANE_PROVIDER_SERVICE_ACCOUNT]));
+    } else {
+      hubRole.trust.push(irsaTrust(view.hub, crossplane.iamRoleArn, providerServiceAccounts(crossplane.definition.namespace)));
+      hubRole.inputs[oidcToken(hub)] = oidcInput(view.hub);
+    }
     for (const db of planDatabases(view)) {
       if (db.account.name === view.hub.account.name) {
         hubRole.regions.add(db.settings.region);

@@ -12,7 +12,8 @@ import { ARGOCD_CAPABILITY_IAM_AREA, GIT_CREDENTIALS_IAM_AREA, iamFile } from '.
 import { capabilityConfiguration } from '../argocd/sso-rbac.js';
 import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { GitCredentialSpec } from '../model/spec.js';
-import { iamPolicy, iamRoleName, irsaTrustStatement, jsonFile, oidcInput, oidcToken } from './iam-documents.js';
+import { iamPolicy, iamRoleName, irsaTrustStatement, oidcInput, oidcToken } from '../iam/iam-documents.js';
+import { jsonFile } from './output-file.js';
 import { OutputFile } from './output-file.js';
 
 /** The declared git credentials. */
@@ -31,7 +32,7 @@ export function gitCredentialsThroughExternalSecrets(fleet: ResolvedFleet): bool
  */
 export function gitCredentialsRegion(fleet: ResolvedFleet, hub: ResolvedCluster): string {
   const arn = gitCredentials(fleet).map((c) => c.secret).find((s) => s.startsWith('arn:'));
-  return arn ? arn.split(':')[3] : hub.spec.region;
+  return arn ? arn.split(':')[3] : hub.region;
 }
 
 /** `<fleet>-git-credentials-<hub>`, shortened as the store roles are when over IAM's 64 characters. */
@@ -110,7 +111,7 @@ export function argoCdCapabilityOutputs(fleet: ResolvedFleet): OutputFile[] {
   return fleet.clusters
     .filter((c) => c.role === 'hub')
     .map((hub) => jsonFile(iamFile(ARGOCD_CAPABILITY_IAM_AREA, hub.name), {
-      description: `Configuration of the EKS Argo CD capability of hub ${hub.name} (cluster ${hub.awsClusterName}, account ${hub.account.id}, ${hub.spec.region}): pass it as configuration to CreateCapability / UpdateCapability (type ARGOCD). Team groups have no global role: their AppProject's developers role lets them see and sync their own Applications.`,
+      description: `Configuration of the EKS Argo CD capability of hub ${hub.name} (cluster ${hub.awsClusterName}, account ${hub.account.id}, ${hub.region}): pass it as configuration to CreateCapability / UpdateCapability (type ARGOCD). Team groups have no global role: their AppProject's developers role lets them see and sync their own Applications.`,
       clusterName: hub.awsClusterName,
       configuration: capabilityConfiguration(fleet.argocdNamespace, identityCenter, fleet.spec.argocd?.adminGroups ?? []),
     }));

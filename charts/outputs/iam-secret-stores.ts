@@ -15,7 +15,8 @@ import { planDatabases, PlannedDatabase } from '../crossplane/database-plan.js';
 import { iamFile, SECRET_STORES_IAM_AREA } from '../layout/dist-layout.js';
 import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { TeamSecretStore } from '../teams/team-secret-store.js';
-import { iamPolicy, iamRoleName, irsaTrustStatement, jsonFile, oidcInput, oidcToken, pascalCase } from './iam-documents.js';
+import { iamPolicy, iamRoleName, irsaTrustStatement, oidcInput, oidcToken, pascalCase } from '../iam/iam-documents.js';
+import { jsonFile } from './output-file.js';
 import { OutputFile } from './output-file.js';
 
 /** The tag RDS puts on the secret it manages for an instance: the instance's ARN. */

@@ -128,7 +128,7 @@ function clusterLabel(fleet: ResolvedFleet, box: ClusterBox): string {
     const lines = [
       `<b>${mermaidText(c.name)}</b>`,
       mermaidText(`${c.role} · ${c.environment.name}`),
-      mermaidText(`${c.spec.region} · Kubernetes ${c.spec.kubernetesVersion}`),
+      mermaidText(`${c.region} · Kubernetes ${c.kubernetesVersion}`),
     ];
     if (box.hub) lines.push(mermaidText(`Argo CD (${fleet.mode})`));
     return label(lines);
@@ -136,7 +136,7 @@ function clusterLabel(fleet: ResolvedFleet, box: ClusterBox): string {
   return label([
     `<b>${mermaidText(valueSet(box.clusters.map((x) => x.environment.name), 'environments'))}</b>`,
     mermaidText(plural(box.clusters.length, 'spoke')),
-    mermaidText(`${valueSet(box.clusters.map((x) => x.spec.region), 'regions')} · Kubernetes ${valueSet(box.clusters.map((x) => x.spec.kubernetesVersion), 'versions', compareVersions)}`),
+    mermaidText(`${valueSet(box.clusters.map((x) => x.region), 'regions')} · Kubernetes ${valueSet(box.clusters.map((x) => x.kubernetesVersion), 'versions', compareVersions)}`),
   ]);
 }
 

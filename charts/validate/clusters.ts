@@ -2,6 +2,7 @@
 import { AddonDefinition } from '../model/addon.js';
 import { ClusterAddonSetting, ClusterSpec, EnvironmentSpec } from '../model/spec.js';
 import { asSetting, clusterArn, isEnabled } from '../model/resolve.js';
+import { argoCdSingleRole } from '../model/hubs.js';
 import { addonSettingProblems } from './addon-settings.js';
 import { FleetContext } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
@@ -12,6 +13,11 @@ import { dnsLabelProblem, isRecord, isString } from './rules.js';
 const selfManagedSpoke = (c: ClusterSpec, ctx: FleetContext) => c.role === 'spoke' && ctx.mode === 'self-managed';
 
 const ENDPOINT = /^https:\/\/[^\s/]+\/?$/;
+
+/** A fact the cluster lacks: typed here, or read from the cluster's IaC output. */
+function missingFact(field: string): string {
+  return `is required: type the cluster's ${field} here, or read the cluster's facts from its IaC output (FleetSource.iac, readIacOutputs('environments/clusters'))`;
+}
 
 /**
  * What Argo CD calls the cluster's API server, normalised (`rules.serverKey`), for the clusters whose
@@ -80,13 +86,17 @@ const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
     check: (c, ctx) => !ctx.environments.byName.has(c.environment)
       && `unknown environment "${c.environment}"; known: ${[...ctx.environments.byName.keys()].join(', ')}`,
   },
-  { field: 'region', check: (c) => !(isString(c.region) && rules.AWS_REGION.test(c.region)) && `"${c.region}" is not an AWS region (like us-west-2)` },
+  { field: 'region', check: (c) => !(isString(c.region) && rules.AWS_REGION.test(c.region)) && (c.region === undefined ? missingFact('region') : `"${c.region}" is not an AWS region (like us-west-2)`) },
   {
     field: 'kubernetesVersion',
     check: (c) => !(isString(c.kubernetesVersion) && rules.KUBERNETES_MINOR.test(c.kubernetesVersion))
-      && `"${c.kubernetesVersion}" is not a Kubernetes minor version (like "1.31")`,
+      && (c.kubernetesVersion === undefined ? missingFact('kubernetesVersion') : `"${c.kubernetesVersion}" is not a Kubernetes minor version (like "1.31")`),
   },
-  { field: 'vpcId', check: (c) => !(isString(c.vpcId) && rules.VPC_ID.test(c.vpcId)) && `"${c.vpcId}" is not a VPC id (vpc- and 8 or 17 hex digits)` },
+  { field: 'vpcId', check: (c) => !(isString(c.vpcId) && rules.VPC_ID.test(c.vpcId)) && (c.vpcId === undefined ? missingFact('vpcId') : `"${c.vpcId}" is not a VPC id (vpc- and 8 or 17 hex digits)`) },
+  {
+    field: 'identity',
+    check: (c) => c.identity !== undefined && rules.identityProblem(c.identity),
+  },
   {
     field: 'awsClusterName',
     check: (c) => c.awsClusterName !== undefined && !rules.EKS_CLUSTER_NAME.test(c.awsClusterName) && `"${c.awsClusterName}" is not a valid EKS cluster name`,
@@ -137,7 +147,12 @@ const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
   },
   {
     field: 'argocdRoleArn',
-    check: (c, ctx) => selfManagedSpoke(c, ctx) && !(isString(c.argocdRoleArn) && rules.IAM_ROLE_ARN.test(c.argocdRoleArn)) && (c.argocdRoleArn === undefined
+    check: (c, ctx) => selfManagedSpoke(c, ctx) && c.argocdRoleArn !== undefined && argoCdSingleRole(ctx.spec, c)
+      && `the hub's Argo CD runs with EKS Pod Identity in single-role mode: it reaches spokes with its own role (an EKS access entry on the spoke, listed in dist/iac/${c.name}.json), not by assuming one; remove argocdRoleArn`,
+  },
+  {
+    field: 'argocdRoleArn',
+    check: (c, ctx) => selfManagedSpoke(c, ctx) && !argoCdSingleRole(ctx.spec, c) && !(isString(c.argocdRoleArn) && rules.IAM_ROLE_ARN.test(c.argocdRoleArn)) && (c.argocdRoleArn === undefined
       ? 'a spoke needs the IAM role Argo CD assumes to reach it (awsAuthConfig.roleARN) when Argo CD is self-managed'
       : `"${c.argocdRoleArn}" is not an IAM role ARN`),
   },

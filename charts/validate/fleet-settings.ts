@@ -6,7 +6,7 @@ import { argoCdSsoProblems } from './argocd-sso.js';
 import { FleetContext } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
 import { checkElements, checkItem, earlierWithSameKey, problem, records, Rule } from './rule-table.js';
-import { dnsLabelProblem, GIT_REVISION, GIT_URL, isRecord, isString, kindOf } from './rules.js';
+import { dnsLabelProblem, identityProblem, GIT_REVISION, GIT_URL, isRecord, isString, kindOf } from './rules.js';
 
 const SHARDING_ALGORITHMS = ['legacy', 'round-robin', 'consistent-hashing'];
 
@@ -17,6 +17,7 @@ const SETTINGS: readonly Rule<FleetSpec, FleetContext>[] = [
     field: 'argocd.mode',
     check: (_, { mode }) => mode !== 'self-managed' && mode !== 'eks-capability' && `"${mode}" is not a mode; use "self-managed" or "eks-capability"`,
   },
+  { field: 'identity', check: (s) => s.identity !== undefined && identityProblem(s.identity) },
   { field: 'argocd.namespace', check: (s) => s.argocd?.namespace !== undefined && dnsLabelProblem(s.argocd.namespace) },
   {
     field: 'argocd.sharding.replicas',

@@ -101,3 +101,11 @@ export function serverKey(server: string): string {
 export function roleArnAccount(arn: unknown): string | undefined {
   return isString(arn) && IAM_ROLE_ARN.test(arn) ? arn.split(':')[4] : undefined;
 }
+
+/** How pods may get AWS credentials (`AwsIdentity`). */
+export const IDENTITIES: readonly string[] = ['irsa', 'pod-identity'];
+
+/** Why a value is not an `AwsIdentity`, or false. */
+export function identityProblem(value: unknown): string | false {
+  return !IDENTITIES.includes(value as string) && `${JSON.stringify(value)} is not an identity; use ${IDENTITIES.map((x) => `"${x}"`).join(' or ')}`;
+}

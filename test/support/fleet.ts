@@ -1,10 +1,20 @@
 /** Helpers shared by the tests: the example fleet, rendering, and copies to corrupt. */
 import { parseAllDocuments } from 'yaml';
-import { exampleFleet } from '../../environments/index.js';
-import { ADDON_CATALOG, AddonDefinition, fleetOutputs, FleetSource, FleetSpec, resolveFleet, ResolvedFleet } from '../../charts/index.js';
+import { exampleFleet as iacExampleFleet } from '../../environments/index.js';
+import { ADDON_CATALOG, AddonDefinition, applyIacOutputs, fleetOutputs, FleetSource, FleetSpec, resolveFleet, ResolvedFleet } from '../../charts/index.js';
 import { renderFiles } from '../../render/render.js';
 
-export { exampleFleet };
+/**
+ * The example fleet with every cluster's facts in place (read from its IaC outputs), as a typed source
+ * without `iac`: what most tests change and render. `iacExampleFleet` is the fleet as `main.ts` renders it.
+ */
+export const exampleFleet: FleetSource = (() => {
+  const applied = applyIacOutputs(iacExampleFleet, ADDON_CATALOG);
+  if (applied.problems.length > 0) throw new Error(`the example's IaC outputs: ${JSON.stringify(applied.problems)}`);
+  const { iac: _iac, ...typed } = applied.source;
+  return typed;
+})();
+export { iacExampleFleet };
 
 /** A deep, mutable copy of the example fleet's spec, for tests to change. */
 export function fleetCopy(): Mutable<FleetSpec> {

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { ResolvedCluster } from '../model/resolve.js';
-import { OutputFile } from './output-file.js';
 
 /** One IAM policy statement. */
 export interface IamStatement {
@@ -48,7 +47,7 @@ export function oidcToken(cluster: string): string {
 
 /** What a cluster's OIDC token stands for, as the documents' `inputs` say. */
 export function oidcInput(cluster: ResolvedCluster): string {
-  return `OIDC issuer of the EKS cluster ${cluster.awsClusterName} (account ${cluster.account.id}, ${cluster.spec.region}) without https://: oidc.eks.<region>.amazonaws.com/id/<id>`;
+  return `OIDC issuer of the EKS cluster ${cluster.awsClusterName} (account ${cluster.account.id}, ${cluster.region}) without https://: oidc.eks.<region>.amazonaws.com/id/<id>`;
 }
 
 /** `my-hub` -> `MyHub`: a name as part of a statement id (letters and digits only). */
@@ -81,7 +80,31 @@ export function irsaTrustStatement(sid: string, cluster: string, accountId: stri
   };
 }
 
-/** An IAM document as a file of `dist/`: indented JSON with a final newline. */
-export function jsonFile(path: string, value: unknown): OutputFile {
-  return { path, text: `${JSON.stringify(value, null, 2)}\n` };
+
+/** The service principal of EKS Pod Identity: a role it may hand to pods trusts it for these actions. */
+export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
+
+/**
+ * EKS Pod Identity: the trust of a role that associations hand to pods: `sts:AssumeRole` and
+ * `sts:TagSession` by `pods.eks.amazonaws.com`, only for the session tags Pod Identity sets: these EKS
+ * clusters, this namespace, these service accounts (without them any association in the account could
+ * use the role).
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html (the session tags)
+ */
+export function podIdentityTrustStatement(sid: string, clusters: readonly string[], namespace: string, serviceAccounts: readonly string[]): IamStatement {
+  const one = (v: readonly string[]) => (v.length === 1 ? v[0] : [...v].sort());
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: POD_IDENTITY_PRINCIPAL },
+    Action: ['sts:AssumeRole', 'sts:TagSession'],
+    Condition: {
+      StringEquals: {
+        'aws:RequestTag/eks-cluster-name': one(clusters),
+        'aws:RequestTag/kubernetes-namespace': namespace,
+        'aws:RequestTag/kubernetes-service-account': one(serviceAccounts),
+      },
+    },
+  };
 }

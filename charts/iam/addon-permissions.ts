@@ -1,0 +1,708 @@
+/**
+ * The permissions of the add-ons' IAM roles, as data: per add-on of the catalog that calls AWS APIs
+ * (`iamRole: true`), the AWS managed policies to attach and our own permissions policy, for one cluster.
+ * The IaC contract lists these per cluster; the IaC creates each policy as a customer managed policy
+ * (every document stays under IAM's 6,144 characters) and fills in the `${token}` inputs.
+ *
+ * Two kinds of documents:
+ * - taken from upstream (aws-load-balancer-controller, aws-gateway-api-controller, karpenter): the
+ *   statements, actions, conditions and resource ARNs of the upstream recommended policy of the pinned
+ *   version, Sids added where upstream has none; upstream's account/region wildcards are kept as they are
+ *   (shared VPC subnets and security groups, public AMIs), so a diff against upstream stays readable;
+ * - written here after the add-on's documentation (the rest): scoped to the cluster's account, region and
+ *   name wherever the API allows it.
+ *
+ * argo-cd and crossplane roles are not here: their permissions are the role chains of
+ * `charts/outputs/iam-crossplane.ts` and the hub's cluster access.
+ */
+import { IamPolicy, IamStatement, iamPolicy } from './iam-documents.js';
+
+/** Where a role's permissions apply. */
+export interface AddonPermissionContext {
+  readonly accountId: string; // 12 digits
+  readonly region: string; // us-west-2
+  readonly clusterName: string; // the EKS cluster name
+}
+
+/** What an add-on's role needs. */
+export interface AddonPermissions {
+  /** AWS managed policies to attach (full ARNs, sorted). [] when none. */
+  readonly managedPolicyArns: readonly string[];
+  /** Our own permissions policy; undefined when managed policies cover everything. */
+  readonly policy?: IamPolicy;
+  /** Values the IaC fills in, as `${token}` inside `policy`: token -> one-line description (e.g. the Route 53 hosted zone ARNs, the Velero bucket). {} when none. */
+  readonly inputs: Readonly<Record<string, string>>;
+}
+
+/** Tag that scopes which Secrets Manager secrets / SSM parameters the external-secrets controller of a cluster may read: value = the EKS cluster name. */
+export const SECRET_SCOPE_TAG = 'fleet/cluster';
+
+const PARTITION = 'aws';
+
+/** `${name}`: a value the IaC fills in. */
+const token = (name: string): string => `\${${name}}`;
+
+/**
+ * A list input: the IaC replaces a `Resource` element that is exactly `${route53_zone_arns}` with one
+ * element per hosted zone ARN (the element of a one-zone cluster is simply that ARN).
+ */
+const ROUTE53_ZONES = 'route53_zone_arns';
+const ROUTE53_ZONES_INPUT =
+  'List input: the ARNs of the Route 53 hosted zones whose records this cluster manages, arn:aws:route53:::hostedzone/<zone id>; the IaC replaces the Resource element "${route53_zone_arns}" with one element per zone';
+
+type Builder = (ctx: AddonPermissionContext) => AddonPermissions;
+
+const managedOnly = (...arns: string[]): Builder => () => ({ managedPolicyArns: [...arns].sort(), inputs: {} });
+
+const ownPolicy = (statements: readonly IamStatement[], inputs: Record<string, string> = {}): AddonPermissions => ({
+  managedPolicyArns: [],
+  policy: iamPolicy(statements),
+  inputs,
+});
+
+/**
+ * aws-load-balancer-controller v2.11.0: `docs/install/iam_policy.json` of
+ * kubernetes-sigs/aws-load-balancer-controller at tag v2.11.0, statement for statement, Sids added.
+ */
+const awsLoadBalancerController: Builder = () => {
+  const clusterTag = 'elbv2.k8s.aws/cluster';
+  const elbResources = [
+    'arn:aws:elasticloadbalancing:*:*:targetgroup/*/*',
+    'arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*',
+    'arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*',
+  ];
+  return ownPolicy([
+    {
+      Sid: 'CreateElbServiceLinkedRole',
+      Effect: 'Allow',
+      Action: ['iam:CreateServiceLinkedRole'],
+      Resource: '*',
+      Condition: { StringEquals: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } },
+    },
+    {
+      Sid: 'DescribeNetworkAndLoadBalancers',
+      Effect: 'Allow',
+      Action: [
+        'ec2:DescribeAccountAttributes',
+        'ec2:DescribeAddresses',
+        'ec2:DescribeAvailabilityZones',
+        'ec2:DescribeInternetGateways',
+        'ec2:DescribeVpcs',
+        'ec2:DescribeVpcPeeringConnections',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeInstances',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeTags',
+        'ec2:GetCoipPoolUsage',
+        'ec2:DescribeCoipPools',
+        'ec2:GetSecurityGroupsForVpc',
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeLoadBalancerAttributes',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeListenerCertificates',
+        'elasticloadbalancing:DescribeSSLPolicies',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:DescribeTargetHealth',
+        'elasticloadbalancing:DescribeTags',
+        'elasticloadbalancing:DescribeTrustStores',
+        'elasticloadbalancing:DescribeListenerAttributes',
+        'elasticloadbalancing:DescribeCapacityReservation',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'UseCertificatesWafAndShield',
+      Effect: 'Allow',
+      Action: [
+        'cognito-idp:DescribeUserPoolClient',
+        'acm:ListCertificates',
+        'acm:DescribeCertificate',
+        'iam:ListServerCertificates',
+        'iam:GetServerCertificate',
+        'waf-regional:GetWebACL',
+        'waf-regional:GetWebACLForResource',
+        'waf-regional:AssociateWebACL',
+        'waf-regional:DisassociateWebACL',
+        'wafv2:GetWebACL',
+        'wafv2:GetWebACLForResource',
+        'wafv2:AssociateWebACL',
+        'wafv2:DisassociateWebACL',
+        'shield:GetSubscriptionState',
+        'shield:DescribeProtection',
+        'shield:CreateProtection',
+        'shield:DeleteProtection',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'ManageSecurityGroupIngress',
+      Effect: 'Allow',
+      Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+      Resource: '*',
+    },
+    {
+      Sid: 'CreateSecurityGroup',
+      Effect: 'Allow',
+      Action: ['ec2:CreateSecurityGroup'],
+      Resource: '*',
+    },
+    {
+      Sid: 'TagSecurityGroupOnCreation',
+      Effect: 'Allow',
+      Action: ['ec2:CreateTags'],
+      Resource: 'arn:aws:ec2:*:*:security-group/*',
+      Condition: {
+        StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup' },
+        Null: { [`aws:RequestTag/${clusterTag}`]: 'false' },
+      },
+    },
+    {
+      Sid: 'TagOwnedSecurityGroups',
+      Effect: 'Allow',
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
+      Resource: 'arn:aws:ec2:*:*:security-group/*',
+      Condition: { Null: { [`aws:RequestTag/${clusterTag}`]: 'true', [`aws:ResourceTag/${clusterTag}`]: 'false' } },
+    },
+    {
+      Sid: 'ManageOwnedSecurityGroups',
+      Effect: 'Allow',
+      Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:DeleteSecurityGroup'],
+      Resource: '*',
+      Condition: { Null: { [`aws:ResourceTag/${clusterTag}`]: 'false' } },
+    },
+    {
+      Sid: 'CreateTaggedLoadBalancersAndTargetGroups',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
+      Resource: '*',
+      Condition: { Null: { [`aws:RequestTag/${clusterTag}`]: 'false' } },
+    },
+    {
+      Sid: 'ManageListenersAndRules',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:CreateListener',
+        'elasticloadbalancing:DeleteListener',
+        'elasticloadbalancing:CreateRule',
+        'elasticloadbalancing:DeleteRule',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'TagOwnedLoadBalancersAndTargetGroups',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      Resource: elbResources,
+      Condition: { Null: { [`aws:RequestTag/${clusterTag}`]: 'true', [`aws:ResourceTag/${clusterTag}`]: 'false' } },
+    },
+    {
+      Sid: 'TagListenersAndRules',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      Resource: [
+        'arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*',
+        'arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*',
+        'arn:aws:elasticloadbalancing:*:*:listener-rule/net/*/*/*',
+        'arn:aws:elasticloadbalancing:*:*:listener-rule/app/*/*/*',
+      ],
+    },
+    {
+      Sid: 'ManageOwnedLoadBalancersAndTargetGroups',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:ModifyLoadBalancerAttributes',
+        'elasticloadbalancing:SetIpAddressType',
+        'elasticloadbalancing:SetSecurityGroups',
+        'elasticloadbalancing:SetSubnets',
+        'elasticloadbalancing:DeleteLoadBalancer',
+        'elasticloadbalancing:ModifyTargetGroup',
+        'elasticloadbalancing:ModifyTargetGroupAttributes',
+        'elasticloadbalancing:DeleteTargetGroup',
+        'elasticloadbalancing:ModifyListenerAttributes',
+        'elasticloadbalancing:ModifyCapacityReservation',
+      ],
+      Resource: '*',
+      Condition: { Null: { [`aws:ResourceTag/${clusterTag}`]: 'false' } },
+    },
+    {
+      Sid: 'TagLoadBalancersAndTargetGroupsOnCreation',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:AddTags'],
+      Resource: elbResources,
+      Condition: {
+        StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateLoadBalancer'] },
+        Null: { [`aws:RequestTag/${clusterTag}`]: 'false' },
+      },
+    },
+    {
+      Sid: 'RegisterTargets',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+      Resource: 'arn:aws:elasticloadbalancing:*:*:targetgroup/*/*',
+    },
+    {
+      Sid: 'ModifyListenersAndRules',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:SetWebAcl',
+        'elasticloadbalancing:ModifyListener',
+        'elasticloadbalancing:AddListenerCertificates',
+        'elasticloadbalancing:RemoveListenerCertificates',
+        'elasticloadbalancing:ModifyRule',
+      ],
+      Resource: '*',
+    },
+  ]);
+};
+
+/**
+ * aws-for-fluent-bit: CloudWatch Logs on the cluster's log groups `/aws/eks/<cluster>/*` (the chart's
+ * log group is `/aws/eks/<cluster>/workloads`), after aws-ia/terraform-aws-eks-blueprints-addons.
+ */
+const awsForFluentBit: Builder = ({ accountId, region, clusterName }) => {
+  const logGroups = `arn:${PARTITION}:logs:${region}:${accountId}:log-group:/aws/eks/${clusterName}/*`;
+  return ownPolicy([
+    {
+      Sid: 'PutLogEvents',
+      Effect: 'Allow',
+      Action: 'logs:PutLogEvents',
+      Resource: `${logGroups}:log-stream:*`,
+    },
+    {
+      Sid: 'CreateLogGroupsAndStreams',
+      Effect: 'Allow',
+      Action: [
+        'logs:CreateLogGroup',
+        'logs:CreateLogStream',
+        'logs:DescribeLogGroups',
+        'logs:DescribeLogStreams',
+        'logs:PutRetentionPolicy',
+      ],
+      Resource: logGroups,
+    },
+  ]);
+};
+
+/**
+ * aws-gateway-api-controller v1.0.7: `files/controller-installation/recommended-inline-policy.json` of
+ * aws/aws-application-networking-k8s at tag v1.0.7, Sids added. Upstream grants `vpc-lattice:*` on `*`:
+ * the controller creates and deletes every kind of VPC Lattice resource, kept as upstream has it.
+ */
+const awsGatewayApiController: Builder = () =>
+  ownPolicy([
+    {
+      Sid: 'ManageVpcLattice',
+      Effect: 'Allow',
+      Action: [
+        'vpc-lattice:*',
+        'ec2:DescribeVpcs',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeTags',
+        'ec2:DescribeSecurityGroups',
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:DescribeLogGroups',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'tag:GetResources',
+        'firehose:TagDeliveryStream',
+        's3:GetBucketPolicy',
+        's3:PutBucketPolicy',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'CreateVpcLatticeServiceLinkedRole',
+      Effect: 'Allow',
+      Action: 'iam:CreateServiceLinkedRole',
+      Resource: 'arn:aws:iam::*:role/aws-service-role/vpc-lattice.amazonaws.com/AWSServiceRoleForVpcLattice',
+      Condition: { StringLike: { 'iam:AWSServiceName': 'vpc-lattice.amazonaws.com' } },
+    },
+    {
+      Sid: 'CreateLogDeliveryServiceLinkedRole',
+      Effect: 'Allow',
+      Action: 'iam:CreateServiceLinkedRole',
+      Resource: 'arn:aws:iam::*:role/aws-service-role/delivery.logs.amazonaws.com/AWSServiceRoleForLogDelivery',
+      Condition: { StringLike: { 'iam:AWSServiceName': 'delivery.logs.amazonaws.com' } },
+    },
+  ]);
+
+/**
+ * aws-node-termination-handler in queue-processor mode (README of aws/aws-node-termination-handler),
+ * the queue an input; lifecycle completion limited to the Auto Scaling groups of the cluster's account
+ * and region.
+ */
+const awsNodeTerminationHandler: Builder = ({ accountId, region }) =>
+  ownPolicy(
+    [
+      {
+        Sid: 'DescribeInstances',
+        Effect: 'Allow',
+        Action: ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeTags', 'ec2:DescribeInstances'],
+        Resource: '*',
+      },
+      {
+        Sid: 'CompleteLifecycleActions',
+        Effect: 'Allow',
+        Action: 'autoscaling:CompleteLifecycleAction',
+        Resource: `arn:${PARTITION}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/*`,
+      },
+      {
+        Sid: 'ConsumeEventQueue',
+        Effect: 'Allow',
+        Action: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'],
+        Resource: token('nth_queue_arn'),
+      },
+    ],
+    {
+      nth_queue_arn: `ARN of the SQS queue that EventBridge feeds with the cluster's EC2 and Auto Scaling events (arn:aws:sqs:${region}:${accountId}:<queue>)`,
+    },
+  );
+
+/** cert-manager: Route 53 DNS-01 (cert-manager docs, ACME DNS01 Route53), the hosted zones an input. */
+const certManager: Builder = () =>
+  ownPolicy(
+    [
+      { Sid: 'GetChange', Effect: 'Allow', Action: 'route53:GetChange', Resource: `arn:${PARTITION}:route53:::change/*` },
+      {
+        Sid: 'ChangeChallengeRecords',
+        Effect: 'Allow',
+        Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'],
+        Resource: [token(ROUTE53_ZONES)],
+      },
+      { Sid: 'FindHostedZones', Effect: 'Allow', Action: 'route53:ListHostedZonesByName', Resource: '*' },
+    ],
+    { [ROUTE53_ZONES]: ROUTE53_ZONES_INPUT },
+  );
+
+/**
+ * cluster-autoscaler 1.31: the "Full Cluster Autoscaler Features Policy" of
+ * `cluster-autoscaler/cloudprovider/aws/README.md` (kubernetes/autoscaler), the scaling actions limited by
+ * the tag `k8s.io/cluster-autoscaler/<cluster>: owned` as the README recommends.
+ */
+const clusterAutoscaler: Builder = ({ clusterName }) =>
+  ownPolicy([
+    {
+      Sid: 'DescribeNodeGroups',
+      Effect: 'Allow',
+      Action: [
+        'autoscaling:DescribeAutoScalingGroups',
+        'autoscaling:DescribeAutoScalingInstances',
+        'autoscaling:DescribeLaunchConfigurations',
+        'autoscaling:DescribeScalingActivities',
+        'ec2:DescribeImages',
+        'ec2:DescribeInstanceTypes',
+        'ec2:DescribeLaunchTemplateVersions',
+        'ec2:GetInstanceTypesFromInstanceRequirements',
+        'eks:DescribeNodegroup',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'ScaleOwnedNodeGroups',
+      Effect: 'Allow',
+      Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+      Resource: '*',
+      Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: 'owned' } },
+    },
+  ]);
+
+/** external-dns 0.15: `docs/tutorials/aws.md` of kubernetes-sigs/external-dns, the hosted zones an input. */
+const externalDns: Builder = () =>
+  ownPolicy(
+    [
+      {
+        Sid: 'ChangeRecords',
+        Effect: 'Allow',
+        Action: 'route53:ChangeResourceRecordSets',
+        Resource: [token(ROUTE53_ZONES)],
+      },
+      {
+        Sid: 'ListZonesAndRecords',
+        Effect: 'Allow',
+        Action: ['route53:ListHostedZones', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+        Resource: '*',
+      },
+    ],
+    { [ROUTE53_ZONES]: ROUTE53_ZONES_INPUT },
+  );
+
+/**
+ * external-secrets: read the secrets and parameters of the cluster's account and region that carry
+ * `fleet/cluster: <cluster>`. The tag-free actions on `*` list metadata only (names, tags) for
+ * `find` by name or tag; BatchGetSecretValue still needs GetSecretValue on each secret.
+ * Secrets under a customer managed KMS key also need kms:Decrypt on that key (not granted here).
+ */
+const externalSecrets: Builder = ({ accountId, region, clusterName }) =>
+  ownPolicy([
+    {
+      Sid: 'ReadClusterSecrets',
+      Effect: 'Allow',
+      Action: [
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:ListSecretVersionIds',
+        'secretsmanager:GetResourcePolicy',
+      ],
+      Resource: `arn:${PARTITION}:secretsmanager:${region}:${accountId}:secret:*`,
+      Condition: { StringEquals: { [`secretsmanager:ResourceTag/${SECRET_SCOPE_TAG}`]: clusterName } },
+    },
+    {
+      Sid: 'FindSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:ListSecrets', 'secretsmanager:BatchGetSecretValue'],
+      Resource: '*',
+    },
+    {
+      Sid: 'ReadClusterParameters',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:ListTagsForResource'],
+      Resource: `arn:${PARTITION}:ssm:${region}:${accountId}:parameter/*`,
+      Condition: { StringEquals: { [`ssm:ResourceTag/${SECRET_SCOPE_TAG}`]: clusterName } },
+    },
+    {
+      Sid: 'FindParameters',
+      Effect: 'Allow',
+      Action: 'ssm:DescribeParameters',
+      Resource: '*',
+    },
+  ]);
+
+/**
+ * karpenter v1.1: the KarpenterControllerPolicy of
+ * `website/content/en/v1.1/getting-started/getting-started-with-karpenter/cloudformation.yaml`
+ * (aws/karpenter-provider-aws, tag v1.1.1), statement for statement; the interruption queue is named
+ * after the cluster (the chart's `settings.interruptionQueue`), the node role an input.
+ */
+const karpenter: Builder = ({ accountId, region, clusterName }) => {
+  const ec2 = `arn:${PARTITION}:ec2:${region}`;
+  const clusterOwned = `kubernetes.io/cluster/${clusterName}`;
+  const instanceProfiles = `arn:${PARTITION}:iam::${accountId}:instance-profile/*`;
+  const taggedOnLaunch = [
+    `${ec2}:*:fleet/*`,
+    `${ec2}:*:instance/*`,
+    `${ec2}:*:volume/*`,
+    `${ec2}:*:network-interface/*`,
+    `${ec2}:*:launch-template/*`,
+    `${ec2}:*:spot-instances-request/*`,
+  ];
+  return ownPolicy(
+    [
+      {
+        Sid: 'AllowScopedEC2InstanceAccessActions',
+        Effect: 'Allow',
+        Resource: [`${ec2}::image/*`, `${ec2}::snapshot/*`, `${ec2}:*:security-group/*`, `${ec2}:*:subnet/*`],
+        Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      },
+      {
+        Sid: 'AllowScopedEC2LaunchTemplateAccessActions',
+        Effect: 'Allow',
+        Resource: `${ec2}:*:launch-template/*`,
+        Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
+        Condition: {
+          StringEquals: { [`aws:ResourceTag/${clusterOwned}`]: 'owned' },
+          StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+        },
+      },
+      {
+        Sid: 'AllowScopedEC2InstanceActionsWithTags',
+        Effect: 'Allow',
+        Resource: taggedOnLaunch,
+        Action: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'],
+        Condition: {
+          StringEquals: { [`aws:RequestTag/${clusterOwned}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': clusterName },
+          StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
+        },
+      },
+      {
+        Sid: 'AllowScopedResourceCreationTagging',
+        Effect: 'Allow',
+        Resource: taggedOnLaunch,
+        Action: 'ec2:CreateTags',
+        Condition: {
+          StringEquals: {
+            [`aws:RequestTag/${clusterOwned}`]: 'owned',
+            'aws:RequestTag/eks:eks-cluster-name': clusterName,
+            'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'],
+          },
+          StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
+        },
+      },
+      {
+        Sid: 'AllowScopedResourceTagging',
+        Effect: 'Allow',
+        Resource: `${ec2}:*:instance/*`,
+        Action: 'ec2:CreateTags',
+        Condition: {
+          StringEquals: { [`aws:ResourceTag/${clusterOwned}`]: 'owned' },
+          StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+          StringEqualsIfExists: { 'aws:RequestTag/eks:eks-cluster-name': clusterName },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] },
+        },
+      },
+      {
+        Sid: 'AllowScopedDeletion',
+        Effect: 'Allow',
+        Resource: [`${ec2}:*:instance/*`, `${ec2}:*:launch-template/*`],
+        Action: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'],
+        Condition: {
+          StringEquals: { [`aws:ResourceTag/${clusterOwned}`]: 'owned' },
+          StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+        },
+      },
+      {
+        Sid: 'AllowRegionalReadActions',
+        Effect: 'Allow',
+        Resource: '*',
+        Action: [
+          'ec2:DescribeImages',
+          'ec2:DescribeInstances',
+          'ec2:DescribeInstanceTypeOfferings',
+          'ec2:DescribeInstanceTypes',
+          'ec2:DescribeLaunchTemplates',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeSpotPriceHistory',
+          'ec2:DescribeSubnets',
+        ],
+        Condition: { StringEquals: { 'aws:RequestedRegion': region } },
+      },
+      {
+        Sid: 'AllowSSMReadActions',
+        Effect: 'Allow',
+        Resource: `arn:${PARTITION}:ssm:${region}::parameter/aws/service/*`,
+        Action: 'ssm:GetParameter',
+      },
+      { Sid: 'AllowPricingReadActions', Effect: 'Allow', Resource: '*', Action: 'pricing:GetProducts' },
+      {
+        Sid: 'AllowInterruptionQueueActions',
+        Effect: 'Allow',
+        Resource: `arn:${PARTITION}:sqs:${region}:${accountId}:${clusterName}`,
+        Action: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      },
+      {
+        Sid: 'AllowPassingInstanceRole',
+        Effect: 'Allow',
+        Resource: token('karpenter_node_role_arn'),
+        Action: 'iam:PassRole',
+        Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
+      },
+      {
+        Sid: 'AllowScopedInstanceProfileCreationActions',
+        Effect: 'Allow',
+        Resource: instanceProfiles,
+        Action: ['iam:CreateInstanceProfile'],
+        Condition: {
+          StringEquals: {
+            [`aws:RequestTag/${clusterOwned}`]: 'owned',
+            'aws:RequestTag/eks:eks-cluster-name': clusterName,
+            'aws:RequestTag/topology.kubernetes.io/region': region,
+          },
+          StringLike: { 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+        },
+      },
+      {
+        Sid: 'AllowScopedInstanceProfileTagActions',
+        Effect: 'Allow',
+        Resource: instanceProfiles,
+        Action: ['iam:TagInstanceProfile'],
+        Condition: {
+          StringEquals: {
+            [`aws:ResourceTag/${clusterOwned}`]: 'owned',
+            'aws:ResourceTag/topology.kubernetes.io/region': region,
+            [`aws:RequestTag/${clusterOwned}`]: 'owned',
+            'aws:RequestTag/eks:eks-cluster-name': clusterName,
+            'aws:RequestTag/topology.kubernetes.io/region': region,
+          },
+          StringLike: {
+            'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*',
+            'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*',
+          },
+        },
+      },
+      {
+        Sid: 'AllowScopedInstanceProfileActions',
+        Effect: 'Allow',
+        Resource: instanceProfiles,
+        Action: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
+        Condition: {
+          StringEquals: { [`aws:ResourceTag/${clusterOwned}`]: 'owned', 'aws:ResourceTag/topology.kubernetes.io/region': region },
+          StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+        },
+      },
+      { Sid: 'AllowInstanceProfileReadActions', Effect: 'Allow', Resource: instanceProfiles, Action: 'iam:GetInstanceProfile' },
+      {
+        Sid: 'AllowAPIServerEndpointDiscovery',
+        Effect: 'Allow',
+        Resource: `arn:${PARTITION}:eks:${region}:${accountId}:cluster/${clusterName}`,
+        Action: 'eks:DescribeCluster',
+      },
+    ],
+    { karpenter_node_role_arn: `ARN of the IAM role of the nodes Karpenter launches for ${clusterName} (arn:aws:iam::${accountId}:role/<name>)` },
+  );
+};
+
+/** velero: the policy of the velero-plugin-for-aws README (v1.11), the bucket an input. */
+const velero: Builder = ({ accountId }) => {
+  const bucket = token('velero_bucket_arn');
+  return ownPolicy(
+    [
+      {
+        Sid: 'ManageVolumeSnapshots',
+        Effect: 'Allow',
+        Action: [
+          'ec2:DescribeVolumes',
+          'ec2:DescribeSnapshots',
+          'ec2:CreateTags',
+          'ec2:CreateVolume',
+          'ec2:CreateSnapshot',
+          'ec2:DeleteSnapshot',
+        ],
+        Resource: '*',
+      },
+      {
+        Sid: 'ReadWriteBackups',
+        Effect: 'Allow',
+        Action: [
+          's3:GetObject',
+          's3:DeleteObject',
+          's3:PutObject',
+          's3:PutObjectTagging',
+          's3:AbortMultipartUpload',
+          's3:ListMultipartUploadParts',
+        ],
+        Resource: `${bucket}/*`,
+      },
+      { Sid: 'ListBackupBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket },
+    ],
+    { velero_bucket_arn: `ARN of the S3 bucket of the cluster's backups, arn:aws:s3:::<bucket> (in account ${accountId} or shared with it)` },
+  );
+};
+
+const BUILDERS: Readonly<Record<string, Builder>> = {
+  'aws-load-balancer-controller': awsLoadBalancerController,
+  'aws-ebs-csi-driver': managedOnly(`arn:${PARTITION}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`),
+  'aws-efs-csi-driver': managedOnly(`arn:${PARTITION}:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy`),
+  'aws-for-fluent-bit': awsForFluentBit,
+  'aws-gateway-api-controller': awsGatewayApiController,
+  'aws-node-termination-handler': awsNodeTerminationHandler,
+  'cert-manager': certManager,
+  'cluster-autoscaler': clusterAutoscaler,
+  'external-dns': externalDns,
+  'external-secrets': externalSecrets,
+  karpenter,
+  velero,
+};
+
+/** The add-ons this module knows. */
+export const ADDON_PERMISSION_ADDONS: readonly string[] = Object.keys(BUILDERS).sort();
+
+/** The permissions of an add-on's IAM role on one cluster, or undefined for an add-on this module does not know. */
+export function addonPermissions(addon: string, ctx: AddonPermissionContext): AddonPermissions | undefined {
+  return Object.prototype.hasOwnProperty.call(BUILDERS, addon) ? BUILDERS[addon](ctx) : undefined;
+}
