@@ -40,6 +40,19 @@ export const README_FILE = 'README.md';
  */
 export const IAM_DIR = 'iam';
 
+/**
+ * The IaC contract: what the infrastructure code must create for the fleet, per cluster
+ * (`iac/clusters/<cluster>.json`: IAM roles with trust and permissions, Pod Identity associations, EKS
+ * access entries) and for the whole fleet (`iac/fleet.json`). No Argo CD Application reads it.
+ */
+export const IAC_DIR = 'iac';
+
+/** The IaC contract's files. */
+export const IacPaths = {
+  fleet: joinPath(IAC_DIR, 'fleet.json'),
+  cluster: (cluster: string) => joinPath(IAC_DIR, 'clusters', `${cluster}.json`),
+} as const;
+
 /** The IAM area of the team secret stores' roles: `iam/secret-stores/<team>-<env>.json`. */
 export const SECRET_STORES_IAM_AREA = 'secret-stores';
 

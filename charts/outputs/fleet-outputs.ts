@@ -19,6 +19,7 @@ import { PolicyContext } from '../policy/finding.js';
 import { policyContext } from '../policy/policy-context.js';
 import { secretStoreIamOutputs } from './iam-secret-stores.js';
 import { argoCdCapabilityOutputs, gitCredentialsIamOutputs } from './iam-git-credentials.js';
+import { iacContractOutputs } from './iac-contract.js';
 
 export interface FleetOutputsOptions {
   /**
@@ -63,7 +64,9 @@ export function fleetRender(input: FleetSource, options: FleetOutputsOptions = {
 
 function fleetFiles(fleet: ResolvedFleet, manifests: FleetApps['manifests']): OutputFile[] {
   const teams = teamOutputs(fleet, manifests);
-  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, ...secretStoreIamOutputs(fleet), ...gitCredentialsIamOutputs(fleet), ...argoCdCapabilityOutputs(fleet), ...crossplaneIamOutputs(fleet), { path: README_FILE, text: fleetReadme(fleet, { manifests }) }];
+  const iam = [...secretStoreIamOutputs(fleet), ...gitCredentialsIamOutputs(fleet), ...argoCdCapabilityOutputs(fleet), ...crossplaneIamOutputs(fleet)];
+  const iac = iacContractOutputs(fleet, iam.map((f) => f.path));
+  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, ...iam, ...iac, { path: README_FILE, text: fleetReadme(fleet, { manifests }) }];
   const hubs = hubNames(fleet.spec);
   if (hubs.length === 1) return [...hubFiles(fleet, teams, hubDir(fleet.hub.name, hubs)), ...shared];
   // Several hubs: each hub's own Argo CD objects come from the part of the fleet it manages.

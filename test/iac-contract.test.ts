@@ -1,0 +1,175 @@
+/**
+ * What the IaC must create, out (dist/iac/), and EKS Pod Identity: per cluster the roles the fleet
+ * references with trust and permissions, the Pod Identity associations, the access entry of Argo CD's
+ * role on each spoke; with Pod Identity no service-account annotation, Argo CD in single-role mode, and
+ * Crossplane's providers on one associated service account. Rendered ApplicationSets are expanded with
+ * the offline controller against the rendered cluster Secrets, so the Applications are what Argo CD makes.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAllDocuments } from 'yaml';
+import { ADDON_CATALOG, FleetSource, formatProblem, validateFleet } from '../charts/index.js';
+import { expandApplicationSet } from '../engines/applicationset/index.js';
+import { exampleFleet, fleetCopy, render, withSpec } from './support/fleet.js';
+
+const json = (files: Map<string, string>, path: string) => JSON.parse(files.get(path)!);
+
+function docs(files: Map<string, string>, prefix: string): any[] {
+  return [...files].filter(([f]) => f.startsWith(prefix) && f.endsWith('.yaml')).flatMap(([, t]) => parseAllDocuments(t).map((d) => d.toJS()));
+}
+
+/** The Applications Argo CD generates from the add-on ApplicationSets, by name. */
+function addonApplications(files: Map<string, string>): Map<string, any> {
+  const secrets = docs(files, 'hub/argocd/clusters/');
+  const apps = new Map<string, any>();
+  for (const set of docs(files, 'hub/argocd/addons/').filter((d) => d?.kind === 'ApplicationSet')) {
+    const out = expandApplicationSet(set, secrets);
+    assert.deepEqual(out.problems, [], set.metadata.name);
+    for (const a of out.applications) apps.set(a.application.metadata.name, a.application);
+  }
+  return apps;
+}
+
+/** The example with every cluster on EKS Pod Identity (so Argo CD is in single-role mode). */
+function podIdentityFleet(): FleetSource {
+  const spec = fleetCopy();
+  spec.identity = 'pod-identity';
+  for (const c of spec.clusters) delete (c as any).argocdRoleArn;
+  return withSpec(spec);
+}
+
+const helmOf = (app: any) => app.spec.sources.find((s: any) => s.helm).helm;
+const roleArnOf = (app: any) => helmOf(app).valuesObject?.serviceAccount?.annotations?.['eks.amazonaws.com/role-arn'];
+
+describe('the IaC contract (dist/iac/)', () => {
+  const files = render();
+
+  it('lists every IAM role each cluster references, with the ARN its IaC output gave, trust for its service accounts and permissions', () => {
+    const prod = json(files, 'iac/clusters/spoke-prod.json');
+    const spoke = exampleFleet.spec.clusters.find((c) => c.name === 'spoke-prod')!;
+    for (const [addon, setting] of Object.entries(spoke.addons ?? {})) {
+      if (typeof setting !== 'object' || !setting.iamRoleArn) continue;
+      assert.equal(prod.roles[addon].arn, setting.iamRoleArn, addon);
+      assert.equal(prod.roles[addon].name, setting.iamRoleArn.split('/').pop());
+    }
+    const lbc = prod.roles['aws-load-balancer-controller'];
+    const [statement] = lbc.trustPolicy.Statement;
+    assert.equal(statement.Action, 'sts:AssumeRoleWithWebIdentity');
+    assert.equal(statement.Condition.StringEquals['${oidc_provider_spoke_prod}:sub'], 'system:serviceaccount:kube-system:aws-load-balancer-controller');
+    assert.ok(prod.inputs.oidc_provider_spoke_prod);
+    assert.ok(lbc.permissionsPolicy.Statement.some((s: any) => [s.Action].flat().includes('elasticloadbalancing:CreateLoadBalancer')));
+    assert.deepEqual(prod.roles['aws-ebs-csi-driver'].managedPolicyArns, ['arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy']);
+    // Every ${token} of every document is an input the IaC is told about.
+    for (const name of ['hub', 'spoke-staging', 'spoke-prod']) {
+      const c = json(files, `iac/clusters/${name}.json`);
+      const tokens = new Set([...JSON.stringify(c.roles).matchAll(/\$\{([a-z0-9_]+)\}/g)].map((m) => m[1]));
+      assert.deepEqual([...tokens].sort(), Object.keys(c.inputs).sort(), name);
+    }
+  });
+
+  it("gives each spoke the access entry of the role Argo CD reaches it with, and that role trusts the hub's Argo CD role", () => {
+    const hubArgo = exampleFleet.spec.clusters[0].addons!['argo-cd'] as { iamRoleArn: string };
+    for (const name of ['spoke-staging', 'spoke-prod']) {
+      const c = json(files, `iac/clusters/${name}.json`);
+      const spoke = exampleFleet.spec.clusters.find((x) => x.name === name)!;
+      assert.equal(c.accessEntries.argocd.principalArn, spoke.argocdRoleArn);
+      assert.equal(c.accessEntries.argocd.policyAssociations['cluster-admin'].policyArn, 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
+      assert.deepEqual(c.roles['argocd-spoke'].trustPolicy.Statement[0].Principal, { AWS: hubArgo.iamRoleArn });
+    }
+    const hub = json(files, 'iac/clusters/hub.json');
+    assert.deepEqual(hub.accessEntries, {});
+    assert.deepEqual(hub.roles['argo-cd'].permissionsPolicy.Statement[0].Resource, exampleFleet.spec.clusters.filter((c) => c.role === 'spoke').map((c) => c.argocdRoleArn).sort());
+    assert.deepEqual(hub.roles['argo-cd'].serviceAccounts, ['argocd-application-controller', 'argocd-server']);
+  });
+
+  it('the fleet file lists every cluster with its contract and the other IAM documents', () => {
+    const fleet = json(files, 'iac/fleet.json');
+    assert.deepEqual(Object.keys(fleet.clusters), ['hub', 'spoke-prod', 'spoke-staging']);
+    for (const c of Object.values<any>(fleet.clusters)) assert.ok(files.has(c.contract), c.contract);
+    for (const doc of fleet.iamDocuments) assert.ok(files.has(doc), doc);
+    assert.ok(fleet.iamDocuments.includes('iam/git-credentials/hub.json'));
+  });
+
+  it('is IRSA without Pod Identity associations when the fleet uses IRSA', () => {
+    for (const name of ['hub', 'spoke-staging', 'spoke-prod']) assert.deepEqual(json(files, `iac/clusters/${name}.json`).podIdentityAssociations, {});
+  });
+});
+
+describe('EKS Pod Identity', () => {
+  it('needs no spoke role when the hub is on Pod Identity, and refuses one', () => {
+    const spec = fleetCopy();
+    spec.identity = 'pod-identity';
+    const problems = validateFleet(withSpec(spec), ADDON_CATALOG).map(formatProblem);
+    assert.equal(problems.length, 2);
+    assert.match(problems[0], /^environments\/clusters\.ts: clusters\[1\]\.argocdRoleArn: the hub's Argo CD runs with EKS Pod Identity in single-role mode/);
+    assert.deepEqual(validateFleet(podIdentityFleet(), ADDON_CATALOG), []);
+  });
+
+  it('renders no IRSA annotation, one association per service account, Pod Identity trust and single-role Argo CD', () => {
+    const files = render(podIdentityFleet());
+    const apps = addonApplications(files);
+    const lbc = apps.get('aws-load-balancer-controller-spoke-prod')!;
+    assert.equal(roleArnOf(lbc), undefined);
+    assert.equal(helmOf(lbc).valuesObject.serviceAccount.name, 'aws-load-balancer-controller');
+    assert.deepEqual(helmOf(apps.get('argo-cd-hub')!).valuesObject ?? {}, {});
+    // Add-ons and Crossplane carry no role annotation (team secret stores still do: External Secrets' jwt
+    // auth exchanges the store's service-account token through the cluster's OIDC provider).
+    const text = [...files].filter(([f]) => f.startsWith('hub/argocd/addons/') || f.startsWith('hub/crossplane/')).map(([, t]) => t).join('\n');
+    assert.doesNotMatch(text, /role-arn/);
+
+    const prod = json(files, 'iac/clusters/spoke-prod.json');
+    assert.equal(prod.identity, 'pod-identity');
+    assert.deepEqual(prod.podIdentityAssociations['kube-system/aws-load-balancer-controller'], {
+      namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller', roleArn: prod.roles['aws-load-balancer-controller'].arn,
+    });
+    assert.deepEqual(prod.roles.karpenter.trustPolicy.Statement[0], {
+      Sid: 'KarpenterOnSpokeProd',
+      Effect: 'Allow',
+      Principal: { Service: 'pods.eks.amazonaws.com' },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Condition: { StringEquals: { 'aws:RequestTag/eks-cluster-name': 'spoke-prod', 'aws:RequestTag/kubernetes-namespace': 'karpenter', 'aws:RequestTag/kubernetes-service-account': 'karpenter' } },
+    });
+    assert.equal(prod.inputs.oidc_provider_spoke_prod, undefined, 'no OIDC issuer is needed for Pod Identity roles');
+    assert.equal(prod.roles['argocd-spoke'], undefined);
+    const hub = json(files, 'iac/clusters/hub.json');
+    assert.equal(prod.accessEntries.argocd.principalArn, hub.roles['argo-cd'].arn);
+    assert.equal(hub.roles['argo-cd'].permissionsPolicy, null);
+    assert.deepEqual(Object.keys(hub.podIdentityAssociations).filter((k) => k.startsWith('argocd/')), ['argocd/argocd-application-controller', 'argocd/argocd-server']);
+
+    // Argo CD: awsAuthConfig without roleARN (single-role mode, argo-cd #17064).
+    const secret = docs(files, 'hub/argocd/clusters/').find((d) => d.metadata.name === 'cluster-spoke-prod');
+    assert.deepEqual(JSON.parse(secret.stringData.config).awsAuthConfig, { clusterName: 'spoke-prod' });
+    assert.equal(secret.metadata.labels.aws_identity, 'pod-identity');
+
+    // Crossplane: one service account the association names, and the PodIdentity credentials source.
+    const crossplane = docs(files, 'hub/crossplane/');
+    const runtime = crossplane.find((d) => d?.kind === 'DeploymentRuntimeConfig');
+    assert.deepEqual(runtime.spec.serviceAccountTemplate.metadata, { name: 'provider-aws' });
+    for (const pc of crossplane.filter((d) => d?.kind === 'ProviderConfig')) assert.equal(pc.spec.credentials.source, 'PodIdentity');
+    assert.deepEqual(hub.podIdentityAssociations['crossplane-system/provider-aws']?.serviceAccount, 'provider-aws');
+  });
+
+  it('mixes IRSA and Pod Identity clusters: the role annotation only where the cluster uses IRSA, empty elsewhere', () => {
+    const spec = fleetCopy();
+    (spec.clusters[2] as any).identity = 'pod-identity';
+    const files = render(withSpec(spec));
+    const apps = addonApplications(files);
+    assert.equal(roleArnOf(apps.get('aws-load-balancer-controller-spoke-staging')), (spec.clusters[1].addons!['aws-load-balancer-controller'] as any).iamRoleArn);
+    assert.equal(roleArnOf(apps.get('aws-load-balancer-controller-spoke-prod')), '');
+    assert.ok(json(files, 'iac/clusters/spoke-prod.json').podIdentityAssociations['karpenter/karpenter']);
+    assert.deepEqual(json(files, 'iac/clusters/spoke-staging.json').podIdentityAssociations, {});
+    // The hub stays on IRSA: spokes keep their roles, whatever their own identity.
+    const secret = docs(files, 'hub/argocd/clusters/').find((d) => d.metadata.name === 'cluster-spoke-prod');
+    assert.ok(JSON.parse(secret.stringData.config).awsAuthConfig.roleARN);
+  });
+
+  it('refuses an identity that is not one', () => {
+    const spec = fleetCopy();
+    (spec as any).identity = 'kiam';
+    (spec.clusters[1] as any).identity = 'irsa-v2';
+    assert.deepEqual(validateFleet(withSpec(spec), ADDON_CATALOG).map(formatProblem), [
+      'environments/fleet.ts: identity: "kiam" is not an identity; use "irsa" or "pod-identity"',
+      'environments/clusters.ts: clusters[1].identity: "irsa-v2" is not an identity; use "irsa" or "pod-identity"',
+    ]);
+  });
+});
