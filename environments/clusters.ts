@@ -6,7 +6,7 @@ import type { ClusterSpec } from '../charts/index.js';
  * each cluster in `environments/clusters/<cluster>.json` (see `index.ts`): `hub.json` and
  * `spoke-staging.json` are `terraform output -json` with the GitOps Bridge cluster object,
  * `spoke-prod.json` is the fleet workshop's Secrets Manager secret. A fact typed here must agree with it.
- * What the IaC had to create for each cluster is in `dist/iac/<cluster>.json`.
+ * What the IaC had to create for each cluster is in `dist/iac/clusters/<cluster>.json`.
  */
 export const clusters: ClusterSpec[] = [
   {

@@ -71,14 +71,28 @@ describe('several hubs', () => {
     const single = render();
     for (const [path, text] of single) {
       // The hub's Crossplane role trusts each hub's OIDC provider: one statement per hub (test/iam.test.ts).
-      if (path.startsWith('hub/') || path === 'README.md' || path.startsWith('iam/crossplane/')) continue;
+      // The IaC contract says which hub manages each spoke (its Argo CD role, its access entry).
+      if (path.startsWith('hub/') || path === 'README.md' || path.startsWith('iam/crossplane/') || path.startsWith('iac/')) continue;
       assert.equal(tree.files.get(path), text, path);
     }
     // Each hub's git credentials store has a role of its own: one IAM document per hub (test/git-credentials.test.ts).
     // Each hub's Argo CD has its own SSO and RBAC values (the teams it manages): one argo-cd values file per hub.
-    const perHub = ['iam/git-credentials/hub-eu.json', 'addons/values/clusters/hub-eu/argo-cd/values.yaml'];
+    const perHub = ['iam/git-credentials/hub-eu.json', 'addons/values/clusters/hub-eu/argo-cd/values.yaml', 'iac/clusters/hub-eu.json'];
     const shared = [...tree.files.keys()].filter((p) => !p.startsWith('hubs/') && p !== 'README.md' && !perHub.includes(p));
     assert.deepEqual(shared, [...single.keys()].filter((p) => !p.startsWith('hub/') && p !== 'README.md'));
+  });
+
+  it("writes each spoke's IaC contract for the hub that manages it: its role trusts that hub's Argo CD role", () => {
+    const fleet = JSON.parse(tree.files.get('iac/fleet.json')!);
+    for (const [name, c] of Object.entries<any>(fleet.clusters)) {
+      const contract = JSON.parse(tree.files.get(c.contract)!);
+      assert.equal(contract.hub, c.hub, name);
+      if (contract.role !== 'spoke') continue;
+      const hub = JSON.parse(tree.files.get(`iac/clusters/${c.hub}.json`)!);
+      assert.deepEqual(contract.roles['argocd-spoke'].trustPolicy.Statement[0].Principal, { AWS: hub.roles['argo-cd'].arn }, name);
+      assert.ok([hub.roles['argo-cd'].permissionsPolicy.Statement[0].Resource].flat().includes(contract.roles['argocd-spoke'].arn), name);
+    }
+    assert.ok(Object.values<any>(fleet.clusters).some((c) => c.hub === 'hub-eu' && c.role === 'spoke'));
   });
 
   it('renders objects valid against their schemas', { skip: crdsAvailable() ? false : 'CRDs not found (set CRDS_DIR)' }, () => {

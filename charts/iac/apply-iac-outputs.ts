@@ -5,6 +5,7 @@
  * without a file, a file without a cluster, and any fact of the wrong form are problems naming the file
  * and key. What comes out is an ordinary typed fleet: the same validation and render follow.
  */
+import { IacPaths } from '../layout/dist-layout.js';
 import type { AddonDefinition } from '../model/addon.js';
 import { AddonAnnotation, ClusterAnnotation, enableLabel, snakeCase } from '../model/contract.js';
 import { asSetting, isEnabled } from '../model/resolve.js';
@@ -190,7 +191,7 @@ function withFacts(c: ClusterSpec, i: number, facts: ClusterFacts, ctx: MergeCon
         continue;
       }
       if (field === 'argocdRoleArn' && singleRole) {
-        bad(f, `is set, but the hub's Argo CD runs with EKS Pod Identity in single-role mode: it reaches spokes with its own role (the EKS access entry in dist/iac/${c.name}.json), not by assuming one; remove roleARN from the config`);
+        bad(f, `is set, but the hub's Argo CD runs with EKS Pod Identity in single-role mode: it reaches spokes with its own role (the EKS access entry in dist/${IacPaths.cluster(c.name)}), not by assuming one; remove roleARN from the config`);
         continue;
       }
       const same = field === 'endpoint' ? (a: string, b: string) => rules.serverKey(a) === rules.serverKey(b) : (a: string, b: string) => a === b;
@@ -240,7 +241,7 @@ function addonFacts(
     const setting = asSetting<ClusterAddonSetting>(addons[addon.name]);
     if (role === undefined) {
       if (setting?.iamRoleArn === undefined) {
-        report.bad({ value: '', key: report.metadataKey(`${snake}_iam_role_arn`) }, `is missing: ${addon.name} runs on ${c.name} and needs an IAM role; create it in the IaC (dist/iac/${c.name}.json lists it) and output its ARN`);
+        report.bad({ value: '', key: report.metadataKey(`${snake}_iam_role_arn`) }, `is missing: ${addon.name} runs on ${c.name} and needs an IAM role; create it in the IaC (dist/${IacPaths.cluster(c.name)} lists it) and output its ARN`);
       }
       continue;
     }

@@ -2,7 +2,8 @@
  * The permissions of the add-ons' IAM roles, as data: per add-on of the catalog that calls AWS APIs
  * (`iamRole: true`), the AWS managed policies to attach and our own permissions policy, for one cluster.
  * The IaC contract lists these per cluster; the IaC creates each policy as a customer managed policy
- * (every document stays under IAM's 6,144 characters) and fills in the `${token}` inputs.
+ * (every document is under IAM's 6,144 characters for cluster names up to about 50 characters; Karpenter's
+ * grows with the name: past that, attach it inline, 10,240 characters) and fills in the `${token}` inputs.
  *
  * Two kinds of documents:
  * - taken from upstream (aws-load-balancer-controller, aws-gateway-api-controller, karpenter): the

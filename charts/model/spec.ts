@@ -206,7 +206,7 @@ export interface ClusterSpec {
    * How the cluster's add-ons get AWS credentials: `irsa` (IAM roles for service accounts: the service
    * account carries `eks.amazonaws.com/role-arn`, the role trusts the cluster's OIDC provider) or
    * `pod-identity` (EKS Pod Identity: no service-account annotation; the IaC creates a Pod Identity
-   * association per add-on, listed in `dist/iac/<cluster>.json`, and the role trusts
+   * association per add-on, listed in `dist/iac/clusters/<cluster>.json`, and the role trusts
    * `pods.eks.amazonaws.com`). On a self-managed hub, `pod-identity` also puts Argo CD in single-role
    * mode: its own role reaches every spoke through an EKS access entry, no `awsAuthConfig.roleARN`.
    * @default - the fleet's `identity`

@@ -1,4 +1,5 @@
 /** Rules of the clusters: identity, where they run, how Argo CD reaches them, and the add-ons they run. */
+import { IacPaths } from '../layout/dist-layout.js';
 import { AddonDefinition } from '../model/addon.js';
 import { ClusterAddonSetting, ClusterSpec, EnvironmentSpec } from '../model/spec.js';
 import { asSetting, clusterArn, isEnabled } from '../model/resolve.js';
@@ -148,7 +149,7 @@ const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
   {
     field: 'argocdRoleArn',
     check: (c, ctx) => selfManagedSpoke(c, ctx) && c.argocdRoleArn !== undefined && argoCdSingleRole(ctx.spec, c)
-      && `the hub's Argo CD runs with EKS Pod Identity in single-role mode: it reaches spokes with its own role (an EKS access entry on the spoke, listed in dist/iac/${c.name}.json), not by assuming one; remove argocdRoleArn`,
+      && `the hub's Argo CD runs with EKS Pod Identity in single-role mode: it reaches spokes with its own role (an EKS access entry on the spoke, listed in dist/${IacPaths.cluster(c.name)}), not by assuming one; remove argocdRoleArn`,
   },
   {
     field: 'argocdRoleArn',
