@@ -81,15 +81,18 @@ describe('render output', () => {
     assert.throws(() => renderFiles([{ path: '../x.yaml', data: {} }]), /is not a plain relative path inside dist/);
   });
 
-  it('an extra spoke adds its cluster Secret and nothing else', () => {
+  it('an extra spoke adds its cluster Secret and its IaC contract, and nothing else', () => {
     const spec = fleetCopy();
-    const base = render(withSpec(spec)).size;
+    const baseFiles = render(withSpec(spec));
+    const base = baseFiles.size;
     for (let i = 0; i < 20; i++) {
       // Each its own API server: two clusters on one server URL are refused.
       const endpoint = `https://${i.toString(16).toUpperCase().padStart(32, 'E')}.gr7.us-west-2.eks.amazonaws.com`;
       spec.clusters.push({ ...structuredClone(spec.clusters[1]), name: `spoke-extra-${i}`, endpoint } as any);
     }
-    const more = render(withSpec(spec)).size;
-    assert.equal(more, base + 20, 'one cluster Secret per extra spoke: nothing is copied per cluster');
+    const moreFiles = render(withSpec(spec));
+    assert.equal(moreFiles.size, base + 40, 'one cluster Secret and one contract per extra spoke: nothing is copied per cluster');
+    const added = [...moreFiles.keys()].filter((f) => !baseFiles.has(f));
+    assert.ok(added.every((f) => /^(hub\/argocd\/clusters|iac\/clusters)\/spoke-extra-\d+\.(yaml|json)$/.test(f)), added.join(', '));
   });
 });
