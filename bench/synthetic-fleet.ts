@@ -75,7 +75,7 @@ export function syntheticFleet(size: FleetSize, options: { readonly promote?: bo
     clusters.push({
       name, account: `tenant${tenant}`, region: 'us-west-2', environment: env, role: 'spoke', kubernetesVersion: '1.31',
       vpcId: `vpc-${(i + 16).toString(16).padStart(17, '0')}`,
-      endpoint: `https://${(i + 1).toString(16).padStart(32, 'A')}.gr7.us-west-2.eks.amazonaws.com`,
+      endpoint: `https://${(i + 1).toString(16).toUpperCase().padStart(32, '0')}.gr7.us-west-2.eks.amazonaws.com`,
       caData: SYNTHETIC_CA,
       argocdRoleArn: `arn:aws:iam::${accountId(tenant)}:role/${name}-argocd`,
       addons: iam(accountId(tenant), name, spokeAddons),
