@@ -9,8 +9,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import { ADDON_CATALOG, FleetSource, formatProblem, validateFleet } from '../charts/index.js';
+import { fleetRender } from '../charts/outputs/fleet-outputs.js';
 import { expandApplicationSet } from '../engines/applicationset/index.js';
-import { exampleFleet, fleetCopy, render, withSpec } from './support/fleet.js';
+import { exampleFleet, fleetCopy, iacExampleFleet, render, withSpec } from './support/fleet.js';
 
 const json = (files: Map<string, string>, path: string) => JSON.parse(files.get(path)!);
 
@@ -173,3 +174,54 @@ describe('EKS Pod Identity', () => {
     ]);
   });
 });
+
+describe('a cluster the IaC has yet to create (pending)', () => {
+  const newSpoke = { name: 'spoke-dev', account: 'tenant1', environment: 'staging', role: 'spoke', region: 'us-east-2', pending: true, addons: { velero: true } };
+
+  it('gets its contract with conventional role names, and nothing Argo CD reads', () => {
+    const spec = fleetCopy();
+    const before = render(withSpec(spec));
+    (spec.clusters as any[]).splice(1, 0, newSpoke);
+    const after = render(withSpec(spec));
+    const added = [...after.keys()].filter((f) => !before.has(f));
+    assert.deepEqual(added, ['iac/clusters/spoke-dev.json']);
+    const changed = [...before.keys()].filter((f) => after.get(f) !== before.get(f)).sort();
+    assert.deepEqual(changed, ['iac/clusters/hub.json', 'iac/fleet.json'], "only the hub's Argo CD role (it may assume the new spoke's role) and the fleet file change");
+
+    const dev = json(after, 'iac/clusters/spoke-dev.json');
+    assert.equal(dev.pending, true);
+    assert.equal(dev.region, 'us-east-2');
+    assert.equal(dev.roles.velero.arn, 'arn:aws:iam::444455556666:role/spoke-dev-velero');
+    assert.equal(dev.roles.karpenter.arn, 'arn:aws:iam::444455556666:role/spoke-dev-karpenter', 'enabled by its environment');
+    assert.equal(dev.roles['argocd-spoke'].arn, 'arn:aws:iam::444455556666:role/spoke-dev-argocd-spoke');
+    assert.equal(dev.accessEntries.argocd.principalArn, dev.roles['argocd-spoke'].arn);
+    assert.ok(dev.inputs.oidc_provider_spoke_dev.includes('us-east-2'));
+    const hub = json(after, 'iac/clusters/hub.json');
+    assert.ok(hub.roles['argo-cd'].permissionsPolicy.Statement[0].Resource.includes(dev.roles['argocd-spoke'].arn));
+    assert.equal(json(after, 'iac/fleet.json').clusters['spoke-dev'].pending, true);
+  });
+
+  it('keeps problems at the input index of each cluster, pending ones included', () => {
+    const spec = fleetCopy();
+    (spec.clusters as any[]).splice(1, 0, newSpoke);
+    (spec.clusters[2] as any).vpcId = 'vpc-1';
+    assert.deepEqual(problemsOf(withSpec(spec)), ['environments/clusters.ts: clusters[2].vpcId: "vpc-1" is not a VPC id (vpc- and 8 or 17 hex digits)']);
+  });
+
+  it('refuses what a pending cluster cannot have, and a pending cluster the IaC has created', () => {
+    const spec = fleetCopy();
+    (spec.clusters as any[]).push({ ...newSpoke, region: undefined, endpoint: 'https://x.eks.amazonaws.com', account: 'tenant9' });
+    assert.deepEqual(problemsOf(withSpec(spec)), [
+      'environments/clusters.ts: clusters[3].account: unknown account "tenant9"; known: central, tenant1',
+      'environments/clusters.ts: clusters[3].region: is required while the cluster is pending: the contract names its roles and trust in the region the IaC will create it in',
+      'environments/clusters.ts: clusters[3].endpoint: is a fact of a cluster that exists: the IaC writes it once it has created the cluster; remove it while the cluster is pending',
+    ]);
+    const created = { ...iacExampleFleet, spec: { ...iacExampleFleet.spec, clusters: iacExampleFleet.spec.clusters.map((c) => (c.name === 'spoke-prod' ? { ...c, pending: true, region: 'us-west-2' } : c)) } };
+    assert.deepEqual(problemsOf(created), ['environments/clusters/spoke-prod.json: metadata.aws_cluster_name: EKS cluster "spoke-prod" exists now (this is its IaC output), but environments/clusters.ts marks it pending: remove pending: true']);
+  });
+});
+
+function problemsOf(source: FleetSource): string[] {
+  const r = fleetRender(source);
+  return r.ok ? [] : r.problems.map(formatProblem);
+}

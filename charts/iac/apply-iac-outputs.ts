@@ -61,7 +61,7 @@ function repoAnnotations(spec: FleetSpec): Array<[string, string, string]> {
  * as it is. Problems about a typed value name the cluster file and field; problems about a fact name
  * the IaC file and key.
  */
-export function applyIacOutputs(source: FleetSource, catalog: readonly AddonDefinition[]): AppliedIacOutputs {
+export function applyIacOutputs(source: FleetSource, catalog: readonly AddonDefinition[], pending: readonly ClusterSpec[] = []): AppliedIacOutputs {
   const iac = source.iac;
   if (iac === undefined) return { source, problems: [] };
   const spec = source.spec;
@@ -106,7 +106,10 @@ export function applyIacOutputs(source: FleetSource, catalog: readonly AddonDefi
     return withFacts(c, i, facts, { spec, catalog, clustersFile, problems });
   });
   for (const [name, facts] of byName) {
-    if (!used.has(name)) {
+    if (used.has(name)) continue;
+    if (pending.some((p) => (p.awsClusterName ?? p.name) === name)) {
+      fact(facts.clusterName, facts.file, `EKS cluster "${name}" exists now (this is its IaC output), but ${clustersFile} marks it pending: remove pending: true`);
+    } else {
       fact(facts.clusterName, facts.file, `EKS cluster "${name}" is not in the fleet: add it to ${clustersFile} with its environment and add-ons (or set awsClusterName), or delete this file`);
     }
   }

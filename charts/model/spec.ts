@@ -248,6 +248,15 @@ export interface ClusterSpec {
    */
   readonly shard?: number;
   /**
+   * The IaC has not created the cluster yet. It gets its IaC contract (`dist/iac/clusters/<cluster>.json`:
+   * the roles to create, named `<EKS name>-<addon>` and `<EKS name>-argocd-spoke` in its account unless
+   * given, their trust and permissions, its access entry) and nothing else: no cluster Secret, no
+   * Application. Needs `region`; takes no fact the IaC writes (endpoint, CA, VPC, version). Remove it
+   * when the cluster's IaC output is committed.
+   * @default false
+   */
+  readonly pending?: boolean;
+  /**
    * Whether team workloads are delivered to this cluster (the `workloads` label).
    * @default - true for spokes, false for the hub
    */

@@ -6,6 +6,7 @@ import { FleetApps, renderFleetApps } from './app-manifests.js';
 import { ResolvedFleet, resolveFleet } from '../model/resolve.js';
 import { validateFleet } from '../validate/validate-fleet.js';
 import { applyIacOutputs } from '../iac/apply-iac-outputs.js';
+import { atInputIndex, splitPending } from '../iac/pending-clusters.js';
 import { coreHubComponents, HubComponent, hubOutputs } from './hub-outputs.js';
 import { OutputFile } from './output-file.js';
 import { teamOutputs, TeamOutputs } from './team-outputs.js';
@@ -51,21 +52,27 @@ export type FleetRender =
  */
 export function fleetRender(input: FleetSource, options: FleetOutputsOptions = {}): FleetRender {
   const catalog = options.catalog ?? ADDON_CATALOG;
-  const iac = applyIacOutputs(input, catalog);
-  if (iac.problems.length > 0) return { ok: false, problems: iac.problems };
+  const split = splitPending(input, catalog);
+  if (split.problems.length > 0) return { ok: false, problems: split.problems };
+  // Problems name clusters by their index in the input, pending clusters included.
+  const inInput = (problems: readonly Problem[]) => problems.map((p) => atInputIndex(p, split.inputIndex));
+  const iac = applyIacOutputs(split.source, catalog, split.pending);
+  if (iac.problems.length > 0) return { ok: false, problems: inInput(iac.problems) };
   const source = iac.source;
   const problems = validateFleet(source, catalog);
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, problems: inInput(problems) };
   const fleet = resolveFleet(source.spec, catalog);
   const apps = renderFleetApps(fleet, source);
-  if (apps.problems.length > 0) return { ok: false, problems: apps.problems };
-  return { ok: true, outputs: fleetFiles(fleet, apps.manifests), context: policyContext(fleet) };
+  if (apps.problems.length > 0) return { ok: false, problems: inInput(apps.problems) };
+  // The IaC contract also covers the clusters the IaC has yet to create.
+  const planned = split.pending.length === 0 ? fleet : resolveFleet({ ...source.spec, clusters: [...source.spec.clusters, ...split.pending] }, catalog);
+  return { ok: true, outputs: fleetFiles(fleet, apps.manifests, planned), context: policyContext(fleet) };
 }
 
-function fleetFiles(fleet: ResolvedFleet, manifests: FleetApps['manifests']): OutputFile[] {
+function fleetFiles(fleet: ResolvedFleet, manifests: FleetApps['manifests'], planned: ResolvedFleet): OutputFile[] {
   const teams = teamOutputs(fleet, manifests);
   const iam = [...secretStoreIamOutputs(fleet), ...gitCredentialsIamOutputs(fleet), ...argoCdCapabilityOutputs(fleet), ...crossplaneIamOutputs(fleet)];
-  const iac = iacContractOutputs(fleet, iam.map((f) => f.path));
+  const iac = iacContractOutputs(planned, iam.map((f) => f.path));
   const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, ...iam, ...iac, { path: README_FILE, text: fleetReadme(fleet, { manifests }) }];
   const hubs = hubNames(fleet.spec);
   if (hubs.length === 1) return [...hubFiles(fleet, teams, hubDir(fleet.hub.name, hubs)), ...shared];

@@ -71,6 +71,8 @@ export interface ClusterContract {
   readonly role: 'hub' | 'spoke';
   readonly hub: string;
   readonly identity: 'irsa' | 'pod-identity';
+  /** The IaC has not created the cluster yet: its roles have conventional names; Argo CD does not know it. */
+  readonly pending: boolean;
   readonly inputs: Readonly<Record<string, string>>;
   readonly roles: Readonly<Record<string, ContractRole>>;
   readonly podIdentityAssociations: Readonly<Record<string, ContractPodIdentityAssociation>>;
@@ -183,6 +185,7 @@ export function clusterContract(fleet: ResolvedFleet, cluster: ResolvedCluster):
     role: cluster.role,
     hub: hub.name,
     identity: cluster.identity,
+    pending: cluster.spec.pending === true,
     inputs: sortKeys(inputs),
     roles: sortKeys(roles),
     podIdentityAssociations: sortKeys(associations),
@@ -232,6 +235,7 @@ export function iacContractOutputs(fleet: ResolvedFleet, iamDocuments: readonly 
     role: c.role,
     hub: hubFor(fleet, c).name,
     identity: c.identity,
+    pending: c.spec.pending === true,
   }]));
   const fleetFile = {
     fleet: fleet.name,
