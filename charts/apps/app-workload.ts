@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { show } from '../../engines/util/index.js';
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -154,13 +155,13 @@ export abstract class AppWorkload extends Construct {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 52) {
       out.push(`name: "${name}" must be a DNS-1123 label of at most 52 characters (room for suffixes like -config)`);
     }
-    if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 0)) out.push(`replicas: must be a whole number >= 0, got ${props.replicas}`);
+    if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 0)) out.push(`replicas: must be a whole number >= 0, got ${show(props.replicas)}`);
     if (props.replicas !== undefined && props.autoscaling) out.push('replicas: give either replicas or autoscaling, not both (the autoscaler owns the replica count)');
     const a = props.autoscaling;
     if (a && !(Number.isInteger(a.minReplicas) && a.minReplicas >= 1 && Number.isInteger(a.maxReplicas) && a.maxReplicas >= a.minReplicas)) {
-      out.push(`autoscaling: needs 1 <= minReplicas <= maxReplicas, got ${a.minReplicas}..${a.maxReplicas}`);
+      out.push(`autoscaling: needs 1 <= minReplicas <= maxReplicas, got ${show(a.minReplicas)}..${show(a.maxReplicas)}`);
     }
-    if (props.runAsUser !== undefined && !(Number.isInteger(props.runAsUser) && props.runAsUser > 0)) out.push(`runAsUser: must be a non-root user id (> 0), got ${props.runAsUser}`);
+    if (props.runAsUser !== undefined && !(Number.isInteger(props.runAsUser) && props.runAsUser > 0)) out.push(`runAsUser: must be a non-root user id (> 0), got ${show(props.runAsUser)}`);
     if (props.resources && (!props.resources.cpu?.limit || !props.resources.memory?.limit || !props.resources.cpu?.request || !props.resources.memory?.request)) {
       out.push('resources: give cpu and memory, each with request and limit');
     }

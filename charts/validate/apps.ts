@@ -8,7 +8,7 @@ import { FleetContext } from './fleet-context.js';
 import { overlayProblems } from './overlays.js';
 import { FieldProblem } from './problems.js';
 import { checkElements, checkItem, earlierWithSameKey, problem, records, Rule } from './rule-table.js';
-import { dnsLabelProblem, isRecord, kindOf } from './rules.js';
+import { dnsLabelProblem, isRecord, kindOf, applicationNameProblem } from './rules.js';
 
 interface AppsContext extends FleetContext {
   readonly team: TeamSpec;
@@ -80,6 +80,17 @@ const APP: readonly Rule<AppSpec, AppsContext>[] = [
   {
     field: 'name',
     check: (app, ctx, j) => ctx.earlierSameApp.has(j) && `app "${app.name}" is already defined at ${ctx.teamAt}.apps[${ctx.earlierSameApp.get(j)}]`,
+  },
+  {
+    field: 'name',
+    check: (app, ctx) => {
+      if (typeof app.name !== 'string' || typeof ctx.team.name !== 'string') return false;
+      const takesWorkloads = (c: ClusterSpec) => c.workloads ?? c.role === 'spoke';
+      const envs = overlayEnvironments(app).filter((env) => ctx.teamEnvironments.includes(env));
+      const longest = ctx.clusters.items.map(([c]) => c).filter((c) => envs.includes(c.environment) && takesWorkloads(c) && typeof c.name === 'string')
+        .map((c) => `${ctx.team.name}-${app.name}-${c.name}`).sort((a, b) => b.length - a.length)[0];
+      return longest !== undefined && applicationNameProblem(longest, `app ${app.name} of team ${ctx.team.name}`);
+    },
   },
   {
     field: 'internetEgress',

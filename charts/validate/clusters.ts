@@ -198,6 +198,10 @@ interface EnabledAddon {
 const ENABLED_ADDON: readonly Rule<EnabledAddon, FleetContext>[] = [
   {
     field: '',
+    check: ({ addon: a, cluster: c }) => typeof c.name === 'string' && rules.applicationNameProblem(`${a.name}-${c.name}`, `add-on ${a.name} on cluster ${c.name}`),
+  },
+  {
+    field: '',
     check: ({ addon: a, cluster: c, where }) => (a.placement ?? 'any') === 'hub' && c.role !== 'hub'
       && `add-on "${a.name}" runs on the hub only${where}; disable it for spoke "${c.name}"`,
   },

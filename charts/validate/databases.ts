@@ -12,7 +12,7 @@ import { FleetContext } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
 import { checkItem, problem, records, Rule } from './rule-table.js';
 import * as rules from './rules.js';
-import { isRecord, kindOf } from './rules.js';
+import { isRecord, kindOf, show } from './rules.js';
 
 const SUBNET = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/;
@@ -82,7 +82,7 @@ const SETTINGS: readonly Rule<{ env: EnvironmentSpec; d: EnvironmentDatabases },
   {
     field: 'backupRetentionDays',
     check: ({ d }) => !(Number.isInteger(d.backupRetentionDays) && d.backupRetentionDays >= 0 && d.backupRetentionDays <= 35)
-      && `must be a whole number of days from 0 to 35, got ${d.backupRetentionDays}`,
+      && `must be a whole number of days from 0 to 35, got ${show(d.backupRetentionDays)}`,
   },
   {
     field: 'backupRetentionDays',

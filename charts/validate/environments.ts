@@ -4,7 +4,7 @@ import { addonSettingProblems } from './addon-settings.js';
 import { FleetContext } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
 import { checkEach, listShape, Rule } from './rule-table.js';
-import { dnsLabelProblem } from './rules.js';
+import { dnsLabelProblem, show } from './rules.js';
 
 /** `environments[i]`: one environment. */
 const ENVIRONMENT: readonly Rule<EnvironmentSpec, FleetContext>[] = [
@@ -12,7 +12,16 @@ const ENVIRONMENT: readonly Rule<EnvironmentSpec, FleetContext>[] = [
   { field: 'name', check: (e, ctx, i) => ctx.environments.earlierSameName.has(i) && `environment "${e.name}" is defined twice` },
   {
     field: 'promotionOrder',
-    check: (e) => !(Number.isInteger(e.promotionOrder) && e.promotionOrder >= 0) && `must be a whole number >= 0, got ${JSON.stringify(e.promotionOrder)}`,
+    check: (e) => !(Number.isInteger(e.promotionOrder) && e.promotionOrder >= 0) && `must be a whole number >= 0, got ${show(e.promotionOrder)}`,
+  },
+  {
+    field: 'promotionOrder',
+    check: (e, ctx, i) => {
+      if (!Number.isInteger(e.promotionOrder)) return false;
+      const earlier = ctx.environments.items.find(([o, j]) => j < i && o.promotionOrder === e.promotionOrder);
+      return earlier !== undefined
+        && `${e.promotionOrder} is also the promotionOrder of environment "${earlier[0].name}" (environments[${earlier[1]}]): changes would roll out to both at once, in no order you chose; give each environment its own place`;
+    },
   },
   (e, at, ctx) => addonSettingProblems(e.addons, at, ctx, 'environment'),
 ];

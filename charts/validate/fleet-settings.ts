@@ -53,8 +53,8 @@ const REPO: readonly Rule<GitRepoSpec, FleetContext>[] = [
   },
   {
     field: 'basePath',
-    check: (r) => r.basePath !== undefined && !(r.basePath === '' || (isString(r.basePath) && /^[\w.-]+(\/[\w.-]+)*\/$/.test(r.basePath)))
-      && `"${r.basePath}" must be empty or a relative folder ending in '/' (like "dist/")`,
+    check: (r) => r.basePath !== undefined && !(r.basePath === '' || (isString(r.basePath) && /^[\w.-]+(\/[\w.-]+)*\/$/.test(r.basePath) && !r.basePath.split('/').some((p) => p === '..' || p === '.')))
+      && `"${r.basePath}" must be empty or a relative folder ending in '/' (like "dist/"), without '.' or '..'`,
   },
   {
     field: 'path',

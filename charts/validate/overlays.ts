@@ -2,7 +2,7 @@
 import type { ImageRule, Overlay, Replicas } from '../../engines/kustomize/index.js';
 import { FieldProblem } from './problems.js';
 import { checkElements, checkItem, problem, Rule } from './rule-table.js';
-import { kindOf, nonJsonAt } from './rules.js';
+import { kindOf, nonJsonAt, show } from './rules.js';
 
 /** `teams[i].apps[j].environments.<env>`: the overlay's own fields. */
 const OVERLAY: readonly Rule<Overlay, void>[] = [
@@ -25,7 +25,7 @@ const IMAGE: readonly Rule<ImageRule, void>[] = [
 
 /** `...replicas[k]`. */
 const REPLICAS: readonly Rule<Replicas, void>[] = [
-  { field: 'count', check: (r) => !(Number.isInteger(r.count) && r.count >= 0) && `must be a whole number >= 0, got ${r.count}` },
+  { field: 'count', check: (r) => !(Number.isInteger(r.count) && r.count >= 0) && `must be a whole number >= 0, got ${show(r.count)}` },
 ];
 
 /** The problems of the overlay at `at`: not an overlay, not JSON data, or its fields. */

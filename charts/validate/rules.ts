@@ -54,22 +54,47 @@ export function isString(v: unknown): v is string {
   return typeof v === 'string';
 }
 
-/** The first place in a value that is not JSON data (NaN, Infinity, a function...), or undefined. */
-export function nonJsonAt(value: unknown, at = ''): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${at || '.'} is ${value}`;
-  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return `${at || '.'} is a ${typeof value}`;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const p = nonJsonAt(value[i], `${at}[${i}]`);
-      if (p) return p;
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const p = nonJsonAt(v, `${at}.${k}`);
-      if (p) return p;
-    }
+/** How deep plain data may nest: deeper is almost surely a mistake (or a cycle), and would overflow the stack later. */
+export const MAX_DATA_DEPTH = 64;
+
+/**
+ * The first place in a value that is not plain JSON data, as `<path> is <what>`, or undefined: NaN,
+ * Infinity, a function, symbol or bigint, `undefined` (JSON drops it), a Date, Map, Set, RegExp or any
+ * other class instance (JSON makes them `{}` or a string), a `__proto__` key, a cycle, or nesting deeper
+ * than `MAX_DATA_DEPTH`.
+ */
+export function nonJsonAt(value: unknown, at = '', seen: Set<object> = new Set()): string | undefined {
+  const where = at || '.';
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${where} is ${value}`;
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return `${where} is a ${typeof value}`;
+  if (value === undefined) return `${where} is undefined (JSON would drop it; remove it or give null)`;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (seen.has(value)) return `${where} refers back to a value that contains it (a cycle)`;
+  if (seen.size >= MAX_DATA_DEPTH) return `${where} is nested more than ${MAX_DATA_DEPTH} levels deep`;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+    const name = (value as object).constructor?.name ?? 'an object with a prototype';
+    return `${where} is a ${name}, not plain data (JSON would make it ${value instanceof Date ? 'a string' : '{}'}); give a string, number, boolean, list or object`;
   }
-  return undefined;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const p = nonJsonAt(value[i], `${at}[${i}]`, seen);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    for (const k of Object.keys(value)) {
+      if (k === '__proto__') return `${at}.__proto__ is not allowed as a key`;
+      const p = nonJsonAt((value as Record<string, unknown>)[k], `${at}.${k}`, seen);
+      if (p) return p;
+    }
+    if (Object.prototype.hasOwnProperty.call(value, '__proto__')) return `${at}.__proto__ is not allowed as a key`;
+    return undefined;
+  } finally {
+    seen.delete(value);
+  }
 }
 
 /** Argo CD's name for its local cluster (`KubernetesInClusterName`); only a hub's Secret may carry it. */
@@ -108,4 +133,19 @@ export const IDENTITIES: readonly string[] = ['irsa', 'pod-identity'];
 /** Why a value is not an `AwsIdentity`, or false. */
 export function identityProblem(value: unknown): string | false {
   return !IDENTITIES.includes(value as string) && `${JSON.stringify(value)} is not an identity; use ${IDENTITIES.map((x) => `"${x}"`).join(' or ')}`;
+}
+
+
+export { show } from '../../engines/util/index.js';
+
+/**
+ * The longest Application name Argo CD is given here: with label resource tracking it becomes the value
+ * of the `app.kubernetes.io/instance` label on every object, and label values stop at 63 characters.
+ */
+export const MAX_APPLICATION_NAME = 63;
+
+/** Why a generated Application name is too long, or false. */
+export function applicationNameProblem(name: string, what: string): string | false {
+  return name.length > MAX_APPLICATION_NAME
+    && `the Application of ${what} would be named "${name}" (${name.length} characters); Argo CD puts it in the app.kubernetes.io/instance label under label tracking, which allows ${MAX_APPLICATION_NAME}: shorten the name`;
 }

@@ -9,7 +9,7 @@ import { FleetContext } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
 import { parseQuantity } from './quota-fit.js';
 import { checkElements, checkItem, earlierWithSameKey, problem, records, Rule } from './rule-table.js';
-import { dnsLabelProblem, isRecord, kindOf } from './rules.js';
+import { applicationNameProblem, dnsLabelProblem, isRecord, kindOf, show } from './rules.js';
 
 /** Names a team may not take: the platform's own AppProjects. */
 export const RESERVED_PROJECTS = ['default', 'platform', 'addons', 'guardrails'];
@@ -19,6 +19,8 @@ export interface TeamsContext extends FleetContext {
   readonly workloadEnvironments: ReadonlySet<unknown>;
   /** For a team whose name an earlier team has too: the index of the last such team. */
   readonly earlierSameTeam: ReadonlyMap<number, number>;
+  /** The first team and environment of each team namespace. */
+  readonly teamNamespaces: ReadonlyMap<string, { readonly team: string; readonly env: string }>;
 }
 
 /** The environments a team deploys to, as far as they are a list. */
@@ -31,11 +33,22 @@ const TEAM: readonly Rule<TeamSpec, TeamsContext>[] = [
   { field: 'name', check: (t) => dnsLabelProblem(t.name) },
   { field: 'name', check: (t) => RESERVED_PROJECTS.includes(t.name) && `"${t.name}" is reserved for a platform AppProject; pick another team name` },
   { field: 'name', check: (t, ctx, i) => ctx.earlierSameTeam.has(i) && `team "${t.name}" is already defined at teams[${ctx.earlierSameTeam.get(i)}]` },
+  {
+    field: 'name',
+    check: (t, ctx) => {
+      if (typeof t.name !== 'string') return false;
+      const envs = teamEnvironments(t);
+      const longest = ctx.clusters.items.map(([c]) => c).filter((c) => envs.includes(c.environment) && (c.workloads ?? c.role === 'spoke') && typeof c.name === 'string')
+        .map((c) => `${t.name}-boundaries-${c.name}`).sort((a, b) => b.length - a.length)[0];
+      return longest !== undefined && applicationNameProblem(longest, `team ${t.name}'s boundaries`);
+    },
+  },
   { field: 'group', check: (t) => (typeof t.group !== 'string' || t.group.trim() === '') && 'give the identity-provider group of the team' },
   { field: 'environments', check: (t) => (!Array.isArray(t.environments) || t.environments.length === 0) && 'list at least one environment the team deploys to' },
   (t, at, ctx) => teamEnvironments(t).flatMap((env, j) => [
     ...checkItem(env, `${at}.environments[${j}]`, TEAM_ENVIRONMENT, ctx),
     ...namespaceLength(t, env, at),
+    ...namespaceTaken(t, env, at, ctx),
   ]),
   { field: 'quota', check: (t) => t.quota !== undefined && !isRecord(t.quota) && `must be an object of quotas by environment, got ${kindOf(t.quota)}` },
   (t, at, ctx) => Object.entries(isRecord(t.quota) ? t.quota : {}).flatMap(([env, quota]) => checkItem({ team: t, env, quota }, `${at}.quota.${env}`, QUOTA, ctx)),
@@ -60,6 +73,28 @@ function namespaceLength(team: TeamSpec, env: string, at: string): FieldProblem[
   return ns.length > 63 ? [problem(`${at}.name`, `namespace "${ns}" is ${ns.length} characters; at most 63 are allowed: shorten the team name`)] : [];
 }
 
+/** Namespaces of Kubernetes itself: never a team's. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * `teams[i].name`: the team's namespace in an environment must be its own: not a namespace of Kubernetes,
+ * Argo CD or an add-on (the team would get edit rights, default-deny policies and restricted pods there),
+ * and not another team's (`a-b` in `c` and `a` in `b-c` are both `a-b-c`).
+ */
+function namespaceTaken(team: TeamSpec, env: string, at: string, ctx: TeamsContext): FieldProblem[] {
+  if (typeof team.name !== 'string' || typeof env !== 'string') return [];
+  const ns = `${team.name}-${env}`;
+  const argocd = ctx.spec.argocd?.namespace ?? 'argocd';
+  const addon = ctx.catalog.find((a) => a.namespace === ns);
+  const owner = SYSTEM_NAMESPACES.includes(ns) ? 'Kubernetes' : ns === argocd ? 'Argo CD' : addon ? `the ${addon.name} add-on` : undefined;
+  if (owner) return [problem(`${at}.name`, `the team's namespace in ${env}, "${ns}", belongs to ${owner}; a team may not own it: rename the team`)];
+  const other = ctx.teamNamespaces.get(ns);
+  if (other && other.team !== team.name) {
+    return [problem(`${at}.name`, `the team's namespace in ${env}, "${ns}", is also team "${other.team}"'s namespace in ${other.env}; rename one of the teams`)];
+  }
+  return [];
+}
+
 /** `teams[i].quota.<env>`: a quota of one of the team's environments. */
 const QUOTA: readonly Rule<{ team: TeamSpec; env: string; quota: unknown }, TeamsContext>[] = [
   { field: '', check: ({ team, env }) => !teamEnvironments(team).includes(env) && `environment "${env}" is not one of the team's environments` },
@@ -71,7 +106,7 @@ const QUOTA: readonly Rule<{ team: TeamSpec; env: string; quota: unknown }, Team
     field: key,
     check: ({ quota: q }: { quota: unknown }) => isRecord(q) && Number.isNaN(parseQuantity(q[key])) && `"${q[key]}" is not a Kubernetes quantity (like 500m, 2, 4Gi)`,
   })),
-  { field: 'pods', check: ({ quota: q }) => isRecord(q) && !(Number.isInteger(q.pods) && q.pods >= 1) && `must be a whole number >= 1, got ${q.pods}` },
+  { field: 'pods', check: ({ quota: q }) => isRecord(q) && !(Number.isInteger(q.pods) && q.pods >= 1) && `must be a whole number >= 1, got ${show(q.pods)}` },
 ];
 
 /** `teams[i].access.<env>`: view or edit, in one of the team's environments. */
@@ -85,5 +120,12 @@ export function teamProblems(ctx: FleetContext): FieldProblem[] {
   if (teams !== undefined && !Array.isArray(teams)) return [problem('teams', `must be a list of teams, got ${kindOf(teams)}`)];
   const workloadEnvironments = new Set(ctx.clusters.items.filter(([c]) => c.workloads ?? c.role === 'spoke').map(([c]) => c.environment));
   const earlierSameTeam = earlierWithSameKey(records(teams), (t) => t.name);
-  return checkElements('teams', teams ?? [], TEAM, { ...ctx, workloadEnvironments, earlierSameTeam });
+  const teamNamespaces = new Map<string, { team: string; env: string }>();
+  for (const [t] of records(teams)) {
+    for (const env of teamEnvironments(t)) {
+      const ns = `${t.name}-${env}`;
+      if (!teamNamespaces.has(ns)) teamNamespaces.set(ns, { team: t.name, env });
+    }
+  }
+  return checkElements('teams', teams ?? [], TEAM, { ...ctx, workloadEnvironments, earlierSameTeam, teamNamespaces });
 }

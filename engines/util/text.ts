@@ -2,3 +2,14 @@
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A received value for a message: strings quoted (`"3"` is not `3`), `NaN` and `Infinity` as themselves
+ * (JSON would say `null`), lists, objects and functions by kind, never a large value itself.
+ */
+export function show(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === undefined || v === null) return String(v);
+  return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
+}
