@@ -2,12 +2,13 @@ import * as path from 'node:path';
 import { fleetRender, FleetOutputsOptions } from '../charts/outputs/fleet-outputs.js';
 import { checkPolicies } from '../charts/policy/check-policies.js';
 import { formatFinding } from '../charts/policy/finding.js';
+import { scanText } from '../engines/secret-scan/index.js';
 import { FleetSource } from '../charts/model/spec.js';
 import { FleetValidationError } from '../charts/validate/problems.js';
 import { renderTree, RenderedTree } from './render.js';
-import { diffTree, isClean, readTree } from './tree.js';
+import { diffTree, isClean } from './tree.js';
 import { reportFailure, UsageError } from './cli-failure.js';
-import { recoverTree, writeTreeAtomic } from './write-tree.js';
+import { readTreeSettled, TreeWriteError, writeTreeAtomic } from './write-tree.js';
 
 const USAGE = `usage: main.ts <synth|check|validate|plan|diff> [options]
   synth [--out DIR]  render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
@@ -42,7 +43,14 @@ export function renderChecked(source: FleetSource, options: FleetOutputsOptions 
   const render = fleetRender(source, options);
   if (!render.ok) throw new FleetValidationError(render.problems);
   const tree = renderTree(render.outputs);
-  const findings = checkPolicies(tree.objects, render.context);
+  // Credentials in the bytes about to be written: planted in Helm values, app config, annotations...
+  const secrets = [...tree.files].flatMap(([file, text]) => scanText(text).map((f) => `  ${file}:${f.line}: [no-credentials] ${f.what}`));
+  if (secrets.length > 0) {
+    const n = secrets.length;
+    console.error([`cdk8s-fleet: ${n} credential${n === 1 ? '' : 's'} in the rendered output (dist/ is committed: nothing secret may be in it):`, ...secrets, 'Nothing was written.'].join('\n'));
+    return 1;
+  }
+  const findings = [...new Map(checkPolicies(tree.objects, render.context).map((f) => [formatFinding(f), f])).values()];
   if (findings.length === 0) return tree;
   const n = findings.length;
   console.error([`cdk8s-fleet: ${n} polic${n === 1 ? 'y finding' : 'y findings'} in the rendered output:`, ...findings.map((f) => `  ${formatFinding(f)}`), 'Nothing was written.'].join('\n'));
@@ -65,14 +73,29 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
     const files = tree.files;
 
     if (command === 'synth') {
+      // One writer at a time (a lock beside the folder); the counts are against the folder as found under it.
       const r = writeTreeAtomic(dir, files);
+      if (r.completed) console.log(`cdk8s-fleet: completed first the write that pid ${r.completed.pid} (${r.completed.host}) had committed and not finished`);
       const unchanged = r.total - r.added.length - r.changed.length;
       console.log(`cdk8s-fleet: ${r.total} files in ${rel}/: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed, ${unchanged} unchanged, in ${seconds()}`);
       return 0;
     }
 
-    recoverTree(dir);
-    const diff = diffTree(files, readTree(dir));
+    // check writes nothing and takes no lock: it waits out a running synth, and reports an unfinished one.
+    const read = readTreeSettled(dir);
+    if (read.kind === 'busy') {
+      const who = read.writer ? `a synth (pid ${read.writer.pid} on ${read.writer.host})` : 'a synth';
+      console.error(`cdk8s-fleet: ${rel}/ is being written by ${who}: waited ${Math.round(read.waitedMs / 1000)} s. Run check again when it has finished.`);
+      return 1;
+    }
+    if (read.kind === 'unfinished') {
+      console.error(
+        `cdk8s-fleet: ${rel}/ is part old, part new: a synth (pid ${read.owner.pid} on ${read.owner.host}) committed a write and stopped before finishing it.\n` +
+          'Run `npm run synth` (it completes that write first) and commit the result.',
+      );
+      return 1;
+    }
+    const diff = diffTree(files, read.files);
     if (isClean(diff)) {
       console.log(`cdk8s-fleet: ${rel}/ is up to date (${files.size} files) in ${seconds()}`);
       return 0;
@@ -88,6 +111,8 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
     console.error(lines.join('\n'));
     return 1;
   } catch (e) {
+    // A failed write says what the folder holds: exactly "Nothing was written." only when it is untouched.
+    if (e instanceof TreeWriteError) return reportFailure(e.reason, USAGE, e.state);
     return reportFailure(e, USAGE, 'Nothing was written.');
   }
 }

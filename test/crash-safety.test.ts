@@ -1,6 +1,7 @@
 /**
  * A render killed part-way (SIGKILL at a random moment of the write) leaves dist/ entirely old or
- * entirely new, once recoverTree has run (as every synth and check does first).
+ * entirely new, once recoverTree has run (as every synth does first, under the lock; the killed writer's
+ * lock is taken over because its pid is gone).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
