@@ -140,6 +140,59 @@ describe('Go templates: pipelines and functions', () => {
   });
 });
 
+// The expected values below are real Go 1.19 + Sprig 3.2.3 output (test/go-oracle.test.ts runs these and
+// more against Go itself where it is installed).
+describe('Go templates: exact Go semantics', () => {
+  it('applies a printf verb to each element of a list or map, with sorted keys', () => {
+    assert.equal(render('{{ printf "%d" (list 1 2) }} {{ printf "%v" (list 1 "a" nil) }} {{ printf "%q" (list "a" "b") }}'), '[1 2] [1 a <nil>] ["a" "b"]');
+    assert.equal(render('{{ printf "%d" .list }}', { list: [1, 'a', null] }), '[%!d(float64=1) %!d(string=a) <nil>]');
+    assert.equal(render('{{ printf "%v" .m }} {{ printf "%s" .m }}', { m: { b: 2, a: 1 } }), 'map[a:1 b:2] map[a:%!s(float64=1) b:%!s(float64=2)]');
+    assert.equal(render('{{ printf "%d" .values }}'), 'map[%!d(string=revision):%!d(string=stable)]');
+  });
+
+  it('formats %q of an integer as a quoted character', () => {
+    assert.equal(render('{{ printf "%q %q %q %q %q %q" 65 128512 7 39 92 0 }}'), "'A' '😀' '\\a' '\\'' '\\\\' '\\x00'");
+    assert.equal(render('{{ printf "%q %q %q %q" -1 55296 1114112 160 }}'), "'\ufffd' '\ufffd' '\ufffd' '\\u00a0'");
+  });
+
+  it('truncates bytes, as Go slices strings, and refuses a cut inside a character', () => {
+    assert.equal(render('{{ trunc 2 "é-x" }}|{{ trunc -2 "aé" }}|{{ trunc 4 "😀x" }}'), 'é|é|😀');
+    assert.match(failure('{{ trunc 1 "é" }}'), /^template: :1:3: executing "" at <trunc 1 "é">: not supported by the offline engine: trunc 1 of "é" cuts a multi-byte character/);
+  });
+
+  it('replaces an empty string at every character boundary', () => {
+    assert.equal(render('{{ replace "" "X" "abc" }}|{{ replace "" "-" "é😀" }}|{{ replace "" "X" "" }}'), 'XaXbXcX|-é-😀-|X');
+  });
+
+  it('maps case one character at a time with Go\'s simple mappings', () => {
+    assert.equal(render('{{ upper "ßtraße" }} {{ lower "İSTANBUL" }} {{ upper "ﬁx ŉ ǰ ᾀ ᾳ ᾈ" }} {{ lower "ΟΔΟΣ" }}'), 'ßTRAßE istanbul ﬁX ŉ ǰ ᾈ ᾼ ᾈ οδοσ');
+    assert.equal(render('{{ normalize "İstanbul😀-Ünïcode." }}'), 'istanbul---n-code');
+  });
+
+  it('trims Go\'s white space (U+0085, not U+FEFF)', () => {
+    assert.equal(render('[{{ trim .a }}] [{{ trim .b }}]', { a: '\u0085 a \ufeff', b: '\u3000\u00a0x\t\n' }), '[a \ufeff] [x]');
+  });
+
+  it('quotes as strconv.Quote does, escaping characters that are not printable', () => {
+    assert.equal(
+      render('{{ quote .s }}', { s: 'a\u0007\b\f\n\r\t\v\u0001\u007f"\\é\u00a0\u200b\u0085😀\u{e0001}\ufffd\u00ad\u3000 z' }),
+      '"a\\a\\b\\f\\n\\r\\t\\v\\x01\\x7f\\"\\\\é\\u00a0\\u200b\\u0085😀\\U000e0001\ufffd\\u00ad\\u3000 z"',
+    );
+  });
+
+  it('refuses characters on which Go versions disagree, and toJson of \\b or \\f', () => {
+    for (const t of ['{{ quote "\u{1FAE0}" }}', '{{ upper "\u2c5f" }}', '{{ toJson "a\\bb" }}', '{{ printf "%x" 1 }}']) {
+      try {
+        render(t);
+        assert.fail(`${t} rendered`);
+      } catch (e) {
+        assert.ok(e instanceof GoTemplateError && e.unsupported, String(e));
+        assert.match(e.message, /not supported by the offline engine: /);
+      }
+    }
+  });
+});
+
 describe('Go templates: what the engine refuses', () => {
   it('fails when the template uses {{range}}, naming it as unsupported rather than rendering something else', () => {
     try {

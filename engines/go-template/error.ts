@@ -13,3 +13,10 @@ export class GoTemplateError extends Error {
     this.unsupported = unsupported;
   }
 }
+
+/**
+ * Thrown by a function of the table when Go's exact result cannot be reproduced offline (it would be
+ * invalid UTF-8, or depends on the Unicode version of Argo CD's Go build): the evaluator reports it as a
+ * {@link GoTemplateError} with `unsupported` set, `... not supported by the offline engine: <message>`.
+ */
+export class Unsupported extends Error {}

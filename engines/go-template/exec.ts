@@ -4,7 +4,7 @@
  * error messages.
  */
 import { Arg, argString, Cmd, cmdString, Node, Pipe } from './ast.js';
-import { GoTemplateError } from './error.js';
+import { GoTemplateError, Unsupported } from './error.js';
 import { CallError, FUNCTIONS } from './functions.js';
 import { MissingKey } from './options.js';
 import { GoValue, goTruth, goTypeName, hasKey, isGoMap, isStringMap, printTemplateValue } from './values.js';
@@ -42,12 +42,12 @@ export class Exec {
     }
   }
 
-  private fail(pos: number, context: string, message: string): never {
+  private fail(pos: number, context: string, message: string, unsupported = false): never {
     const before = this.src.slice(0, pos);
     const nl = before.lastIndexOf('\n');
     const line = 1 + (before.match(/\n/g)?.length ?? 0);
     const col = nl < 0 ? Buffer.byteLength(before) : Buffer.byteLength(before.slice(nl + 1));
-    throw new GoTemplateError(`template: :${line}:${col}: executing "" at <${context}>: ${message}`);
+    throw new GoTemplateError(`template: :${line}:${col}: executing "" at <${context}>: ${message}`, unsupported);
   }
 
   private pipe(p: Pipe, dot: GoValue): GoValue {
@@ -166,6 +166,7 @@ export class Exec {
       return spec.call(values.map((v) => (v === undefined ? null : v)));
     } catch (e) {
       if (e instanceof CallError) this.fail(cmd.pos, cmdString(cmd), `error calling ${ident.name}: ${e.message}`);
+      if (e instanceof Unsupported) this.fail(cmd.pos, cmdString(cmd), `not supported by the offline engine: ${e.message}`, true);
       throw e;
     }
   }

@@ -2,8 +2,8 @@
  * The function table of the Go text/template subset: text/template's builtins, the Sprig functions
  * ApplicationSets use and Argo CD's `normalize`, each with its parameter kinds for Go's argument checks.
  */
-import { GoTemplateError } from './error.js';
-import { formatGoValue, GoValue, goJson, goQuote, goTruth, goTypeName, hasKey, isGoMap, isStringMap, sanitizeName } from './values.js';
+import { Unsupported } from './error.js';
+import { formatGoValue, goCase, GoValue, goJson, goQuote, goQuoteRune, goSortedKeys, goTrimSpace, goTruth, goTypeName, hasKey, isGoMap, isStringMap, sanitizeName } from './values.js';
 
 /** How a Go function parameter takes a value. */
 export type ParamKind = 'string' | 'int' | 'any';
@@ -59,13 +59,13 @@ function sprintf(format: string, args: readonly GoValue[]): string {
       continue;
     }
     if (!'vsdqt'.includes(verb)) {
-      throw new GoTemplateError(`printf verb %${verb} (or a flag or width) is not supported by the plan's template engine (it implements %v %s %d %q %t %%)`, true);
+      throw new Unsupported(`printf verb %${verb} (or a flag or width); the engine implements %v %s %d %q %t and %%`);
     }
     if (next >= args.length) {
       out += `%!${verb}(MISSING)`;
       continue;
     }
-    out += formatVerb(verb, args[next++]);
+    out += formatVerb(verb, args[next++], 0);
   }
   if (next < args.length) {
     out += `%!(EXTRA ${args
@@ -76,21 +76,67 @@ function sprintf(format: string, args: readonly GoValue[]): string {
   return out;
 }
 
-function formatVerb(verb: string, v: GoValue): string {
-  if (v === null || v === undefined) return verb === 'v' ? '<nil>' : `%!${verb}(<nil>)`;
+/**
+ * fmt's printing of one operand with a verb: slices and maps apply the verb to each element (and map
+ * key), `[a b]` and `map[k:v]` with sorted keys; a nil element prints `<nil>`; a verb that does not fit
+ * the type prints `%!d(string=a)`.
+ */
+function formatVerb(verb: string, v: GoValue, depth: number): string {
+  if (v === null || v === undefined) return verb === 'v' || depth > 0 ? '<nil>' : `%!${verb}(<nil>)`;
+  if (Array.isArray(v)) return `[${v.map((e) => formatVerb(verb, e, depth + 1)).join(' ')}]`;
+  if (typeof v === 'object') {
+    return `map[${goSortedKeys(v)
+      .map((k) => `${formatVerb(verb, k, depth + 1)}:${formatVerb(verb, v[k], depth + 1)}`)
+      .join(' ')}]`;
+  }
   const bad = () => `%!${verb}(${goTypeName(v)}=${formatGoValue(v)})`;
   switch (verb) {
     case 'v':
       return formatGoValue(v);
     case 's':
-      return typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? bad() : formatGoValue(v);
+      return typeof v === 'string' ? v : bad();
     case 'd':
       return typeof v === 'bigint' ? String(v) : bad();
     case 'q':
-      return typeof v === 'string' ? goQuote(v) : bad();
+      return typeof v === 'string' ? goQuote(v) : typeof v === 'bigint' ? goQuoteRune(v) : bad();
     default:
       return typeof v === 'boolean' ? String(v) : bad();
   }
+}
+
+/** Whether byte offset `i` of UTF-8 `buf` is at a character boundary. */
+function atBoundary(buf: Buffer, i: number): boolean {
+  return i <= 0 || i >= buf.length || (buf[i] & 0xc0) !== 0x80;
+}
+
+/** Sprig's `trunc`: Go slices the string's bytes; a cut inside a multi-byte character (invalid UTF-8 in Go) is refused. */
+function trunc(c: bigint, text: string): string {
+  const buf = Buffer.from(text, 'utf8');
+  const len = BigInt(buf.length);
+  let start = 0;
+  let end = buf.length;
+  if (c < 0n && len + c > 0n) start = Number(len + c);
+  else if (c >= 0n && len > c) end = Number(c);
+  else return text;
+  if (!atBoundary(buf, start) || !atBoundary(buf, end)) {
+    throw new Unsupported(`trunc ${c} of ${JSON.stringify(text)} cuts a multi-byte character (Go counts bytes and would produce invalid UTF-8)`);
+  }
+  return buf.subarray(start, end).toString('utf8');
+}
+
+/** Go's `strings.Replace(s, old, new, -1)`: an empty `old` inserts `new` at every character boundary. */
+function replaceAll(from: string, to: string, s: string): string {
+  if (from === '') return to + [...s].map((ch) => ch + to).join('');
+  return s.split(from).join(to);
+}
+
+/** Sprig's `toJson`; Go before 1.22 escapes \b and \f as \u0008 and \u000c, later versions as \b and \f. */
+function toJson(v: GoValue): string {
+  const json = goJson(v);
+  if (/\\[bf]/.test(json.replace(/\\\\/g, ''))) {
+    throw new Unsupported('toJson of a string holding a backspace or form feed (escaped differently by different Go versions)');
+  }
+  return json;
 }
 
 /** fmt.Sprint: operands separated by a space when neither side is a string. */
@@ -108,7 +154,7 @@ function goEquals(a: GoValue, b: GoValue): boolean {
   const nilB = b === null || b === undefined;
   if (nilA || nilB) return nilA === nilB;
   if (typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b)) throw new CallError('incompatible types for comparison');
-  if (typeof a === 'object') throw new CallError(`non-comparable type ${formatGoValue(a)}: ${goTypeName(a)}`);
+  if (typeof a === 'object') throw new CallError(`non-comparable type ${formatVerb('s', a, 0)}: ${goTypeName(a)}`);
   return a === b;
 }
 
@@ -141,7 +187,7 @@ const str2 = (f: (a: string, b: string) => GoValue): FunctionSpec => ({ params: 
 /**
  * The functions this engine implements: text/template's `and`, `or`, `not`, `len`, `index`, `eq`, `ne`,
  * `print`, `printf`, Sprig's `default`, `empty`, `lower`, `upper`, `trim`, `trimPrefix`, `trimSuffix`,
- * `hasPrefix`, `hasSuffix`, `contains`, `replace`, `trunc`, `quote`, `squote`, `toJson`, `dig`, and Argo
+ * `hasPrefix`, `hasSuffix`, `contains`, `replace`, `list`, `trunc`, `quote`, `squote`, `toJson`, `dig`, and Argo
  * CD's `normalize`. Argument order is Sprig's: the piped value comes last (`.x | replace "a" "b"`).
  */
 export const FUNCTIONS = new Map<string, FunctionSpec>([
@@ -179,32 +225,21 @@ export const FUNCTIONS = new Map<string, FunctionSpec>([
   ['printf', { params: ['string'], variadic: 'any', call: ([f, ...args]) => sprintf(f as string, args) }],
   ['default', { params: ['any'], variadic: 'any', call: ([d, ...given]) => (given.length === 0 || sprigEmpty(given[0]) ? d : given[0]) }],
   ['empty', { params: ['any'], call: ([v]) => sprigEmpty(v) }],
-  ['lower', str((s) => s.toLowerCase())],
-  ['upper', str((s) => s.toUpperCase())],
-  ['trim', str((s) => s.replace(/^\s+|\s+$/g, ''))],
+  ['lower', str((s) => goCase(s, 'lower'))],
+  ['upper', str((s) => goCase(s, 'upper'))],
+  ['trim', str(goTrimSpace)],
   ['normalize', str(sanitizeName)],
   ['trimPrefix', str2((prefix, s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s))],
   ['trimSuffix', str2((suffix, s) => (suffix && s.endsWith(suffix) ? s.slice(0, s.length - suffix.length) : s))],
   ['hasPrefix', str2((prefix, s) => s.startsWith(prefix))],
   ['hasSuffix', str2((suffix, s) => s.endsWith(suffix))],
   ['contains', str2((sub, s) => s.includes(sub))],
-  ['replace', { params: ['string', 'string', 'string'], call: ([from, to, s]) => (s as string).split(from as string).join(to as string) }],
-  [
-    'trunc',
-    {
-      params: ['int', 'string'],
-      call: ([c, s]) => {
-        const n = Number(c as bigint);
-        const text = s as string;
-        if (n < 0 && text.length + n > 0) return text.slice(text.length + n);
-        if (n >= 0 && text.length > n) return text.slice(0, n);
-        return text;
-      },
-    },
-  ],
+  ['replace', { params: ['string', 'string', 'string'], call: ([from, to, s]) => replaceAll(from as string, to as string, s as string) }],
+  ['list', { params: [], variadic: 'any', call: (args) => args }],
+  ['trunc', { params: ['int', 'string'], call: ([c, s]) => trunc(c as bigint, s as string) }],
   ['quote', { params: [], variadic: 'any', call: (args) => args.filter((a) => a !== null && a !== undefined).map((a) => goQuote(formatGoValue(a))).join(' ') }],
   ['squote', { params: [], variadic: 'any', call: (args) => args.filter((a) => a !== null && a !== undefined).map((a) => `'${formatGoValue(a)}'`).join(' ') }],
-  ['toJson', { params: ['any'], call: ([v]) => goJson(v) }],
+  ['toJson', { params: ['any'], call: ([v]) => toJson(v) }],
   [
     'dig',
     {

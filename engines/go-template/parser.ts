@@ -159,7 +159,7 @@ class Parser {
         if (!FUNCTIONS.has(t.name)) {
           this.lexer.fail(
             t.pos,
-            `function "${t.name}" is not supported by the plan's template engine (it implements ${[...FUNCTIONS.keys()].sort().join(', ')}); Argo CD has text/template's builtins and Sprig, so add it to charts/applicationset/go-template-functions.ts if this is one of them`,
+            `function "${t.name}" is not supported by the plan's template engine (it implements ${[...FUNCTIONS.keys()].sort().join(', ')}); Argo CD has text/template's builtins and Sprig, so add it to engines/go-template/functions.ts if this is one of them`,
             true,
           );
         }
