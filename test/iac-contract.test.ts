@@ -12,6 +12,7 @@ import { ADDON_CATALOG, FleetSource, formatProblem, validateFleet } from '../cha
 import { fleetRender } from '../charts/outputs/fleet-outputs.js';
 import { expandApplicationSet } from '../engines/applicationset/index.js';
 import { exampleFleet, fleetCopy, iacExampleFleet, render, withSpec } from './support/fleet.js';
+import { goOracle, goOracleSkipReason } from './support/go-oracle.js';
 
 const json = (files: Map<string, string>, path: string) => JSON.parse(files.get(path)!);
 
@@ -162,6 +163,18 @@ describe('EKS Pod Identity', () => {
     // The hub stays on IRSA: spokes keep their roles, whatever their own identity.
     const secret = docs(files, 'hub/argocd/clusters/').find((d) => d.metadata.name === 'cluster-spoke-prod');
     assert.ok(JSON.parse(secret.stringData.config).awsAuthConfig.roleARN);
+  });
+
+  it('the mixed-identity annotation template gives the same in real Go text/template + Sprig', { skip: goOracleSkipReason() }, () => {
+    const spec = fleetCopy();
+    (spec.clusters[2] as any).identity = 'pod-identity';
+    const files = render(withSpec(spec));
+    const set = docs(files, 'hub/argocd/addons/').find((d) => d?.metadata?.name === 'addon-aws-load-balancer-controller');
+    const template: string = set.spec.template.spec.sources.find((x: any) => x.helm).helm.valuesObject.serviceAccount.annotations['eks.amazonaws.com/role-arn'];
+    assert.match(template, /^\{\{if eq \.metadata\.labels\.aws_identity "irsa"\}\}/);
+    const data = (identity: string) => ({ metadata: { labels: { aws_identity: identity }, annotations: { aws_load_balancer_controller_iam_role_arn: 'arn:aws:iam::444455556666:role/x' } } });
+    const cases = ['irsa', 'pod-identity'].map((identity) => ({ template, data: data(identity), options: ['missingkey=error'], stringMaps: [['metadata', 'labels'], ['metadata', 'annotations']] }));
+    assert.deepEqual(goOracle()!(cases), [{ output: 'arn:aws:iam::444455556666:role/x' }, { output: '' }]);
   });
 
   it('refuses an identity that is not one', () => {
