@@ -391,11 +391,109 @@ describe('applyOverlay is equivalent to kubectl kustomize', () => {
     assertBothFail(t, base(), { patches: [{ target: { kind: 'Deployment' }, patch: [{ op: 'remove', path: '/spec/nothing' }] }] }, /nothing to remove/);
   });
 
+  it('the deliberate difference: an images rule that matches nothing fails here, kustomize ignores it', (t) => {
+    if (!HAS_KUBECTL) return t.skip(SKIP);
+    const overlay: Overlay = { images: [{ name: 'ngnix', newTag: '1.27.0' }] };
+    assert.throws(() => applyOverlay(base(), overlay), /images\[0\] \(name "ngnix"\): the rule matches no container image .*stricter than kustomize/);
+    const theirs = kustomize(base(), overlay);
+    assert.ok('objects' in theirs, 'kustomize now refuses such a rule: say so in the error message');
+    assert.deepEqual(byKey(theirs.objects), byKey(applyOverlay(base(), {})), 'kustomize no longer ignores such a rule: drop the deliberate difference');
+  });
+
   it('the deliberate difference: a target that selects nothing fails here, kustomize skips the patch', (t) => {
     if (!HAS_KUBECTL) return t.skip(SKIP);
     const overlay: Overlay = { patches: [{ target: { kind: 'Deployment', name: 'nothing-matches' }, patch: { spec: { replicas: 1 } } }] };
     assert.throws(() => applyOverlay(base(), overlay), /patch targets nothing: no object matches {kind: Deployment, name: nothing-matches}/);
     const theirs = kustomize(base(), overlay);
     assert.ok('objects' in theirs && theirs.objects.length === base().length, 'kustomize no longer skips such a patch: drop the deliberate difference');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Secret data: kustomize (kyaml encodeBase64) writes base64 cut into 70-character lines, each ending
+// in a newline, once the encoding reaches 70 characters (52 bytes of value), and hashes that text.
+// ---------------------------------------------------------------------------------------------
+
+/** Runs `kubectl kustomize` on a kustomization.yaml written as given (for fields toKustomization never writes). */
+function kustomizeRaw(kustomization: string): { stdout: string; status: number | null; stderr: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'overlay-equivalence-raw-'));
+  workDirs.push(dir);
+  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), kustomization);
+  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout, status: r.status, stderr: r.stderr };
+}
+
+const lineLengths = (v: string): number[] => v.split('\n').map((l) => l.length);
+
+describe('secret values of 52 bytes or more are equivalent to kubectl kustomize (base64 in 70-character lines)', () => {
+  const withoutSecret = () => wideBase().filter((o) => o.kind !== 'Secret');
+
+  for (const [label, value] of [
+    ['51 bytes (68 characters of base64: one line)', 'a'.repeat(51)],
+    ['52 bytes (72 characters: the first cut value)', 'b'.repeat(52)],
+    ['60 bytes', 'c'.repeat(60)],
+    ['200 bytes', `${'0123456789'.repeat(19)}abcdefghij`],
+    ['210 bytes (280 characters: exactly four lines)', 'e'.repeat(210)],
+    ['52 bytes of 26 two-byte characters', 'é'.repeat(26)],
+    ['a multi-line value', '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUY2VydGlmaWNhdGUtZm9yLXRlc3RzMAoGCCqGSM49BAMC\n-----END CERTIFICATE-----\n'],
+  ] as const) {
+    it(`${label}: same data, same name hash, references follow`, (t) => {
+      const out = assertEquivalent(t, withoutSecret(), { namePrefix: 'p-', secretGenerator: [{ name: 'web-secret', literals: { password: value } }] });
+      if (!out) return;
+      const sec = find(out, 'Secret');
+      const encoded = Buffer.from(value, 'utf8').toString('base64');
+      if (encoded.length < 70) assert.equal(sec.data.password, encoded);
+      else {
+        assert.equal(sec.data.password.replace(/\n/g, ''), encoded);
+        const lengths = lineLengths(sec.data.password);
+        assert.equal(lengths.at(-1), 0, 'the last line ends in a newline');
+        assert.ok(lengths.slice(0, -2).every((n) => n === 70) && lengths.at(-2)! <= 70, `lines of 70: ${lengths}`);
+      }
+      const env = find(out, 'Deployment').spec.template.spec.containers[0].env[1];
+      assert.equal(env.valueFrom.secretKeyRef.name, sec.metadata.name);
+    });
+  }
+
+  it('literals and files of every size in one Secret, and a secret with a type', (t) => {
+    assertEquivalent(t, withoutSecret(), {
+      secretGenerator: [
+        {
+          name: 'web-secret',
+          literals: { short: 'x', long: 'y'.repeat(200), multi: `first line\nsecond line\n${'z'.repeat(60)}` },
+          files: { 'config.ini': `[db]\nhost = db.example.com\nport = 5432\npassword = ${'p'.repeat(64)}\n` },
+        },
+        { name: 'web-tls', type: 'kubernetes.io/tls', files: { 'tls.crt': `-----BEGIN CERTIFICATE-----\n${'Q'.repeat(64)}\n${'R'.repeat(64)}\n-----END CERTIFICATE-----\n`, 'tls.key': 'k'.repeat(52) } },
+      ],
+    });
+  });
+
+  it('behavior merge and replace over a base Secret with long values', (t) => {
+    assertEquivalent(t, wideBase(), { secretGenerator: [{ name: 'web-secret', behavior: 'merge', literals: { token: 't'.repeat(120) } }] });
+    assertEquivalent(t, wideBase(), { secretGenerator: [{ name: 'web-secret', behavior: 'replace', literals: { token: 't'.repeat(120) } }] });
+  });
+
+  it('a patch adding stringData to a generated Secret changes its hash in both', (t) => {
+    const out = assertEquivalent(t, withoutSecret(), {
+      secretGenerator: [{ name: 'web-secret', literals: { password: 'q'.repeat(100) } }],
+      patches: [{ target: { kind: 'Secret' }, patch: { stringData: { extra: 'hello' } } }],
+    });
+    if (out) assert.ok(find(out, 'Secret').stringData);
+  });
+});
+
+describe('fields the engine refuses, as kubectl kustomize refuses them', () => {
+  it('an unknown field in a generator, a label set or an image rule is refused by kustomize too', (t) => {
+    if (!HAS_KUBECTL) return t.skip(SKIP);
+    for (const [raw, ours] of [
+      ['configMapGenerator:\n- name: c\n  literal:\n  - a=1\n', { configMapGenerator: [{ name: 'c', literal: { a: '1' } }] }],
+      ['labels:\n- pairs: {a: b}\n  includeSelector: true\n', { labels: [{ pairs: { a: 'b' }, includeSelector: true }] }],
+      ['images:\n- name: nginx\n  tag: "1"\n', { images: [{ name: 'nginx', tag: '1' }] }],
+    ] as const) {
+      assert.throws(() => applyOverlay(base(), ours as never), /unknown field/);
+      const r = kustomizeRaw(raw);
+      assert.notEqual(r.status, 0, `kustomize accepted:\n${raw}`);
+      assert.match(r.stderr, /unknown field/);
+    }
   });
 });

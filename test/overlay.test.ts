@@ -132,6 +132,59 @@ describe('applyOverlay: general', () => {
   });
 });
 
+describe('applyOverlay: the shape of the overlay', () => {
+  const at = (overlay: unknown) => () => applyOverlay([deployment()], overlay as never);
+  it('refuses unknown fields at every level, naming the path and the fields allowed there', () => {
+    assert.throws(at({ configMapGenerator: [{ name: 'c', literal: { a: '1' } }] }), {
+      message: 'overlay.configMapGenerator[0]: unknown field "literal"; the fields are name, behavior, literals, files, options',
+    });
+    assert.throws(at({ secretGenerator: [{ name: 's', literals: {}, typ: 'Opaque' }] }), /overlay\.secretGenerator\[0\]: unknown field "typ"; the fields are name, behavior, literals, files, options, type/);
+    assert.throws(at({ labels: [{ pairs: { a: 'b' }, includeSelector: true }] }), /overlay\.labels\[0\]: unknown field "includeSelector"; the fields are pairs, includeSelectors, includeTemplates/);
+    assert.throws(at({ images: [{ name: 'nginx', tag: '1' }] }), /overlay\.images\[0\]: unknown field "tag"; the fields are name, newName, newTag, digest/);
+    assert.throws(at({ replicas: [{ name: 'web', replicas: 2 }] }), /overlay\.replicas\[0\]: unknown field "replicas"; the fields are name, count/);
+    assert.throws(at({ generatorOptions: { disableNameSuffixHash: true, label: {} } }), /overlay\.generatorOptions: unknown field "label"; the fields are disableNameSuffixHash, labels, annotations/);
+    assert.throws(at({ configMapGenerator: [{ name: 'c', options: { disableHash: true } }] }), /overlay\.configMapGenerator\[0\]\.options: unknown field "disableHash"/);
+    assert.throws(at({ patches: [{ target: { kind: 'Deployment', nme: 'web' }, patch: {} }] }), /overlay\.patches\[0\]\.target: unknown field "nme"; the fields are group, version, kind, name, namespace, labelSelector, annotationSelector/);
+    assert.throws(at({ patches: [{ target: { kind: 'Deployment' }, patch: [{ op: 'add', path: '/x', vaule: 1 }] }] }), /overlay\.patches\[0\]\.patch\[0\]: unknown field "vaule"; the fields are op, path, from, value/);
+    assert.throws(at({ patch: [] }), /overlay: unknown field "patch"; the fields are namespace, /);
+  });
+
+  it('refuses kustomize fields the engine does not implement, saying so', () => {
+    assert.throws(at({ configMapGenerator: [{ name: 'c', envs: ['app.env'] }] }), /overlay\.configMapGenerator\[0\]\.envs: kustomize's "envs" is not supported by this engine/);
+    assert.throws(at({ secretGenerator: [{ name: 's', env: 'app.env' }] }), /overlay\.secretGenerator\[0\]\.env: kustomize's "env" is not supported/);
+    assert.throws(at({ configMapGenerator: [{ name: 'c', namespace: 'x' }] }), /\.namespace: kustomize's "namespace" is not supported/);
+    assert.throws(at({ generatorOptions: { immutable: true } }), /overlay\.generatorOptions\.immutable: kustomize's "immutable" is not supported/);
+    assert.throws(at({ images: [{ name: 'nginx', tagSuffix: '-debug' }] }), /overlay\.images\[0\]\.tagSuffix: kustomize's "tagSuffix" is not supported/);
+    assert.throws(at({ labels: [{ pairs: { a: 'b' }, fields: [] }] }), /overlay\.labels\[0\]\.fields: kustomize's "fields" is not supported/);
+    assert.throws(at({ patches: [{ path: 'patch.yaml' }] }), /overlay\.patches\[0\]\.path: kustomize's "path" is not supported/);
+    assert.throws(at({ patches: [{ patch: {}, options: { allowNameChange: true } }] }), /overlay\.patches\[0\]\.options: kustomize's "options" is not supported/);
+    for (const field of ['resources', 'components', 'replacements', 'vars', 'helmCharts', 'patchesStrategicMerge', 'patchesJson6902', 'transformers', 'generators', 'configurations', 'sortOptions']) {
+      assert.throws(at({ [field]: [] }), new RegExp(`^OverlayError: overlay\\.${field}: kustomize's "${field}" is not supported by this engine`));
+    }
+  });
+
+  it('refuses wrong types, and kustomize\'s key=value list form for maps', () => {
+    assert.throws(at({ configMapGenerator: [{ name: 'c', literals: ['A=1'] }] }), /overlay\.configMapGenerator\[0\]\.literals must be a map \{key: value\}, got a list \["A=1"\]; kustomize's "key=value" list form is not taken here/);
+    assert.throws(at({ configMapGenerator: [{ name: 'c', literals: { A: 1 } }] }), /overlay\.configMapGenerator\[0\]\.literals\.A: the value must be a string, got 1/);
+    assert.throws(at({ commonLabels: ['env=prod'] }), /overlay\.commonLabels must be a map/);
+    assert.throws(at({ labels: [{ includeTemplates: true }] }), /overlay\.labels\[0\]\.pairs is required/);
+    assert.throws(at({ labels: [{ pairs: {}, includeTemplates: 'yes' }] }), /overlay\.labels\[0\]\.includeTemplates must be true or false/);
+    assert.throws(at({ configMapGenerator: [{ literals: {} }] }), /overlay\.configMapGenerator\[0\]\.name is required/);
+    assert.throws(at({ configMapGenerator: [{ name: 'c', behavior: 'upsert' }] }), /overlay\.configMapGenerator\[0\]\.behavior must be create, merge or replace/);
+    assert.throws(at({ images: { name: 'nginx' } }), /overlay\.images must be a list of image rules/);
+    assert.throws(at({ patches: [{ target: { kind: 'Deployment' }, patch: 'spec: {}' }] }), /overlay\.patches\[0\]\.patch must be a strategic-merge patch/);
+    assert.throws(at(null), /overlay must be an object/);
+  });
+
+  it('takes fields given as undefined as absent', () => {
+    assert.doesNotThrow(at({ namespace: undefined, images: undefined, configMapGenerator: [{ name: 'c', literals: { a: '1' }, files: undefined, options: undefined }] }));
+  });
+
+  it('toKustomization refuses the same overlays instead of dropping the field', () => {
+    assert.throws(() => toKustomization({ configMapGenerator: [{ name: 'c', literal: { a: '1' } }] } as never, ['../base']), /overlay\.configMapGenerator\[0\]: unknown field "literal"/);
+  });
+});
+
 describe('applyOverlay: generators and the content hash', () => {
   it('generates a ConfigMap named with the kustomize hash and rewrites envFrom and volume references', () => {
     const out = applyOverlay([deployment()], { configMapGenerator: [{ name: 'web-config', literals: { x: '1' } }] });
@@ -158,6 +211,33 @@ describe('applyOverlay: generators and the content hash', () => {
     const sec = find(out, 'Secret', 'sec-bf2648c599');
     assert.deepEqual([sec.type, sec.data], ['Opaque', { x: 'MQ==' }]);
     assert.equal(find(out, 'Secret', 'tls-tmchhcb784').type, 'kubernetes.io/tls');
+  });
+
+  it('writes Secret values of 52 bytes or more as kustomize does: base64 in 70-character lines, each ending in a newline', () => {
+    // kustomize v5.5.0 (kubectl kustomize) names this Secret s-d659227tf9 and writes k as two lines.
+    const out = applyOverlay([], { secretGenerator: [{ name: 's', literals: { k: 'a'.repeat(60), m: 'line1' } }] });
+    const sec = find(out, 'Secret');
+    assert.equal(sec.metadata.name, 's-d659227tf9');
+    assert.deepEqual(sec.data, { k: 'YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYW\nFhYWFhYWFh\n', m: 'bGluZTE=' });
+    // 51 bytes are 68 characters: one line, no newline; 52 bytes are 72: cut, with a final newline.
+    const sized = applyOverlay([], { secretGenerator: [{ name: 'a', literals: { x: 'x'.repeat(51) } }, { name: 'b', literals: { x: 'x'.repeat(52) } }, { name: 'c', literals: { x: 'é'.repeat(100) } }] });
+    const data = (name: string) => find(sized, 'Secret', sized.find((o) => o.metadata.name.startsWith(`${name}-`))!.metadata.name).data.x as string;
+    assert.ok(!data('a').includes('\n') && data('a').length === 68);
+    assert.deepEqual(data('b').split('\n').map((l) => l.length), [70, 2, 0]);
+    const lines = data('c').split('\n');
+    assert.ok(lines.slice(0, -2).every((l) => l.length === 70) && lines.at(-1) === '');
+    assert.equal(Buffer.from(data('c'), 'base64').toString('utf8'), 'é'.repeat(100));
+  });
+
+  it('hashes Secret stringData when a patch adds it, as kustomize does', () => {
+    // kubectl kustomize v5.5.0: s-m9g2t825k7.
+    const out = applyOverlay([], { secretGenerator: [{ name: 's', literals: { k: 'v' } }], patches: [{ target: { kind: 'Secret' }, patch: { stringData: { extra: 'hello' } } }] });
+    assert.equal(out[0].metadata.name, 's-m9g2t825k7');
+  });
+
+  it('refuses generator values with a lone UTF-16 surrogate (no UTF-8 form)', () => {
+    assert.throws(() => applyOverlay([], { secretGenerator: [{ name: 's', literals: { k: 'a\uD800b' } }] }), /secretGenerator "s" literals.k: contains a lone UTF-16 surrogate/);
+    assert.doesNotThrow(() => applyOverlay([], { configMapGenerator: [{ name: 'c', literals: { k: '\u{1F600}' } }] }));
   });
 
   it('hashes the data as it is after patches', () => {
@@ -464,6 +544,20 @@ describe('applyOverlay: images', () => {
     assert.deepEqual(spec.containers.map((c: any) => c.image), ['registry.example.com/nginx:1.27', `envoyproxy/envoy:v1.31.0@${digest}`]);
     assert.equal(spec.initContainers[0].image, `busybox@${digest}`);
     assert.equal(find(out, 'CronJob').spec.jobTemplate.spec.template.spec.containers[0].image, 'registry.example.com/nginx:1.27');
+  });
+
+  it('refuses a rule that matches no image (deliberately stricter than kustomize, which ignores it)', () => {
+    assert.throws(() => applyOverlay([deployment()], { images: [{ name: 'ngnix', newTag: '1.27' }] }), (e: Error) => {
+      assert.equal(e.name, 'OverlayError');
+      assert.match(e.message, /^images\[0\] \(name "ngnix"\): the rule matches no container image \(the images are busybox:1\.36, envoyproxy\/envoy:v1\.30\.1, nginx:1\.25\)/);
+      assert.match(e.message, /deliberately stricter than kustomize, which ignores such a rule silently/);
+      return true;
+    });
+    // Rules apply in order: after a rename, the old name matches nothing and the new one does.
+    assert.throws(() => applyOverlay([deployment()], { images: [{ name: 'nginx', newName: 'r.example.com/nginx' }, { name: 'nginx', newTag: '2' }] }), /images\[1\] \(name "nginx"\): the rule matches no container image/);
+    const out = applyOverlay([deployment()], { images: [{ name: 'nginx', newName: 'r.example.com/nginx' }, { name: 'r.example.com/nginx', newTag: '2' }] });
+    assert.equal(podSpec(out).containers[0].image, 'r.example.com/nginx:2');
+    assert.throws(() => applyOverlay([service()], { images: [{ name: 'nginx', newTag: '2' }] }), /matches no container image \(there are no containers\)/);
   });
 
   it('matches the image name exactly (after tag and digest), like kustomize', () => {

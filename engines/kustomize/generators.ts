@@ -73,6 +73,25 @@ function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A Secret value as kustomize v5 writes it (kyaml `encodeBase64`): standard base64 of the UTF-8 bytes,
+ * cut into lines of 70 characters once the encoding is 70 characters or longer (a value of 52 bytes or
+ * more), each line, the last included, ending in `\n`. The content hash is taken over this text, so a
+ * value written without the line breaks gets another name. The API server decodes either form to the
+ * same bytes (Go's base64 decoder skips line breaks).
+ */
+export function encodeBase64(value: string): string {
+  const LINE = 70;
+  const encoded = Buffer.from(value, 'utf8').toString('base64');
+  if (encoded.length < LINE) return encoded;
+  let out = '';
+  for (let i = 0; i < encoded.length; i += LINE) out += `${encoded.slice(i, i + LINE)}\n`;
+  return out;
+}
+
+/** A lone UTF-16 surrogate: no UTF-8 form, so the value written to a file would not be the value given. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** The data pairs of a generator (literals, then files), checked like kustomize checks them. */
 function pairs(gen: Generator, what: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -82,6 +101,9 @@ function pairs(gen: Generator, what: string): Array<[string, string]> {
       const problem = keyProblem(key);
       if (problem) throw new OverlayError(`${what} ${source}: ${problem}`);
       if (typeof value !== 'string') throw new OverlayError(`${what} ${source}.${key}: the value must be a string, got ${JSON.stringify(value)}`);
+      if (LONE_SURROGATE.test(value) || LONE_SURROGATE.test(key)) {
+        throw new OverlayError(`${what} ${source}.${key}: contains a lone UTF-16 surrogate, which has no UTF-8 form; kustomize would read U+FFFD instead`);
+      }
       if (seen.has(key)) throw new OverlayError(`${what}: key "${key}" is given twice (in literals and files); keep one`);
       seen.add(key);
       out.push([key, value]);
@@ -105,9 +127,7 @@ export function generateObject(kind: 'ConfigMap' | 'Secret', gen: Generator & { 
   const metadata: KubeObject['metadata'] = { name: gen.name };
   if (options.labels && Object.keys(options.labels).length) metadata.labels = { ...options.labels };
   if (options.annotations && Object.keys(options.annotations).length) metadata.annotations = { ...options.annotations };
-  const data = Object.fromEntries(
-    pairs(gen, what).map(([k, v]) => [k, kind === 'Secret' ? Buffer.from(v, 'utf8').toString('base64') : v]),
-  );
+  const data = Object.fromEntries(pairs(gen, what).map(([k, v]) => [k, kind === 'Secret' ? encodeBase64(v) : v]));
   if (kind === 'Secret') return { apiVersion: 'v1', kind, metadata, type: gen.type ?? 'Opaque', data };
   return { apiVersion: 'v1', kind, metadata, ...(Object.keys(data).length ? { data } : {}) };
 }

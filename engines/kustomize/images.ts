@@ -4,6 +4,8 @@
  * templates, custom resources alike). As in kustomize, `name` is a regular expression matched against
  * the whole image without its tag and digest; a new tag drops the old digest, a new digest drops the
  * old tag, and giving both writes `name:tag@digest`. Entries apply in order, each to the result of the last.
+ * A rule that matches no image is an error here, deliberately: kustomize ignores it silently, which hides
+ * a misspelt name (the same way a `replicas` entry naming no workload is an error in both).
  */
 import { isObject } from '../util/json.js';
 import { Resource } from './resource.js';
@@ -107,10 +109,24 @@ export function applyImages(resources: readonly Resource[], images: readonly Ima
       if (rule[f] !== undefined && typeof rule[f] !== 'string') throw new OverlayError(`images[${i}] (${rule.name}): ${f} must be a string, got ${JSON.stringify(rule[f])}`);
     }
     const re = matcher(rule.name, i);
+    let matched = false;
+    const seen = new Set<string>();
     for (const res of resources) {
       visit(res.obj, (c) => {
-        if (typeof c.image === 'string') c.image = rewriteImage(c.image, rule, re);
+        if (typeof c.image !== 'string') return;
+        seen.add(c.image);
+        if (!re.test(c.image)) return;
+        matched = true;
+        c.image = rewriteImage(c.image, rule, re);
       });
+    }
+    if (!matched) {
+      const images = [...seen].sort();
+      throw new OverlayError(
+        `images[${i}] (name "${rule.name}"): the rule matches no container image${images.length ? ` (the images are ${images.slice(0, 10).join(', ')}${images.length > 10 ? ', ...' : ''})` : ' (there are no containers)'}; ` +
+          'fix the name (the image without tag or digest, as in the base, after earlier rules) or remove the rule. ' +
+          'This check is deliberately stricter than kustomize, which ignores such a rule silently',
+      );
     }
   });
 }

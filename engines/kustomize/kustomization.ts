@@ -10,6 +10,7 @@ import { Generator, SecretGenerator } from './generators.js';
 import { isJsonPatch } from './json6902.js';
 import { isObject } from '../util/json.js';
 import { Overlay } from './overlay.js';
+import { checkOverlayShape } from './overlay-schema.js';
 
 /** A kustomization and the files it refers to. */
 export interface KustomizationFiles {
@@ -60,6 +61,8 @@ function generator(kind: 'configmap' | 'secret', gen: Generator & { type?: strin
  * kustomization.yaml (`../base`) instead.
  */
 export function toKustomization(overlay: Overlay, resources: string[]): KustomizationFiles {
+  // The same shape check as applyOverlay: a misspelt or unimplemented field is refused, not dropped.
+  checkOverlayShape(overlay);
   const files: Record<string, string> = {};
   const k: Record<string, unknown> = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',

@@ -3,7 +3,10 @@
  * `hasher.HashRNode`), reproduced byte for byte and checked against `kubectl kustomize`:
  *
  * - the input is Go's `json.Marshal` of a map with sorted keys: `kind`, `name`, `data` (ConfigMap:
- *   also `binaryData` when the field is there; Secret: also `type`, `""` when unset);
+ *   also `binaryData` when the field is there; Secret: also `type`, `""` when unset, and `stringData`
+ *   when the field is there, as a patch can add it);
+ * - Secret `data` values are hashed as they are written, base64 cut into 70-character lines for values
+ *   of 52 bytes or more (see `encodeBase64` in generators.ts);
  * - `name` is always `""` in kustomize v5 (the name, prefix and suffix do not change the hash);
  * - `data` is the map when the field is there (even empty), `""` when it is not;
  * - Go escapes `<`, `>`, `&`, U+2028 and U+2029 in JSON strings, so this does too;
@@ -36,6 +39,7 @@ export function nameHash(obj: KubeObject): string {
     if (isObject(obj.binaryData)) input.binaryData = obj.binaryData;
   } else if (obj.kind === 'Secret') {
     input = { kind: 'Secret', name: '', type: typeof obj.type === 'string' ? obj.type : '', data };
+    if (isObject(obj.stringData)) input.stringData = obj.stringData;
   } else {
     throw new OverlayError(`name hash: only ConfigMaps and Secrets get a content hash, not ${obj.kind} ${obj.metadata?.name}`);
   }

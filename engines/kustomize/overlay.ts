@@ -15,9 +15,12 @@
  *
  * `applyOverlay` is pure: it copies its input and reads nothing else. On the same input (see
  * `toKustomization`) it gives what `kubectl kustomize` (v5.5) gives, or fails where kustomize fails.
- * Two deliberate differences, both refusals where kustomize would go on: a patch whose target selects
- * nothing (kustomize skips it silently), and the strategic-merge directives kustomize copies into
- * objects verbatim (`$retainKeys`, `$setElementOrder/...`, `$deleteFromPrimitiveList/...`).
+ * Deliberate differences, all refusals where kustomize would go on: a patch whose target selects
+ * nothing (kustomize skips it silently), an `images` rule that matches no image (kustomize ignores it),
+ * the strategic-merge directives kustomize copies into objects verbatim (`$retainKeys`,
+ * `$setElementOrder/...`, `$deleteFromPrimitiveList/...`), and any field, at any level of the overlay,
+ * that the engine does not implement (kustomize ignores unknown fields in some places; see
+ * overlay-schema.ts).
  */
 import { applyImages, ImageRule } from './images.js';
 import { describeId, idEquals, idOf, KubeObject } from './kube-object.js';
@@ -32,6 +35,7 @@ import { applyReplicas, Replicas } from './replicas.js';
 import { newResource, Resource, storePreviousId } from './resource.js';
 import { Generator, GeneratorOptions, runGenerator, SecretGenerator } from './generators.js';
 import { OverlayError } from './overlay-error.js';
+import { checkOverlayShape } from './overlay-schema.js';
 
 /** An overlay: the fields of a kustomization.yaml, with the same names and semantics. */
 export interface Overlay {
@@ -98,26 +102,6 @@ export interface Overlay {
   readonly patches?: ReadonlyArray<Patch>;
 }
 
-const FIELDS = new Set([
-  'namespace', 'namePrefix', 'nameSuffix', 'commonLabels', 'labels', 'commonAnnotations', 'images',
-  'replicas', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'patches',
-]);
-
-function checkOverlay(overlay: Overlay): void {
-  if (!isObject(overlay)) throw new OverlayError(`overlay must be an object, got ${JSON.stringify(overlay)}`);
-  for (const key of Object.keys(overlay)) {
-    if (!FIELDS.has(key)) throw new OverlayError(`overlay: unknown field "${key}"; the fields are ${[...FIELDS].join(', ')}`);
-  }
-  for (const key of ['namespace', 'namePrefix', 'nameSuffix'] as const) {
-    if (overlay[key] !== undefined && typeof overlay[key] !== 'string') {
-      throw new OverlayError(`overlay.${key} must be a string, got ${JSON.stringify(overlay[key])}`);
-    }
-  }
-  for (const key of ['labels', 'images', 'replicas', 'configMapGenerator', 'secretGenerator', 'patches'] as const) {
-    if (overlay[key] !== undefined && !Array.isArray(overlay[key])) throw new OverlayError(`overlay.${key} must be a list`);
-  }
-}
-
 function checkObject(obj: KubeObject, i: number): void {
   if (!isObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !isObject(obj.metadata) || typeof obj.metadata.name !== 'string' || obj.metadata.name === '') {
     throw new OverlayError(`base[${i}]: an object needs apiVersion, kind and metadata.name (strings); got ${JSON.stringify(obj)?.slice(0, 200)}`);
@@ -136,7 +120,7 @@ function checkUnique(resources: readonly Resource[], stage: string): void {
 const NAMESPACED_REFERRERS = new Set(['RoleBinding', 'ClusterRoleBinding', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService']);
 
 export function applyOverlay(base: readonly KubeObject[], overlay: Overlay): KubeObject[] {
-  checkOverlay(overlay);
+  checkOverlayShape(overlay);
   if (!Array.isArray(base)) throw new OverlayError('base must be a list of objects');
   base.forEach(checkObject);
   const resources = base.map((obj) => newResource(obj));
