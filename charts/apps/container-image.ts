@@ -14,7 +14,7 @@ export function imageProblems(image: ContainerImage | undefined): string[] {
   if (image.tag === undefined && image.digest === undefined) out.push('image.tag: the image has no tag or digest; pin it (tag "v1.2.3" or digest "sha256:...")');
   if (image.tag !== undefined && typeof image.tag !== 'string') out.push(`image.tag: must be a string, got ${JSON.stringify(image.tag)}`);
   else if (image.tag !== undefined) {
-    if (image.tag === 'latest') out.push('image.tag: "latest" is not a pin; use a version tag or a digest');
+    if (image.tag.toLowerCase() === 'latest') out.push(`image.tag: "${image.tag}" is not a pin ("latest" in any letter case is refused); use a version tag or a digest`);
     else if (!TAG.test(image.tag)) out.push(`image.tag: "${image.tag}" is not a valid image tag`);
   }
   if (image.digest !== undefined && (typeof image.digest !== 'string' || !DIGEST.test(image.digest))) out.push(`image.digest: "${image.digest}" is not a digest (sha256: and 64 hex digits)`);

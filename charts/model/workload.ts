@@ -12,7 +12,7 @@ export interface ContainerImage {
   /** Registry and repository, for example `public.ecr.aws/acme/frontend`. No tag or digest here. */
   readonly repository: string;
   /**
-   * Image tag, for example `v1.4.2`. Required unless `digest` is given; never `latest`.
+   * Image tag, for example `v1.4.2`. Required unless `digest` is given; never `latest`, in any letter case.
    * @default - none; then `digest` is required
    */
   readonly tag?: string;

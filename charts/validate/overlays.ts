@@ -19,7 +19,11 @@ const OVERLAY: readonly Rule<Overlay, void>[] = [
 
 /** `...images[k]`: pinned. */
 const IMAGE: readonly Rule<ImageRule, void>[] = [
-  { field: 'newTag', check: (img) => img.newTag === 'latest' && '"latest" is not a pin; use a version tag or a digest' },
+  {
+    field: 'newTag',
+    check: (img) => typeof img.newTag === 'string' && img.newTag.toLowerCase() === 'latest'
+      && `"${img.newTag}" is not a pin ("latest" in any letter case is refused); use a version tag or a digest`,
+  },
   { field: 'digest', check: (img) => img.digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(img.digest) && `"${img.digest}" is not a digest (sha256: and 64 hex digits)` },
 ];
 
