@@ -6,7 +6,8 @@ import { checkPolicies, POLICY_RULES } from '../charts/policy/check-policies.js'
 import { formatFinding } from '../charts/policy/finding.js';
 import { policyContext } from '../charts/policy/policy-context.js';
 import { renderTree } from '../render/render.js';
-import { exampleFleet } from './support/fleet.js';
+import { ApiObject } from 'cdk8s';
+import { exampleFleet, fleetCopy, withSpec } from './support/fleet.js';
 
 const rendered = fleetRender(exampleFleet);
 assert.ok(rendered.ok, 'the example renders');
@@ -24,12 +25,45 @@ function findingsAfter(file: string, change: (o: any) => void, rule: string, ind
 const quiet = (rule: string) => checkPolicies(tree.objects, context).filter((f) => f.rule === rule);
 
 const DEPLOY = 'apps/webstore/frontend/prod/deployment-frontend.yaml';
+
+/**
+ * The findings of some rules when team webstore gets one more app, `rogue` (staging only), whose
+ * `chart` emits the given objects: what a team can put in its apps' output.
+ */
+function rogueFindings(objects: any[], rules: readonly string[]): string[] {
+  const spec = fleetCopy();
+  (spec.teams![0].apps as any[]).push({
+    name: 'rogue',
+    environments: { staging: {} },
+    chart: (scope: any) => { objects.forEach((o, i) => new ApiObject(scope, `o${i}`, structuredClone(o))); },
+  });
+  const r = fleetRender(withSpec(spec));
+  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.problems));
+  const t = renderTree(r.outputs);
+  return checkPolicies(t.objects, r.context).filter((f) => rules.includes(f.rule)).map(formatFinding);
+}
+const TEAM_RULES = ['team-namespaced', 'team-kind', 'team-iam-role', 'team-sa-token'];
+const ROGUE = 'apps/webstore/rogue/staging';
+/** A pod template that meets every workload rule, so that only the rule under test speaks. */
+const goodPod = (extra: Record<string, unknown> = {}) => ({
+  metadata: { labels: { 'app.kubernetes.io/name': 'rogue' } },
+  spec: {
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [{
+      name: 'app', image: 'public.ecr.aws/acme/rogue:v1',
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } },
+      livenessProbe: { exec: { command: ['true'] } },
+    }],
+    ...extra,
+  },
+});
 const container = (o: any) => o.spec.template.spec.containers[0];
 
 describe('policies', () => {
   it('the example fleet has no findings at all', () => {
     assert.deepEqual(checkPolicies(tree.objects, context).map(formatFinding), []);
-    assert.equal(POLICY_RULES.length, 13);
+    assert.equal(POLICY_RULES.length, 18);
   });
 
   it('policy context: dist/ in the repository, prod is the production environment', () => {
@@ -199,6 +233,130 @@ describe('policies', () => {
     });
     it('a staging claim may be unprotected', () => {
       assert.deepEqual(findingsAfter('hub/crossplane/claims/staging/webstore/backend.yaml', (o) => { o.spec.parameters.deletionProtection = false; }, 'rds-safety'), []);
+    });
+  });
+
+  describe('team output allow-list (team-namespaced, team-kind, team-iam-role, team-sa-token)', () => {
+    it('stays quiet on the example apps, the backend\'s own IAM role included', () => {
+      assert.deepEqual(TEAM_RULES.flatMap(quiet), []);
+    });
+
+    it('fires on a ClusterRoleBinding to cluster-admin: cluster-scoped, and RBAC', () => {
+      const f = rogueFindings([{
+        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'rogue-admin' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ kind: 'ServiceAccount', name: 'rogue', namespace: 'webstore-staging' }],
+      }], TEAM_RULES);
+      assert.deepEqual(f, [
+        `${ROGUE}/clusterrolebinding-rogue-admin.yaml: ClusterRoleBinding/rogue-admin: [team-kind] rbac.authorization.k8s.io/ClusterRoleBinding: RBAC is the platform's: the team's access is the Role bound in teams/webstore/staging/; an app may not grant any`,
+        `${ROGUE}/clusterrolebinding-rogue-admin.yaml: ClusterRoleBinding/rogue-admin: [team-namespaced] ClusterRoleBinding is cluster-scoped: a team's apps deploy only namespaced objects, in webstore-staging`,
+      ]);
+    });
+
+    it('fires on a RoleBinding meant for the argocd namespace', () => {
+      const f = rogueFindings([{
+        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rogue-argocd', namespace: 'argocd' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+        subjects: [{ kind: 'Group', name: 'webstore-developers' }],
+      }], TEAM_RULES);
+      assert.deepEqual(f, [`${ROGUE}/rolebinding-rogue-argocd.yaml: RoleBinding/rogue-argocd: [team-kind] rbac.authorization.k8s.io/RoleBinding: RBAC is the platform's: the team's access is the Role bound in teams/webstore/staging/; an app may not grant any`]);
+    });
+
+    it('fires on an object outside the team namespace', () => {
+      const f = findingsAfter('apps/webstore/frontend/prod/service-frontend.yaml', (o) => { o.metadata.namespace = 'argocd'; }, 'team-namespaced');
+      assert.deepEqual(f, ['apps/webstore/frontend/prod/service-frontend.yaml: Service/frontend: [team-namespaced] is in namespace "argocd", not the team\'s webstore-prod']);
+    });
+
+    it('fires on an Argo CD Application in project platform', () => {
+      const f = rogueFindings([{
+        apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'rogue' },
+        spec: { project: 'platform', destination: { server: 'https://kubernetes.default.svc', namespace: 'kube-system' }, source: { repoURL: 'https://example.com/x.git', path: 'x' } },
+      }], TEAM_RULES);
+      assert.deepEqual(f, [`${ROGUE}/application-rogue.yaml: Application/rogue: [team-kind] argoproj.io/Application: Argo CD objects are the platform's: the app is delivered by the team's workloads ApplicationSet, in project "webstore"`]);
+    });
+
+    it('fires on a database claim, whatever namespace it names', () => {
+      const f = rogueFindings([{
+        apiVersion: 'database.platform.example.org/v1alpha1', kind: 'PostgreSQLInstance', metadata: { name: 'ledger', namespace: 'payments-staging' },
+        spec: { parameters: { size: 'small' } },
+      }], TEAM_RULES);
+      assert.deepEqual(f, [`${ROGUE}/postgresqlinstance-ledger.yaml: PostgreSQLInstance/ledger: [team-kind] database.platform.example.org/PostgreSQLInstance: Crossplane claims and resources are the platform's: set \`database\` on the app and the platform claims it on the hub`]);
+    });
+
+    for (const [apiVersion, kind] of [['keda.sh/v1alpha1', 'TriggerAuthentication'], ['kyverno.io/v2', 'PolicyException'], ['networking.k8s.io/v1', 'NetworkPolicy'], ['apps/v1', 'DaemonSet'], ['v1', 'Pod']]) {
+      it(`fires on a ${kind}, which is not on the allow-list`, () => {
+        const f = rogueFindings([{ apiVersion, kind, metadata: { name: 'x' }, spec: {} }], ['team-kind']);
+        assert.equal(f.length, 1, f.join('\n'));
+        assert.ok(f[0].startsWith(`${ROGUE}/${kind.toLowerCase()}-x.yaml: ${kind}/x: [team-kind] ${apiVersion.includes('/') ? apiVersion.split('/')[0] : ''}/${kind}: `), f[0]);
+      });
+    }
+
+    it('fires on automountServiceAccountToken: true on a ServiceAccount and on a pod template', () => {
+      const f = rogueFindings([
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'rogue' }, automountServiceAccountToken: true },
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rogue' }, spec: { selector: { matchLabels: { 'app.kubernetes.io/name': 'rogue' } }, template: goodPod({ automountServiceAccountToken: true }) } },
+      ], TEAM_RULES);
+      assert.deepEqual(f, [
+        `${ROGUE}/deployment-rogue.yaml: Deployment/rogue: [team-sa-token] its pods set automountServiceAccountToken: true; pods get no API token unless the platform grants one`,
+        `${ROGUE}/serviceaccount-rogue.yaml: ServiceAccount/rogue: [team-sa-token] sets automountServiceAccountToken: true; pods get no API token unless the platform grants one`,
+      ]);
+    });
+
+    it('fires on pods that run as the team secret store\'s service account', () => {
+      const f = rogueFindings([
+        { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'rogue' }, spec: { template: goodPod({ serviceAccountName: 'fleet-secret-store', restartPolicy: 'Never' }) } },
+      ], TEAM_RULES);
+      assert.deepEqual(f, [`${ROGUE}/job-rogue.yaml: Job/rogue: [team-sa-token] its pods run as "fleet-secret-store", the team secret store's service account (it carries the store's IAM role)`]);
+    });
+
+    describe('team-iam-role', () => {
+      const SA = 'apps/webstore/backend/staging/serviceaccount-backend.yaml';
+      const withRole = (arn: string, name?: string) => findingsAfter(SA, (o) => {
+        o.metadata.annotations['eks.amazonaws.com/role-arn'] = arn;
+        if (name) o.metadata.name = name;
+      }, 'team-iam-role');
+
+      it('accepts the app\'s own role on its own service account (the example)', () => {
+        assert.deepEqual(withRole('arn:aws:iam::444455556666:role/spoke-staging-webstore-backend'), []);
+      });
+      it('fires on the platform\'s secret-store role', () => {
+        assert.deepEqual(withRole('arn:aws:iam::444455556666:role/fleet-secrets-webstore-staging'), [
+          `${SA}: ServiceAccount/backend: [team-iam-role] eks.amazonaws.com/role-arn "arn:aws:iam::444455556666:role/fleet-secrets-webstore-staging": is one of the platform's own roles; an app has a role of its own`,
+        ]);
+      });
+      it('fires on a role in another account', () => {
+        assert.deepEqual(withRole('arn:aws:iam::999988887777:role/spoke-staging-webstore-backend'), [
+          `${SA}: ServiceAccount/backend: [team-iam-role] eks.amazonaws.com/role-arn "arn:aws:iam::999988887777:role/spoke-staging-webstore-backend": is in account 999988887777; the team's spokes in staging are in 444455556666`,
+        ]);
+      });
+      it('fires on a role on a service account that is not the app\'s own, and on a value that is no role ARN', () => {
+        assert.match(withRole('arn:aws:iam::444455556666:role/spoke-staging-webstore-backend', 'helper')[0], /\[team-iam-role\] .*only the app's own service account "backend" may carry an IAM role$/);
+        assert.match(withRole('arn:aws:iam::444455556666:user/admin')[0], /\[team-iam-role\] .*is not an IAM role ARN$/);
+      });
+    });
+  });
+
+  describe('project-least-privilege: the team project is an allow-list', () => {
+    it('fires on a team project without namespaceResourceWhitelist, or with a kind beyond the team\'s', () => {
+      assert.deepEqual(findingsAfter('hub/argocd/projects/webstore.yaml', (o) => { delete o.spec.namespaceResourceWhitelist; }, 'project-least-privilege').map((l) => l.replace(/^.*\] /, '')),
+        ['has no namespaceResourceWhitelist: every namespaced kind would be allowed; list the kinds a team\'s apps may deploy']);
+      const f = findingsAfter('hub/argocd/projects/webstore.yaml', (o) => {
+        o.spec.namespaceResourceWhitelist.push({ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' }, { group: '*', kind: '*' });
+      }, 'project-least-privilege');
+      assert.deepEqual(f.map((l) => l.replace(/^.*\] /, '')), [
+        "allows */*, which is not a kind a team's app may deploy",
+        "allows rbac.authorization.k8s.io/RoleBinding, which is not a kind a team's app may deploy",
+      ]);
+    });
+  });
+
+  describe('namespace-pss', () => {
+    it('stays quiet: every rendered Namespace enforces a Pod Security Standard', () => assert.deepEqual(quiet('namespace-pss'), []));
+    it('fires on a Namespace without the enforce label, and on one that enforces "privileged"', () => {
+      const file = 'hub/crossplane/claims/prod/webstore/namespace.yaml';
+      assert.deepEqual(findingsAfter(file, (o) => { delete o.metadata.labels['pod-security.kubernetes.io/enforce']; }, 'namespace-pss'),
+        [`${file}: Namespace/webstore-prod: [namespace-pss] has no pod-security.kubernetes.io/enforce label; every namespace enforces "restricted" (or "baseline" where system pods run)`]);
+      assert.equal(findingsAfter('teams/webstore/staging/namespace.yaml', (o) => { o.metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged'; }, 'namespace-pss').length, 1);
     });
   });
 });

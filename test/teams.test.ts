@@ -61,9 +61,76 @@ describe('team boundaries', () => {
     assert.ok(!prodPols.includes('app-ui'), 'ui does not run in prod');
   });
 
-  it('binds the team group: edit in staging, view in prod', () => {
-    assert.deepEqual(one('RoleBinding', 'team-edit', 'teams/webstore/staging/').subjects, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'webstore-developers' }]);
-    assert.equal(one('RoleBinding', 'team-view', 'teams/webstore/prod/').roleRef.name, 'view');
+  it('binds the team group to the platform\'s Role of its level: edit in staging, view in prod', () => {
+    const edit = one('RoleBinding', 'team-edit', 'teams/webstore/staging/');
+    assert.deepEqual(edit.subjects, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'webstore-developers' }]);
+    assert.deepEqual(edit.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'fleet-team-edit' });
+    assert.deepEqual(one('RoleBinding', 'team-view', 'teams/webstore/prod/').roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'fleet-team-view' });
+    assert.equal(one('Role', 'fleet-team-edit', 'teams/webstore/staging/').metadata.namespace, 'webstore-staging');
+    assert.equal(one('Role', 'fleet-team-view', 'teams/webstore/prod/').metadata.namespace, 'webstore-prod');
+    for (const o of all.filter((x) => x.obj.kind === 'RoleBinding' || x.obj.kind === 'ClusterRoleBinding')) {
+      assert.notEqual(o.obj.roleRef.kind, 'ClusterRole', `${o.file}: no built-in ClusterRole`);
+    }
+  });
+
+  /** What a Role grants: `group/resource` -> verbs. */
+  const grants = (role: any): Map<string, Set<string>> => {
+    const m = new Map<string, Set<string>>();
+    for (const r of role.rules) {
+      for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) m.set(`${g}/${res}`, (m.get(`${g}/${res}`) ?? new Set()).add(v));
+    }
+    return m;
+  };
+  const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection', '*'];
+
+  it('edit writes the app kinds, deletes pods, reads logs; never exec, attach, port-forward, Secrets, RBAC, NetworkPolicies or secret-access kinds', () => {
+    const edit = one('Role', 'fleet-team-edit', 'teams/webstore/staging/');
+    const g = grants(edit);
+    for (const r of ['apps/deployments', 'apps/statefulsets', 'batch/jobs', 'batch/cronjobs', '/services', '/configmaps', 'networking.k8s.io/ingresses', 'autoscaling/horizontalpodautoscalers', 'policy/poddisruptionbudgets']) {
+      for (const v of ['get', 'create', 'patch', 'delete']) assert.ok(g.get(r)?.has(v), `${r} ${v}`);
+    }
+    assert.deepEqual([...g.get('/pods')!].sort(), ['delete', 'get', 'list', 'watch']);
+    assert.deepEqual([...g.get('/pods/log')!].sort(), ['get', 'list', 'watch']);
+    for (const r of ['/serviceaccounts', '/resourcequotas', '/limitranges', 'apps/replicasets', '/events']) {
+      assert.ok(g.get(r)?.has('get'), `${r} read`);
+      assert.ok(![...g.get(r)!].some((v) => WRITE_VERBS.includes(v)), `${r} is read only`);
+    }
+    for (const r of [
+      '/pods/exec', '/pods/attach', '/pods/portforward', '/pods/proxy', '/services/proxy', '/secrets', 'networking.k8s.io/networkpolicies',
+      'rbac.authorization.k8s.io/roles', 'rbac.authorization.k8s.io/rolebindings', 'external-secrets.io/externalsecrets', 'external-secrets.io/secretstores',
+      'keda.sh/triggerauthentications', 'kyverno.io/policyexceptions', 'apps/daemonsets',
+    ]) assert.ok(!g.has(r), `no ${r}`);
+    for (const r of edit.rules) {
+      assert.ok(!r.apiGroups.includes('*') && !r.resources.includes('*') && !r.verbs.includes('*'), 'no wildcards');
+      assert.ok(!r.verbs.includes('escalate') && !r.verbs.includes('bind') && !r.verbs.includes('impersonate'));
+    }
+    assert.equal(edit.aggregationRule, undefined);
+  });
+
+  it('view reads what edit reads, writes nothing, and reads no Secret', () => {
+    const view = grants(one('Role', 'fleet-team-view', 'teams/webstore/prod/'));
+    const edit = grants(one('Role', 'fleet-team-edit', 'teams/webstore/staging/'));
+    for (const [r, verbs] of view) {
+      assert.deepEqual([...verbs].sort(), ['get', 'list', 'watch'], r);
+      assert.ok(edit.get(r)?.has('get') || edit.get(r.replace(/\/scale$/, ''))?.has('get'), `${r}: edit reads it too`);
+    }
+    for (const r of edit.keys()) if (!r.endsWith('/scale')) assert.ok(view.has(r), `view reads ${r}`);
+    assert.ok(!view.has('/secrets') && !view.has('/pods/exec'));
+  });
+
+  it('every Namespace the platform renders enforces a Pod Security Standard (restricted, or baseline for system pods)', () => {
+    const namespaces = all.filter((o) => o.obj.kind === 'Namespace');
+    assert.deepEqual(namespaces.map((o) => o.file).sort(), [
+      'hub/crossplane/claims/prod/webstore/namespace.yaml', 'hub/crossplane/claims/staging/webstore/namespace.yaml',
+      'teams/webstore/prod/namespace.yaml', 'teams/webstore/staging/namespace.yaml',
+    ]);
+    for (const { file, obj } of namespaces) {
+      assert.ok(['restricted', 'baseline'].includes(obj.metadata.labels?.['pod-security.kubernetes.io/enforce']), file);
+    }
+    // The hub's claim namespaces hold only Crossplane claims, never pods.
+    for (const env of ['staging', 'prod']) {
+      assert.equal(one('Namespace', `webstore-${env}`, 'hub/crossplane/claims/').metadata.labels['pod-security.kubernetes.io/enforce'], 'restricted');
+    }
   });
 
   it('the team AppProject is least privilege', () => {
@@ -72,7 +139,17 @@ describe('team boundaries', () => {
     assert.deepEqual(p.spec.destinations.map((d: any) => d.namespace).sort(), ['webstore-prod', 'webstore-staging']);
     for (const d of p.spec.destinations) assert.match(d.server, /eks\.amazonaws\.com$/, 'spokes only');
     assert.deepEqual(p.spec.clusterResourceWhitelist, []);
+    assert.deepEqual(p.spec.namespaceResourceWhitelist.map((r: any) => `${r.group}/${r.kind}`), [
+      '/ConfigMap', '/Service', '/ServiceAccount', 'apps/Deployment', 'apps/StatefulSet', 'autoscaling/HorizontalPodAutoscaler',
+      'batch/CronJob', 'batch/Job', 'networking.k8s.io/Ingress', 'policy/PodDisruptionBudget',
+    ], 'an allow-list of the kinds a team\'s apps deploy');
+    // Every kind the example apps render is on it.
+    const allowed = new Set(p.spec.namespaceResourceWhitelist.map((r: any) => `${r.group}/${r.kind}`));
+    for (const { file, obj } of all.filter((o) => o.file.startsWith('apps/'))) {
+      assert.ok(allowed.has(`${obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : ''}/${obj.kind}`), file);
+    }
     const denied = p.spec.namespaceResourceBlacklist.map((r: any) => r.kind);
+    for (const k of ['TriggerAuthentication', 'PolicyException', 'Role', 'RoleBinding']) assert.ok(denied.includes(k), k);
     for (const k of ['ResourceQuota', 'LimitRange', 'NetworkPolicy']) assert.ok(denied.includes(k), k);
     assert.ok(!p.spec.sourceRepos.includes('*'));
     assert.deepEqual(p.spec.roles[0].groups, ['webstore-developers']);

@@ -460,8 +460,17 @@ export interface TeamSpec {
    */
   readonly quota?: Readonly<Record<string, TeamQuota>>;
   /**
-   * The team's Kubernetes access per environment: `view`, or `edit` (still without quota, limit range or
-   * network policy rights: those stay with the platform).
+   * The team's Kubernetes access per environment, as Roles the platform defines in the team's namespace
+   * (never Kubernetes' built-in `view`/`edit` ClusterRoles):
+   * - `view` (Role `fleet-team-view`): read the team's workloads (Deployments, ReplicaSets, StatefulSets,
+   *   Jobs, CronJobs, pods and their logs), Services, ConfigMaps, Ingresses, autoscalers, disruption
+   *   budgets, ServiceAccounts, events, and the namespace's quota and limit range.
+   * - `edit` (Role `fleet-team-edit`): the same, plus create, change and delete Deployments, StatefulSets,
+   *   Jobs, CronJobs, Services, ConfigMaps, Ingresses, autoscalers and disruption budgets, scale
+   *   Deployments and StatefulSets, and delete pods.
+   * Neither level may read Secrets, exec into, attach to or port-forward pods, nor touch NetworkPolicies,
+   * Roles, RoleBindings, ResourceQuotas, LimitRanges, External Secrets objects, KEDA
+   * TriggerAuthentications or Kyverno PolicyExceptions: those stay with the platform.
    * @default - view everywhere (changes go through git)
    */
   readonly access?: Readonly<Record<string, 'view' | 'edit'>>;

@@ -13,6 +13,7 @@ import { DATABASE_API_GROUP, KEEP_IN_CLUSTER, POSTGRES_CLAIM } from '../crosspla
 import { DatabaseEnvironment, PostgresRdsComposition } from '../crossplane/postgres-composition.js';
 import { PostgresDatabase } from '../crossplane/postgres-database.js';
 import { PostgresDefinition } from '../crossplane/postgres-definition.js';
+import { podSecurityLabels } from '../teams/pod-security.js';
 
 /** What Crossplane adds: its project, its hub component (three Applications) and its files. */
 export interface CrossplaneOutputs {
@@ -69,9 +70,14 @@ export function crossplaneOutputs(fleet: ResolvedFleet, hubDir: string): Crosspl
       claimNamespaces.add(namespace);
       files.push({
         path: CrossplanePaths.claimNamespace(dir),
-        // Deleting the namespace would delete its claims, and with them the databases.
+        // Deleting the namespace would delete its claims, and with them the databases. It holds only
+        // claims, never pods: Pod Security "restricted".
         build: (c) => new k8s.KubeNamespace(c, 'ns', {
-          metadata: { name: namespace, labels: { ...MANAGED_BY, team: db.team.name, environment: db.environment }, annotations: { ...KEEP_IN_CLUSTER } },
+          metadata: {
+            name: namespace,
+            labels: { ...MANAGED_BY, team: db.team.name, environment: db.environment, ...podSecurityLabels('restricted') },
+            annotations: { ...KEEP_IN_CLUSTER },
+          },
         }),
       });
     }

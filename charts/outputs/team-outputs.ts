@@ -6,8 +6,9 @@ import { WorkloadApplicationSet } from '../argocd/workload-application-set.js';
 import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { HubComponent } from './hub-outputs.js';
 import { OutputFile } from './output-file.js';
-import { appDir, joinPath, objectFileName, TeamBoundaryFile, teamDatabaseSecretFile, teamFile } from '../layout/dist-layout.js';
+import { appDir, joinPath, objectFileName, TeamBoundaryFile, teamDatabaseSecretFile, teamDir, teamFile } from '../layout/dist-layout.js';
 import { TeamAccess } from '../teams/team-access.js';
+import { teamRoleName, TeamRole } from '../teams/team-roles.js';
 import { TeamLimits } from '../teams/team-limits.js';
 import { TeamNamespace } from '../teams/team-namespace.js';
 import { AppTraffic, TeamNetworkPolicies } from '../teams/team-network-policies.js';
@@ -16,6 +17,7 @@ import { databaseSecretName } from './app-manifests.js';
 import { DatabaseExternalSecret } from '../apps/database-external-secret.js';
 import { planDatabases } from '../crossplane/database-plan.js';
 import { TeamSecretStore } from '../teams/team-secret-store.js';
+import { TEAM_APP_KINDS } from '../teams/team-kinds.js';
 import { GUARDRAILS_PROJECT } from '../argocd/conventions.js';
 import { teamApplicationPolicies } from '../argocd/sso-rbac.js';
 import { secretStoreRoleArn } from './iam-secret-stores.js';
@@ -23,7 +25,9 @@ import { secretStoreRoleArn } from './iam-secret-stores.js';
 /**
  * Kinds a team's AppProject may never manage: the guardrails and RBAC stay with the platform, and so does
  * access to AWS secrets (a team's own ExternalSecret or SecretStore could read what its store's role
- * reads, or more; ClusterSecretStore is cluster-scoped, which the project denies anyway).
+ * reads, or more; ClusterSecretStore is cluster-scoped, which the project denies anyway), to KEDA's
+ * credentials and to Kyverno's exceptions. The project's allow-list (`TEAM_APP_KINDS`) already leaves
+ * them out; the deny-list says so explicitly, and holds should the allow-list ever grow.
  */
 export const GUARDRAIL_KINDS = [
   { group: '', kind: 'ResourceQuota' },
@@ -35,6 +39,8 @@ export const GUARDRAIL_KINDS = [
   { group: 'external-secrets.io', kind: 'SecretStore' },
   { group: 'external-secrets.io', kind: 'PushSecret' },
   { group: 'generators.external-secrets.io', kind: '*' },
+  { group: 'keda.sh', kind: 'TriggerAuthentication' },
+  { group: 'kyverno.io', kind: 'PolicyException' },
 ];
 
 /** What teams add to the hub and to dist/. */
@@ -91,6 +97,7 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
           sourceRepos: [fleet.repos.workloads.url],
           destinations,
           clusterResources: [],
+          namespaceResources: TEAM_APP_KINDS,
           namespaceResourcesDenied: GUARDRAIL_KINDS,
           roles: [
             {
@@ -121,6 +128,10 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
           build: (c) => new TeamNetworkPolicies(c, 'netpol', { namespace, apps: traffic(team, env.name, env.databases?.allowedCidr) }),
         },
         { path: at('access'), build: (c) => new TeamAccess(c, 'access', { namespace, group: team.spec.group, access: team.access(env.name) }) },
+        {
+          path: joinPath(teamDir(team.name, env.name), objectFileName({ kind: 'Role', metadata: { name: teamRoleName(team.access(env.name)) } })),
+          build: (c) => new TeamRole(c, 'role', { namespace, access: team.access(env.name) }),
+        },
       );
       const teamDatabases = databases.filter((d) => d.team === team && d.environment === env.name);
       if (teamDatabases.length > 0) {
@@ -171,6 +182,7 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
             { group: '', kind: 'LimitRange' },
             { group: '', kind: 'ServiceAccount' },
             { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+            { group: 'rbac.authorization.k8s.io', kind: 'Role' },
             { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
             { group: 'external-secrets.io', kind: 'ExternalSecret' },
           ],

@@ -29,6 +29,8 @@ export interface PolicyContext {
   readonly productionEnvironments: readonly string[];
   /** AppProjects owned by the platform (the others are teams'). */
   readonly platformProjects: readonly string[];
+  /** AWS account ids of the spokes that run a team's apps, by `<team>/<environment>`. */
+  readonly teamAccounts: Readonly<Record<string, readonly string[]>>;
 }
 
 /** `Kind/name` of an object. */

@@ -17,5 +17,8 @@ export function policyContext(fleet: ResolvedFleet): PolicyContext {
     environments: fleet.environments.map((e) => e.name),
     productionEnvironments: fleet.environments.length ? [fleet.environments[fleet.environments.length - 1].name] : [],
     platformProjects: PLATFORM_PROJECTS,
+    teamAccounts: Object.fromEntries(
+      fleet.teams.flatMap((t) => t.environments.map((e) => [`${t.name}/${e.name}`, [...new Set(t.clusters(e.name).map((c) => c.account.id))].sort()])),
+    ),
   };
 }

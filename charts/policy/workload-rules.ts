@@ -68,7 +68,7 @@ export function workloadFindings(rendered: RenderedObjects): Finding[] {
         if (added.length) add('pss-restricted', `${where} adds capabilities ${added.join(', ')}`);
         const seccomp = sc.seccompProfile?.type ?? podSc.seccompProfile?.type;
         if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') add('pss-restricted', `${where} has no seccomp profile RuntimeDefault`);
-        if (typeof c.image !== 'string' || !PINNED.test(c.image) || /:latest(@|$)/.test(c.image)) {
+        if (typeof c.image !== 'string' || !PINNED.test(c.image) || /:latest(@|$)/i.test(c.image)) {
           add('image-pinned', `${where} image "${c.image}" is not pinned by a tag other than latest or by a digest`);
         }
         const r = c.resources ?? {};

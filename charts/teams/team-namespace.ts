@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MANAGED_BY } from '../argocd/conventions.js';
+import { podSecurityLabels } from './pod-security.js';
 
 export interface TeamNamespaceProps {
   readonly name: string;
@@ -17,12 +18,7 @@ export interface TeamNamespaceProps {
 export class TeamNamespace extends Construct {
   public constructor(scope: Construct, id: string, props: TeamNamespaceProps) {
     super(scope, id);
-    const pss = Object.fromEntries(
-      ['enforce', 'audit', 'warn'].flatMap((mode) => [
-        [`pod-security.kubernetes.io/${mode}`, 'restricted'],
-        [`pod-security.kubernetes.io/${mode}-version`, 'latest'],
-      ]),
-    );
+    const pss = podSecurityLabels('restricted');
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: { name: props.name, labels: { ...MANAGED_BY, team: props.team, environment: props.environment, ...pss } },
     });
