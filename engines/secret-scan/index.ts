@@ -83,7 +83,9 @@ function literal(raw: string): string | undefined {
 }
 
 /** `key: value` lines whose key may name a credential (filtered by `isCredentialKey`). */
-const KEY_VALUE = /^[ \t]*(?:-[ \t]+)?["']?([A-Za-z0-9_.-]*(?:pass|secret|token|key)[A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]*(.*)$/gim;
+const KEY_VALUE = /^[ \t]*(?:-[ \t]+)?["']?([A-Za-z0-9_.-]*(?:pass|secret|token|key)[A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]*(.*)$/i;
+/** A word a credential key contains, followed by the end of a key. */
+const CREDENTIAL_WORD = /(?:pass|secret|token|key)[A-Za-z0-9_.-]*["']?[ \t]*:/gi;
 /** An env var `- name: X` followed by `value: ...`. */
 const ENV_VAR = /^[ \t]*-[ \t]+name:[ \t]*["']?([A-Za-z0-9_.-]+)["']?[ \t]*\r?\n[ \t]*value:[ \t]*(.*)$/gm;
 
@@ -104,7 +106,9 @@ export function scanText(text: string): SecretFinding[] {
     const line = lineAt(text, index);
     if (!byLine.has(line)) byLine.set(line, what);
   };
+  const hasAt = text.includes('@');
   for (const rule of TOKENS) {
+    if (rule.what === 'a password in a URL' && !hasAt) continue;
     if (!rule.pattern.test(text)) continue;
     const global = new RegExp(rule.pattern.source, rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`);
     for (const m of text.matchAll(global)) {
@@ -114,8 +118,15 @@ export function scanText(text: string): SecretFinding[] {
   for (const m of text.matchAll(ENV_VAR)) {
     if (isCredentialKey(m[1]) && literal(m[2]) !== undefined) add(m.index! + m[0].indexOf('value:'), `a literal value for the env var ${m[1]} (use valueFrom.secretKeyRef)`);
   }
-  for (const m of text.matchAll(KEY_VALUE)) {
-    if (isCredentialKey(m[1]) && literal(m[2]) !== undefined) add(m.index!, `a literal value under "${m[1]}" (keep credentials in AWS Secrets Manager and reference them)`);
+  // Find the credential-like words first, then read their whole line: anchoring at every line start costs more.
+  const seenLines = new Set<number>();
+  for (const w of text.matchAll(CREDENTIAL_WORD)) {
+    const start = text.lastIndexOf('\n', w.index!) + 1;
+    if (seenLines.has(start)) continue;
+    seenLines.add(start);
+    const end = text.indexOf('\n', w.index!);
+    const m = KEY_VALUE.exec(text.slice(start, end === -1 ? undefined : end));
+    if (m && isCredentialKey(m[1]) && literal(m[2]) !== undefined) add(start, `a literal value under "${m[1]}" (keep credentials in AWS Secrets Manager and reference them)`);
   }
   return [...byLine].sort(([a], [b]) => a - b).map(([line, what]) => ({ line, what }));
 }
