@@ -20,6 +20,7 @@ export const clusters: ClusterSpec[] = [
       'external-secrets': true,
       'metrics-server': true,
       'aws-load-balancer-controller': true,
+      'cert-manager': true,
     },
   },
   {

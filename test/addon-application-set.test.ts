@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDON_CATALOG, CHART_VERSION_KEY } from '../charts/index.js';
+import { ADDON_CATALOG, CHART_VERSION_KEY, formatProblem, FleetSpec, validateFleet } from '../charts/index.js';
 import { addonWaves } from '../charts/model/addon-order.js';
-import { fleetCopy, objects, render, withSpec } from './support/fleet.js';
+import { exampleFleet, fleetCopy, objects, render, resolved, withSpec } from './support/fleet.js';
+import { addonApplicationSetOnDisable } from '../charts/model/addon.js';
 
 const appsetOf = (files: Map<string, string>, addon: string) =>
   objects(files).find((o) => o.obj.kind === 'ApplicationSet' && o.obj.metadata.name === `addon-${addon}`)?.obj;
@@ -145,5 +146,73 @@ describe('the add-on catalog', () => {
     const repo = objects(files).find((o) => o.file === 'hub/argocd/repositories/karpenter.yaml')!.obj;
     assert.deepEqual(repo.stringData, { enableOCI: 'true', name: 'karpenter', type: 'helm', url: 'public.ecr.aws/karpenter' });
     assert.equal(repo.metadata.labels['argocd.argoproj.io/secret-type'], 'repository');
+  });
+});
+
+describe('add-on removal (onDisable)', () => {
+  const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+  const withOnDisable = (name: string, onDisable: 'uninstall' | 'orphan') => ADDON_CATALOG.map((a) => (a.name === name ? { ...a, onDisable } : a));
+  const finalizersOf = (f: Map<string, string>, addon: string) => appsetOf(f, addon).spec.template.metadata.finalizers;
+  const problems = (spec: FleetSpec, catalog = ADDON_CATALOG) => validateFleet(withSpec(spec), catalog).map(formatProblem);
+  const setting = (owner: { addons?: Record<string, unknown> }, addon: string, extra: Record<string, unknown>) => {
+    const current = owner.addons?.[addon];
+    owner.addons = { ...owner.addons, [addon]: { ...(typeof current === 'object' ? current : {}), ...extra } };
+  };
+
+  it("renders the catalog's decision: the resources finalizer exactly where disabling uninstalls, resources preserved when the ApplicationSet goes", () => {
+    const appsets = objects(files).filter((o) => o.obj.kind === 'ApplicationSet' && o.obj.metadata.name.startsWith('addon-'));
+    const uninstalled: string[] = [];
+    for (const { obj } of appsets) {
+      const addon = ADDON_CATALOG.find((a) => `addon-${a.name}` === obj.metadata.name)!;
+      assert.deepEqual(obj.spec.template.metadata.finalizers, addon.onDisable === 'uninstall' ? [FINALIZER] : undefined, obj.metadata.name);
+      assert.equal(obj.spec.syncPolicy.preserveResourcesOnDeletion, true);
+      if (addon.onDisable === 'uninstall') uninstalled.push(addon.name);
+    }
+    assert.deepEqual(uninstalled.sort(), ['aws-for-fluent-bit', 'external-dns', 'metrics-server', 'reloader'], 'the example runs these stateless add-ons, which uninstall');
+  });
+
+  it("uninstalls where the catalog says so: Argo CD's resources finalizer in the template, the rest unchanged", () => {
+    const f = render(exampleFleet, withOnDisable('velero', 'uninstall'));
+    assert.deepEqual(finalizersOf(f, 'velero'), [FINALIZER]);
+    assert.equal(finalizersOf(f, 'karpenter'), undefined);
+    const { finalizers: _f, ...rest } = appsetOf(f, 'velero').spec.template.metadata;
+    assert.deepEqual(rest, appsetOf(files, 'velero').spec.template.metadata);
+    assert.deepEqual(render(exampleFleet, withOnDisable('velero', 'uninstall')), f, 'deterministic');
+  });
+
+  it('an environment or cluster setting overrides the catalog, when every cluster of the add-on agrees', () => {
+    const spec = fleetCopy();
+    setting(spec.clusters.find((c) => c.name === 'spoke-prod')! as any, 'velero', { onDisable: 'uninstall' });
+    assert.deepEqual(problems(spec), []);
+    assert.deepEqual(finalizersOf(render(withSpec(spec)), 'velero'), [FINALIZER]);
+
+    const back = fleetCopy();
+    setting(back.environments.find((e) => e.name === 'prod')! as any, 'velero', { onDisable: 'orphan' });
+    assert.deepEqual(problems(back, withOnDisable('velero', 'uninstall')), []);
+    assert.equal(finalizersOf(render(withSpec(back), withOnDisable('velero', 'uninstall')), 'velero'), undefined);
+
+    const all = fleetCopy();
+    for (const env of all.environments) setting(env as any, 'cert-manager', { onDisable: 'uninstall' });
+    assert.deepEqual(problems(all), []);
+    assert.deepEqual(finalizersOf(render(withSpec(all)), 'cert-manager'), [FINALIZER]);
+  });
+
+  it("refuses different onDisable values among one hub's clusters of an add-on: one template decides for all", () => {
+    const spec = fleetCopy();
+    const prod = spec.environments.findIndex((e) => e.name === 'prod');
+    setting(spec.environments[prod] as any, 'cert-manager', { onDisable: 'uninstall' });
+    const found = problems(spec).filter((p) => p.includes('onDisable'));
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(found[0], new RegExp(`environments\\[${prod}\\]\\.addons\\.cert-manager\\.onDisable: "uninstall" here, but hub \\(orphan\\), spoke-staging \\(orphan\\) of the same hub run "cert-manager" too, .*one ApplicationSet \\(addon-cert-manager\\)`));
+    assert.throws(() => render(withSpec(spec)), /environments\[\d\]\.addons\.cert-manager\.onDisable: "uninstall" here/, 'synth validates first');
+    const certManager = ADDON_CATALOG.find((a) => a.name === 'cert-manager')!;
+    assert.throws(() => addonApplicationSetOnDisable(resolved(spec), certManager), /add-on "cert-manager": one ApplicationSet renders it for all of a hub's clusters, so they need one onDisable, got orphan on hub, spoke-staging; uninstall on spoke-prod/);
+  });
+
+  it('refuses a value other than uninstall or orphan', () => {
+    const spec = fleetCopy();
+    const i = spec.clusters.findIndex((c) => c.name === 'spoke-prod');
+    setting(spec.clusters[i] as any, 'velero', { onDisable: 'delete' });
+    assert.ok(problems(spec).some((p) => p.includes(`clusters[${i}].addons.velero.onDisable: must be "uninstall" (Argo CD deletes what the add-on installed when it is disabled) or "orphan"`)), problems(spec).join('\n'));
   });
 });

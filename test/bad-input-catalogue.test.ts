@@ -189,7 +189,7 @@ const CATALOGUE: BadInput[] = [
     expect: line(`${CLUSTERS}: clusters[2].addons.kube-prometheus-stack.values: must be an object of Helm values`) },
   { name: 'a hub-only add-on is enabled on a spoke', change: (s) => { staging(s).addons.crossplane = { iamRoleArn: ROLE }; },
     expect: line(`${CLUSTERS}: clusters[1].addons.crossplane: add-on "crossplane" runs on the hub only; disable it for spoke "spoke-staging"`) },
-  { name: 'an add-on dependency is not enabled on the same cluster', change: (s) => { hub(s).addons['opentelemetry-operator'] = true; },
+  { name: 'an add-on dependency is not enabled on the same cluster', change: (s) => { hub(s).addons['opentelemetry-operator'] = true; hub(s).addons['cert-manager'] = false; hub(s).addons['aws-load-balancer-controller'] = false; },
     expect: line(`${CLUSTERS}: clusters[0].addons.opentelemetry-operator: add-on "opentelemetry-operator" needs "cert-manager" on the same cluster; enable cert-manager too`) },
   { name: 'the argo-cd add-on runs in EKS capability mode', change: (s) => { s.argocd = { mode: 'eks-capability' }; },
     expect: line(`${CLUSTERS}: clusters[0].addons.argo-cd: the EKS Argo CD capability manages Argo CD; disable the argo-cd add-on or use mode "self-managed"`) },

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { renderChecked } from '../render/cli.js';
 import { runDiff } from '../render/diff/diff-cli.js';
 import { DIFF_MARKER } from '../render/diff/markdown.js';
-import { exampleFleet } from './support/fleet.js';
+import { exampleFleet, fleetCopy, render, withSpec } from './support/fleet.js';
+import { ADDON_CATALOG } from '../charts/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -102,6 +103,25 @@ describe('npm run diff', () => {
     const headings = md.split('\n').filter((l) => l.startsWith('#### '));
     assert.equal(headings[0], '#### hub');
     assert.equal(headings[1], '#### environment staging');
+  });
+
+  it('warns at the top of the comment that disabling an add-on whose onDisable is uninstall uninstalls it', (t) => {
+    const catalog = ADDON_CATALOG.map((a) => (a.name === 'velero' ? { ...a, onDisable: 'uninstall' as const } : a));
+    const repo = tempRepo(t);
+    commitDist(repo, render(exampleFleet, catalog));
+    const spec = fleetCopy();
+    (spec.clusters.find((c) => c.name === 'spoke-prod')!.addons as Record<string, unknown>).velero = false;
+    const out: string[] = [];
+    t.mock.method(console, 'log', (m: string) => out.push(m));
+    t.mock.method(console, 'error', () => undefined);
+    const code = runDiff(['HEAD', '--committed'], withSpec(spec), { cwd: repo, catalog });
+    t.mock.restoreAll();
+    assert.equal(code, 0);
+    const md = out.join('\n');
+    const caution = md.indexOf('> [!CAUTION]\n> **1 Application will be uninstalled**: Argo CD deletes its resources on the cluster (CRDs stay): `velero-spoke-prod` on spoke-prod.');
+    assert.ok(caution > 0, md.slice(0, 2000));
+    assert.ok(caution < md.indexOf('| group | added | removed | changed |'), 'before the object groups');
+    assert.match(md, /\| spoke-prod \| `velero-spoke-prod` \| removed \(was `velero@[^`]+`\): ⚠️ \*\*uninstalled\*\*/);
   });
 
   it('prints the Markdown on stdout without --out', (t) => {

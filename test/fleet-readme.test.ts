@@ -1,6 +1,7 @@
 /** The generated dist/README.md: marker, topology diagram (Mermaid), version and image matrices, databases. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { ADDON_CATALOG, fleetOutputs, resolveFleet, ResolvedFleet } from '../charts/index.js';
 import { FLEET_README_MARKER, fleetReadme } from '../charts/readme/fleet-readme.js';
 import { GITHUB_MERMAID_LIMITS } from '../charts/readme/topology-diagram.js';
@@ -110,7 +111,10 @@ describe('fleet README', () => {
     for (const folder of ['hub/bootstrap/', 'hub/apps/', 'hub/argocd/', 'hub/crossplane/', 'addons/values/', 'teams/', 'apps/']) {
       assert.ok(readme.includes(`- \`${folder}\`: `), `folder ${folder}`);
     }
-    assert.ok(readme.includes('```sh\nkubectl apply -n argocd -f dist/hub/bootstrap/root-app.yaml\n```'));
+    // Argo CD installed with the fleet's own values first (its health checks hold from the first sync), at the hub's version.
+    assert.ok(readme.includes('```sh\nhelm install argo-cd argo-cd --repo https://argoproj.github.io/argo-helm --version 9.1.4 -n argocd --create-namespace -f dist/addons/values/default/argo-cd/values.yaml -f dist/addons/values/clusters/hub/argo-cd/values.yaml\nkubectl apply -n argocd -f dist/hub/bootstrap/root-app.yaml\n```'));
+    const values = readFileSync(new URL('../dist/addons/values/default/argo-cd/values.yaml', import.meta.url), 'utf8');
+    assert.match(values, /resource\.customizations\.health\.argoproj\.io_Application/, 'the install values hold the child Application health check');
     assert.ok(readme.includes('root Application `fleet-root`'));
   });
 
@@ -133,7 +137,7 @@ describe('fleet README', () => {
 
   it('hangs one add-ons node and one apps node off each cluster: names up to 8, else the count', () => {
     const mermaid = mermaidBlock(readme);
-    assert.ok(mermaid.includes('addons_hub(["5 add-ons<br/>argo-cd, aws-load-balancer-controller, crossplane<br/>external-secrets, metrics-server"]):::addons'));
+    assert.ok(mermaid.includes('addons_hub(["6 add-ons<br/>argo-cd, aws-load-balancer-controller, cert-manager<br/>crossplane, external-secrets, metrics-server"]):::addons'));
     assert.ok(mermaid.includes('addons_spoke_staging(["12 add-ons"]):::addons'));
     assert.ok(mermaid.includes('apps_spoke_staging["4 apps<br/>webstore: backend, frontend, mailer, ui"]:::apps'));
     assert.ok(mermaid.includes('apps_spoke_prod["3 apps<br/>webstore: backend, frontend, mailer"]:::apps'), 'ui runs only in staging');

@@ -3,8 +3,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applicationChangesMarkdown, comparePlans, planOfFiles } from '../render/diff/plan-changes.js';
 import { fleetCopy, render, withSpec } from './support/fleet.js';
+import { ADDON_CATALOG } from '../charts/index.js';
 
 const before = planOfFiles(render());
+/** The catalog with one add-on uninstalled when disabled. */
+const uninstalling = (name: string) => ADDON_CATALOG.map((a) => (a.name === name ? { ...a, onDisable: 'uninstall' as const } : a));
 
 describe('Application changes of a diff', () => {
   it('names a version pin change as the one Application it changes, on its cluster', () => {
@@ -31,8 +34,54 @@ describe('Application changes of a diff', () => {
   it('lists the Applications of a disabled add-on as removed', () => {
     const spec = fleetCopy();
     (spec.clusters.find((c) => c.name === 'spoke-prod')!.addons as Record<string, unknown>).velero = false;
-    const changes = comparePlans(before, planOfFiles(render(withSpec(spec))));
+    const after = planOfFiles(render(withSpec(spec)));
+    const changes = comparePlans(before, after);
     assert.deepEqual(changes.map((c) => `${c.change} ${c.application}`), ['removed velero-spoke-prod']);
+    assert.deepEqual(changes[0].removal, { outcome: 'orphan', clusterRemoved: false });
+    const md = applicationChangesMarkdown(changes, after);
+    assert.match(md, /^> \[!NOTE\]\n> 1 removed Application is orphaned: its resources keep running, no longer managed by Argo CD: `velero-spoke-prod` on spoke-prod\./);
+    assert.doesNotMatch(md, /CAUTION|uninstalled\*\*/);
+    assert.match(md, /\*\*Argo CD Applications: 0 added, 1 removed \(0 uninstalled, 1 orphaned\), 0 changed\*\*/);
+    assert.match(md, /\| spoke-prod \| `velero-spoke-prod` \| removed \(was `velero@[^`]+`\): orphaned: its resources keep running on the cluster, unmanaged \|/);
+  });
+
+  it('warns first that an add-on whose onDisable is uninstall will be uninstalled, per cluster', () => {
+    const catalog = uninstalling('velero');
+    const base = planOfFiles(render(undefined, catalog));
+    const spec = fleetCopy();
+    (spec.clusters.find((c) => c.name === 'spoke-prod')!.addons as Record<string, unknown>).velero = false;
+    const after = planOfFiles(render(withSpec(spec), catalog));
+    const changes = comparePlans(base, after);
+    assert.deepEqual(changes.map((c) => [c.change, c.application, c.removal?.outcome]), [['removed', 'velero-spoke-prod', 'uninstall']]);
+    const md = applicationChangesMarkdown(changes, after);
+    assert.match(md, /^> \[!CAUTION\]\n> \*\*1 Application will be uninstalled\*\*: Argo CD deletes its resources on the cluster \(CRDs stay\): `velero-spoke-prod` on spoke-prod\./);
+    assert.match(md, /\| spoke-prod \| `velero-spoke-prod` \| removed \(was `velero@[^`]+`\): ⚠️ \*\*uninstalled\*\*: Argo CD deletes its resources on the cluster \(not CRDs\) \|/);
+  });
+
+  it('judges a removal by the live Application: switching to orphan and disabling in one change still uninstalls', () => {
+    const base = planOfFiles(render(undefined, uninstalling('velero')));
+    const spec = fleetCopy();
+    (spec.clusters.find((c) => c.name === 'spoke-prod')!.addons as Record<string, unknown>).velero = false;
+    const changes = comparePlans(base, planOfFiles(render(withSpec(spec))));
+    assert.equal(changes[0].removal?.outcome, 'uninstall');
+  });
+
+  it('lists a changed onDisable as a change of every Application of the add-on', () => {
+    const after = planOfFiles(render(undefined, uninstalling('kyverno')));
+    const changes = comparePlans(before, after);
+    assert.deepEqual(changes.map((c) => `${c.change} ${c.application}`), ['changed kyverno-spoke-prod', 'changed kyverno-spoke-staging']);
+    assert.match(applicationChangesMarkdown(changes, after), /\| spoke-prod \| `kyverno-spoke-prod` \| if removed: orphan → \*\*uninstall\*\* \|/);
+  });
+
+  it("orphans every Application of a removed cluster Secret, whatever its finalizer: Argo CD drops it for a destination it no longer knows", () => {
+    const base = planOfFiles(render(undefined, uninstalling('kyverno')));
+    const after = { ...base, entries: base.entries.filter((e) => e.cluster !== 'spoke-staging'), clusters: base.clusters.filter((c) => c.name !== 'spoke-staging') };
+    const changes = comparePlans(base, after);
+    assert.ok(changes.length > 1);
+    for (const c of changes) assert.deepEqual([c.change, c.cluster, c.removal], ['removed', 'spoke-staging', { outcome: 'orphan', clusterRemoved: true }]);
+    const kyverno = changes.find((c) => c.application === 'kyverno-spoke-staging')!;
+    assert.equal(kyverno.before!.onRemoval, 'uninstall');
+    assert.match(applicationChangesMarkdown(changes, after), /`kyverno-spoke-staging` \| removed \(was `kyverno@[^`]+`\): orphaned: its cluster Secret goes too, so Argo CD deletes nothing there/);
   });
 
   it('says nothing when the Applications are the same, and warns first when Argo CD would fail', () => {

@@ -1,8 +1,9 @@
 import { describe, it, TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { fleetOutputs } from '../charts/index.js';
-import { planFleet, PlanEntry } from '../render/plan/plan.js';
+import { planFleet, PlanEntry, removalOf } from '../render/plan/plan.js';
 import { exampleFleet } from '../environments/index.js';
+import { ADDON_CATALOG } from '../charts/index.js';
 import { renderTree } from '../render/render.js';
 import { runPlan } from '../render/plan/plan-cli.js';
 
@@ -46,9 +47,10 @@ describe('plan of the example fleet', () => {
       repoURL: 'https://argoproj.github.io/argo-helm',
       destinationNamespace: 'argocd',
       file: 'hub/argocd/addons/argo-cd.yaml',
+      onRemoval: 'orphan',
     });
     const hubAddons = plan.entries.filter((e) => e.cluster === 'hub' && e.applicationSet?.startsWith('addon-')).map((e) => e.application);
-    assert.deepEqual(hubAddons, ['argo-cd-hub', 'aws-load-balancer-controller-hub', 'crossplane-hub', 'external-secrets-hub', 'metrics-server-hub']);
+    assert.deepEqual(hubAddons, ['argo-cd-hub', 'aws-load-balancer-controller-hub', 'cert-manager-hub', 'crossplane-hub', 'external-secrets-hub', 'metrics-server-hub']);
   });
 
   it('applies version pins: the prod pin of cert-manager and the staging pin of karpenter', () => {
@@ -70,6 +72,7 @@ describe('plan of the example fleet', () => {
       repoURL: 'https://git.example.com/platform/cdk8s-fleet.git',
       destinationNamespace: 'webstore-prod',
       file: 'hub/argocd/workloads/webstore.yaml',
+      onRemoval: 'orphan',
     });
     const workloads = (cluster: string) => plan.entries.filter((e) => e.applicationSet === 'workloads-webstore' && e.cluster === cluster).map((e) => e.application);
     assert.deepEqual(workloads('spoke-staging'), ['webstore-backend-spoke-staging', 'webstore-frontend-spoke-staging', 'webstore-mailer-spoke-staging', 'webstore-ui-spoke-staging']);
@@ -97,6 +100,42 @@ describe('plan of the example fleet', () => {
     assert.deepEqual(keys, [...keys].sort());
     assert.deepEqual(planFleet(tree.objects), plan);
     assert.deepEqual(plan.clusters.map((c) => [c.name, c.environment]), [['hub', 'control-plane'], ['spoke-prod', 'prod'], ['spoke-staging', 'staging']]);
+  });
+});
+
+describe('what removing an Application does', () => {
+  const app = (finalizers?: string[]) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'a', ...(finalizers ? { finalizers } : {}) } });
+  const appSet = (preserve?: boolean) => ({ kind: 'ApplicationSet', spec: preserve === undefined ? {} : { syncPolicy: { preserveResourcesOnDeletion: preserve } } });
+
+  it("uninstalls with Argo CD's resources finalizer, in any of its propagation forms", () => {
+    for (const f of ['resources-finalizer.argocd.argoproj.io', 'resources-finalizer.argocd.argoproj.io/foreground', 'resources-finalizer.argocd.argoproj.io/background']) {
+      assert.equal(removalOf(app([f])), 'uninstall', f);
+      assert.equal(removalOf(app([f]), appSet(true)), 'uninstall', `${f} in a template, even with preserveResourcesOnDeletion`);
+    }
+  });
+
+  it('orphans without it: a plain Application, another finalizer, or a template under preserveResourcesOnDeletion', () => {
+    assert.equal(removalOf(app()), 'orphan');
+    assert.equal(removalOf(app(['post-delete-finalizer.argoproj.io'])), 'orphan');
+    assert.equal(removalOf(app(), appSet(true)), 'orphan');
+    assert.equal(removalOf(app(['post-delete-finalizer.argoproj.io']), appSet(false)), 'orphan', 'the default finalizer is added only to a template without finalizers');
+  });
+
+  it('uninstalls a generated Application whose template has no finalizer when the ApplicationSet does not preserve resources (Argo CD adds the finalizer)', () => {
+    assert.equal(removalOf(app(), appSet()), 'uninstall');
+    assert.equal(removalOf(app(), appSet(false)), 'uninstall');
+  });
+
+  it('reads the rendered add-on ApplicationSets: orphan by default, uninstall where the catalog says so', () => {
+    const uninstall = new Set(ADDON_CATALOG.filter((a) => a.onDisable === 'uninstall').map((a) => `addon-${a.name}`));
+    for (const e of plan.entries) assert.equal(e.onRemoval, e.applicationSet && uninstall.has(e.applicationSet) ? 'uninstall' : 'orphan', e.application);
+    assert.ok(plan.entries.some((e) => e.application === 'metrics-server-hub' && e.onRemoval === 'uninstall'));
+    const catalog = ADDON_CATALOG.map((a) => (a.name === 'cert-manager' ? { ...a, onDisable: 'uninstall' as const } : { ...a, onDisable: 'orphan' as const }));
+    const p = planFleet(renderTree(fleetOutputs(exampleFleet, { catalog })).objects);
+    const addons = p.entries.filter((e) => e.applicationSet?.startsWith('addon-'));
+    const certManager = addons.filter((e) => e.applicationSet === 'addon-cert-manager');
+    assert.ok(certManager.length >= 2);
+    assert.deepEqual(addons.filter((e) => e.onRemoval === 'uninstall'), certManager);
   });
 });
 
@@ -191,12 +230,28 @@ describe('npm run plan', () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
     assert.equal(lines[0], `hub (environment control-plane, https://kubernetes.default.svc): ${plan.clusters[0].applications} Applications`);
-    assert.match(lines[1], /^ {2}argo-cd-hub +addons +argo-cd@9\.1\.4 +argocd$/);
+    assert.match(lines[1], /^ {2}argo-cd-hub +addons +argo-cd@9\.1\.4 +argocd +removal: orphan$/);
     const generated = plan.entries.filter((e) => e.applicationSet).length;
     assert.equal(
-      lines.at(-1),
+      lines.at(-2),
       `${plan.entries.length} Applications on 3 clusters from ${plan.applicationSets} ApplicationSets (${generated} generated, ${plan.entries.length - generated} plain)`,
     );
+    const uninstalls = plan.entries.filter((e) => e.onRemoval === 'uninstall').length;
+    assert.ok(uninstalls > 0);
+    assert.match(lines.at(-1)!, new RegExp(`^If removed \\(add-on disabled, Application no longer rendered\\): ${uninstalls} uninstall .*, ${plan.entries.length - uninstalls} orphan `));
+  });
+
+  it('says per Application what removing it does: uninstall for an add-on whose catalog says so', (t) => {
+    const catalog = ADDON_CATALOG.map((a) => (a.name === 'velero' ? { ...a, onDisable: 'uninstall' as const } : { ...a, onDisable: 'orphan' as const }));
+    const out: string[] = [];
+    t.mock.method(console, 'log', (m: string) => out.push(m));
+    const code = runPlan(['plan'], exampleFleet, { catalog });
+    t.mock.restoreAll();
+    assert.equal(code, 0);
+    const velero = out.join('\n').split('\n').filter((l) => /^ {2}velero-/.test(l));
+    assert.ok(velero.length > 0);
+    for (const l of velero) assert.match(l, / removal: uninstall$/);
+    assert.match(out.join('\n'), new RegExp(`: ${velero.length} uninstall \\(`));
   });
 
   it('--json prints {clusters, applications, problems} with every field present', (t) => {
@@ -218,6 +273,7 @@ describe('npm run plan', () => {
         repoURL: 'https://git.example.com/platform/cdk8s-fleet.git',
         destinationNamespace: 'argocd',
         file: 'hub/bootstrap/root-app.yaml',
+        onRemoval: 'orphan',
       },
     );
     assert.equal(json.applications.length, plan.entries.length);

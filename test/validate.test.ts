@@ -109,7 +109,7 @@ describe('validateFleet', () => {
   });
 
   it('fails when an add-on dependency is not enabled on the same cluster', () => {
-    assertOne(problemsOf((s) => { hub(s).addons = { ...hub(s).addons, 'opentelemetry-operator': true }; }),
+    assertOne(problemsOf((s) => { hub(s).addons = { ...hub(s).addons, 'opentelemetry-operator': true, 'cert-manager': false, 'aws-load-balancer-controller': false }; }),
       'environments/clusters.ts: clusters[0].addons.opentelemetry-operator: add-on "opentelemetry-operator" needs "cert-manager" on the same cluster; enable cert-manager too');
   });
 

@@ -15,6 +15,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://argoproj.github.io/argo-helm',
     version: '9.1.4',
     namespace: 'argocd',
+    onDisable: 'orphan',
     serviceAccount: 'argocd-application-controller',
     iamRole: true,
     placement: 'hub',
@@ -47,9 +48,15 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://aws.github.io/eks-charts',
     version: '1.11.0',
     namespace: 'kube-system',
+    onDisable: 'orphan',
     serviceAccount: 'aws-load-balancer-controller',
     iamRole: true,
     webhooks: true,
+    // The webhook's certificate from cert-manager, its caBundle injected by cert-manager's cainjector: the
+    // chart's own certificate is generated anew on every render (Argo CD's helm template has no `lookup`
+    // for keepTLSSecret), so the served certificate and the ignored caBundle would drift apart.
+    dependsOn: ['cert-manager'],
+    values: { enableCertManager: true },
     clusterValues: (t, a) => {
       const aws = awsClusterValues(t);
       return { clusterName: aws.clusterName, region: aws.region, vpcId: aws.vpcId, serviceAccount: irsaServiceAccount(t, a) };
@@ -62,6 +69,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://kubernetes-sigs.github.io/aws-ebs-csi-driver',
     version: '2.37.0',
     namespace: 'kube-system',
+    onDisable: 'orphan',
     serviceAccount: 'ebs-csi-controller-sa',
     iamRole: true,
     values: {
@@ -85,6 +93,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://kubernetes-sigs.github.io/aws-efs-csi-driver',
     version: '3.1.5',
     namespace: 'kube-system',
+    onDisable: 'orphan',
     serviceAccount: 'efs-csi-controller-sa',
     iamRole: true,
     clusterValues: (t, a) => ({ controller: { serviceAccount: irsaServiceAccount(t, a) } }),
@@ -96,6 +105,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://aws.github.io/eks-charts',
     version: '0.1.34',
     namespace: 'amazon-cloudwatch',
+    onDisable: 'uninstall',
     serviceAccount: 'aws-for-fluent-bit',
     iamRole: true,
     clusterValues: (t, a) => {
@@ -114,6 +124,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     oci: true,
     version: 'v1.0.7',
     namespace: 'aws-application-networking-system',
+    onDisable: 'orphan',
     serviceAccount: 'gateway-api-controller',
     iamRole: true,
     clusterValues: (t, a) => {
@@ -128,6 +139,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://aws.github.io/eks-charts',
     version: '0.21.0',
     namespace: 'kube-system',
+    onDisable: 'uninstall',
     serviceAccount: 'aws-node-termination-handler',
     iamRole: true,
     clusterValues: (t, a) => ({ serviceAccount: irsaServiceAccount(t, a), awsRegion: awsClusterValues(t).region }),
@@ -139,6 +151,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://argoproj.github.io/argo-helm',
     version: '2.4.9',
     namespace: 'argo-events',
+    onDisable: 'orphan',
     serverSideApply: true,
   },
   {
@@ -148,6 +161,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://argoproj.github.io/argo-helm',
     version: '2.38.0',
     namespace: 'argo-rollouts',
+    onDisable: 'orphan',
   },
   {
     name: 'argo-workflows',
@@ -156,6 +170,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://argoproj.github.io/argo-helm',
     version: '0.42.7',
     namespace: 'argo-workflows',
+    onDisable: 'orphan',
     serverSideApply: true,
   },
   {
@@ -165,6 +180,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://charts.jetstack.io',
     version: 'v1.16.2',
     namespace: 'cert-manager',
+    onDisable: 'orphan',
     serviceAccount: 'cert-manager',
     iamRole: true,
     webhooks: true,
@@ -178,6 +194,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://kubernetes.github.io/autoscaler',
     version: '9.43.2',
     namespace: 'kube-system',
+    onDisable: 'uninstall',
     serviceAccount: 'cluster-autoscaler',
     iamRole: true,
     clusterValues: (t, a) => {
@@ -196,6 +213,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://charts.crossplane.io/stable',
     version: '2.3.4',
     namespace: 'crossplane-system',
+    onDisable: 'orphan',
     serviceAccount: 'crossplane',
     iamRole: true,
     placement: 'hub',
@@ -208,6 +226,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://kubernetes-sigs.github.io/external-dns',
     version: '1.15.0',
     namespace: 'external-dns',
+    onDisable: 'uninstall',
     serviceAccount: 'external-dns',
     iamRole: true,
     values: { provider: { name: 'aws' }, policy: 'upsert-only' },
@@ -220,6 +239,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://charts.external-secrets.io',
     version: '1.3.2',
     namespace: 'external-secrets',
+    onDisable: 'orphan',
     serviceAccount: 'external-secrets',
     iamRole: true,
     webhooks: true,
@@ -233,6 +253,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://open-policy-agent.github.io/gatekeeper/charts',
     version: '3.18.0',
     namespace: 'gatekeeper-system',
+    onDisable: 'uninstall',
     webhooks: true,
   },
   {
@@ -242,6 +263,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://kubernetes.github.io/ingress-nginx',
     version: '4.11.3',
     namespace: 'ingress-nginx',
+    onDisable: 'orphan',
     webhooks: true,
     dependsOn: ['aws-load-balancer-controller'],
     values: {
@@ -264,6 +286,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     oci: true,
     version: '1.1.1',
     namespace: 'karpenter',
+    onDisable: 'orphan',
     serviceAccount: 'karpenter',
     iamRole: true,
     serverSideApply: true,
@@ -283,6 +306,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://kedacore.github.io/charts',
     version: '2.16.0',
     namespace: 'keda',
+    onDisable: 'orphan',
     serverSideApply: true,
     webhooks: true,
   },
@@ -293,6 +317,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://prometheus-community.github.io/helm-charts',
     version: '66.3.1',
     namespace: 'monitoring',
+    onDisable: 'orphan',
     serverSideApply: true,
     webhooks: true,
   },
@@ -303,6 +328,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://kyverno.github.io/kyverno',
     version: '3.3.4',
     namespace: 'kyverno',
+    onDisable: 'orphan',
     serverSideApply: true,
     webhooks: true,
   },
@@ -313,6 +339,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://kubernetes-sigs.github.io/metrics-server',
     version: '3.12.2',
     namespace: 'kube-system',
+    onDisable: 'uninstall',
   },
   {
     name: 'opentelemetry-operator',
@@ -321,6 +348,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
     version: '0.74.2',
     namespace: 'opentelemetry-operator-system',
+    onDisable: 'orphan',
     webhooks: true,
     dependsOn: ['cert-manager'],
     values: { manager: { collectorImage: { repository: 'otel/opentelemetry-collector-k8s' } } },
@@ -332,6 +360,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://stakater.github.io/stakater-charts',
     version: '2.2.16',
     namespace: 'reloader',
+    onDisable: 'uninstall',
     // annotations: Reloader marks the pod template with an annotation Argo CD does not manage, where the
     // default (env-vars) would add an env var to a container Argo CD owns and show as drift.
     values: { reloader: { reloadStrategy: 'annotations', readOnlyRootFileSystem: true } },
@@ -343,6 +372,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://vmware-tanzu.github.io/helm-charts',
     version: '8.1.0',
     namespace: 'velero',
+    onDisable: 'orphan',
     serviceAccount: 'velero',
     iamRole: true,
     clusterValues: (t, a) => ({ serviceAccount: { server: irsaServiceAccount(t, a) } }),
@@ -354,6 +384,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     repoUrl: 'https://charts.fairwinds.com/stable',
     version: '4.7.1',
     namespace: 'vpa',
+    onDisable: 'uninstall',
     dependsOn: ['metrics-server'],
   },
 ];

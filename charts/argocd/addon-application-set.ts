@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
-import { AddonDefinition } from '../model/addon.js';
+import { AddonDefinition, AddonOnDisable, addonApplicationSetOnDisable, RESOURCES_FINALIZER } from '../model/addon.js';
 import { addonValuesFiles } from '../layout/dist-layout.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation, enableLabel, TRUE } from '../model/contract.js';
 import { asSetting, ResolvedFleet } from '../model/resolve.js';
@@ -24,6 +24,12 @@ export interface AddonApplicationSetProps {
  * layers default -> environment -> cluster from this repository (`$values`), and the IAM role,
  * namespace and cluster facts come from the cluster Secret's annotations.
  *
+ * Disabling the add-on on a cluster (or removing the ApplicationSet) makes Argo CD delete the
+ * cluster's Application; what happens to what it installed is the add-on's `onDisable`: `uninstall`
+ * puts Argo CD's `resources-finalizer.argocd.argoproj.io` in the template (deletion cascades to the
+ * resources), `orphan` renders no finalizer (with `preserveResourcesOnDeletion` Argo CD adds none, and
+ * the resources stay, unmanaged). See docs/addon-removal.md.
+ *
  * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Merge/
  */
 export class AddonApplicationSet extends Construct {
@@ -31,6 +37,8 @@ export class AddonApplicationSet extends Construct {
   public readonly name: string;
   /** The template's references into the cluster Secret, for contract checks. */
   public readonly template: ClusterTemplate;
+  /** What disabling the add-on does on every cluster this ApplicationSet renders. */
+  public readonly onDisable: AddonOnDisable;
   /** The rendered ApplicationSet. */
   public readonly applicationSet: ApplicationSet;
 
@@ -41,6 +49,7 @@ export class AddonApplicationSet extends Construct {
     const t = new ClusterTemplate({ identities: fleet.clusters.filter((c) => c.addons.has(addon.name)).map((c) => c.identity) });
     this.template = t;
     this.name = `addon-${addon.name}`;
+    this.onDisable = addonApplicationSetOnDisable(fleet, addon);
 
     const enabled = { [enableLabel(addon.name)]: TRUE };
     const base = {
@@ -97,6 +106,7 @@ export class AddonApplicationSet extends Construct {
         template: {
           metadata: {
             name: `${addon.name}-${t.nameNormalized}`,
+            finalizers: this.onDisable === 'uninstall' ? [RESOURCES_FINALIZER] : undefined,
             labels: {
               ...MANAGED_BY,
               environment: t.label(ClusterLabel.environment),

@@ -3,7 +3,7 @@ import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.
 import { TEAMS_DIR } from '../layout/dist-layout.js';
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../model/contract.js';
 import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
-import { APPLICATIONSET_DEFAULTS, GUARDRAILS_PROJECT, MANAGED_BY, SYNC_RETRY } from './conventions.js';
+import { APPLICATIONSET_DEFAULTS, GUARDRAILS_PROJECT, MANAGED_BY, SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_RETRY } from './conventions.js';
 
 export interface TeamBoundariesApplicationSetProps {
   readonly fleet: ResolvedFleet;
@@ -55,6 +55,7 @@ export class TeamBoundariesApplicationSet extends Construct {
             syncPolicy: {
               automated: { prune: false, selfHeal: true },
               retry: SYNC_RETRY,
+              syncOptions: [SKIP_DRY_RUN_ON_MISSING_RESOURCE],
             },
           },
         },

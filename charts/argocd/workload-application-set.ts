@@ -3,7 +3,7 @@ import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.
 import { ClusterAnnotation, ClusterLabel, ClusterTemplate, TRUE } from '../model/contract.js';
 import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
-import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY } from './conventions.js';
+import { APPLICATIONSET_DEFAULTS, MANAGED_BY, SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_RETRY } from './conventions.js';
 
 export interface WorkloadApplicationSetProps {
   readonly fleet: ResolvedFleet;
@@ -62,6 +62,7 @@ export class WorkloadApplicationSet extends Construct {
             syncPolicy: {
               automated: { prune: true, selfHeal: true },
               retry: SYNC_RETRY,
+              syncOptions: [SKIP_DRY_RUN_ON_MISSING_RESOURCE],
             },
           },
         },

@@ -1,5 +1,74 @@
 import type { ClusterTemplate } from './contract.js';
 
+/**
+ * What turning an add-on off on a cluster does to what it installed there, once Argo CD deletes its
+ * Application: `uninstall` deletes the add-on's resources (the Application carries Argo CD's
+ * `resources-finalizer.argocd.argoproj.io`; CRDs are never deleted by Argo CD), `orphan` leaves them
+ * running, no longer managed by anyone (no finalizer). See docs/addon-removal.md.
+ */
+export type AddonOnDisable = 'uninstall' | 'orphan';
+
+/** The catalog's default when an add-on does not say: keep what runs (the safe choice for CRD owners). */
+export const DEFAULT_ON_DISABLE: AddonOnDisable = 'orphan';
+
+/** Argo CD's finalizer on an Application that makes its deletion cascade to its resources (foreground). */
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+/**
+ * What disabling an add-on does on one cluster: the cluster's setting, else its environment's, else
+ * the catalog's `onDisable`, else {@link DEFAULT_ON_DISABLE}.
+ */
+export function addonOnDisable(
+  addon: Pick<AddonDefinition, 'onDisable'>,
+  clusterSetting?: { readonly onDisable?: AddonOnDisable },
+  environmentSetting?: { readonly onDisable?: AddonOnDisable },
+): AddonOnDisable {
+  return clusterSetting?.onDisable ?? environmentSetting?.onDisable ?? addon.onDisable ?? DEFAULT_ON_DISABLE;
+}
+
+/** An add-on setting as given (`true`, `false` or an object), as an object: booleans set nothing but `enabled`. */
+const settingOf = (value: unknown): { readonly onDisable?: AddonOnDisable } | undefined => (typeof value === 'object' && value !== null ? value : undefined);
+
+/** What the functions below read of a resolved cluster (`ResolvedCluster`; not imported, to keep the model free of cycles). */
+interface ClusterAddons {
+  readonly name: string;
+  /** Enabled add-ons by name. */
+  readonly addons: ReadonlyMap<string, unknown>;
+  readonly spec: { readonly addons?: Readonly<Record<string, unknown>> };
+  readonly environment: { readonly addons?: Readonly<Record<string, unknown>> };
+}
+
+/**
+ * What disabling the add-on does on each cluster that runs it, by cluster name: the cluster's
+ * `onDisable`, else its environment's, else the catalog's (docs/addon-removal.md).
+ */
+export function addonOnDisableByCluster(fleet: { readonly clusters: readonly ClusterAddons[] }, addon: AddonDefinition): Map<string, AddonOnDisable> {
+  const out = new Map<string, AddonOnDisable>();
+  for (const c of fleet.clusters) {
+    if (!c.addons.has(addon.name)) continue;
+    out.set(c.name, addonOnDisable(addon, settingOf(c.spec.addons?.[addon.name]), settingOf(c.environment.addons?.[addon.name])));
+  }
+  return out;
+}
+
+/**
+ * The one `onDisable` of an add-on's ApplicationSet: its template's `metadata.finalizers` apply to every
+ * Application it generates (Argo CD's `templatePatch` could vary them per cluster, but the offline plan
+ * cannot evaluate it), so all the clusters it renders must agree. Without clusters, the catalog's.
+ * Throws when they do not agree (validation reports it first, at the settings).
+ */
+export function addonApplicationSetOnDisable(fleet: { readonly clusters: readonly ClusterAddons[] }, addon: AddonDefinition): AddonOnDisable {
+  const byCluster = addonOnDisableByCluster(fleet, addon);
+  const values = [...new Set(byCluster.values())].sort();
+  if (values.length > 1) {
+    const list = values.map((v) => `${v} on ${[...byCluster].filter(([, x]) => x === v).map(([c]) => c).join(', ')}`).join('; ');
+    throw new Error(`add-on "${addon.name}": one ApplicationSet renders it for all of a hub's clusters, so they need one onDisable, got ${list}`);
+  }
+  const value = values[0] ?? addonOnDisable(addon);
+  if (value !== 'uninstall' && value !== 'orphan') throw new Error(`add-on "${addon.name}": onDisable must be "uninstall" or "orphan", got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** Where an add-on may run. */
 export type AddonPlacement = 'any' | 'hub' | 'spokes';
 
@@ -76,6 +145,15 @@ export interface AddonDefinition {
    * @default true
    */
   readonly prune?: boolean;
+  /**
+   * What disabling the add-on on a cluster (its `enable_` label removed, or its ApplicationSet gone)
+   * does: `uninstall` deletes what it installed, `orphan` leaves it running, unmanaged. Environments and
+   * clusters may override it (`onDisable` of their add-on setting); all the clusters one ApplicationSet
+   * renders (one hub's) must agree, since the finalizer is part of its one template.
+   * Prefer `orphan` for add-ons whose removal breaks workloads (CRD owners, storage, ingress, nodes).
+   * @default 'orphan'
+   */
+  readonly onDisable?: AddonOnDisable;
   /**
    * Default Helm values, the lowest layer (rendered to `addons/values/default/<addon>/values.yaml`).
    * @default {}

@@ -156,6 +156,14 @@ export interface AddonSetting {
    * @default - no values file for this layer
    */
   readonly values?: Readonly<Record<string, unknown>>;
+  /**
+   * What disabling the add-on here does: `uninstall` (Argo CD deletes its resources) or `orphan` (they
+   * keep running, unmanaged). Overrides the catalog's `onDisable`; a cluster's wins over its
+   * environment's. Every cluster of one hub running the add-on must end up with the same value (one
+   * ApplicationSet renders them all). See docs/addon-removal.md.
+   * @default - the environment's, else the catalog's `onDisable`, else 'orphan'
+   */
+  readonly onDisable?: 'uninstall' | 'orphan';
 }
 
 /** Per-cluster setting of one add-on: adds the IAM role the add-on runs with. */
@@ -306,7 +314,12 @@ export interface ArgoCdSpec {
   readonly mode?: 'self-managed' | 'eks-capability';
   /**
    * Roll add-on changes out environment by environment with ApplicationSet RollingSync, in the order
-   * of `FleetSpec.environments`. Needs the ApplicationSet controller's progressive syncs enabled.
+   * of `FleetSpec.environments`. Needs the ApplicationSet controller's progressive syncs enabled (the
+   * argo-cd add-on's values set `applicationsetcontroller.enable.progressive.syncs`; with the EKS
+   * capability, check that it supports them). What you give up: the ApplicationSet controller turns
+   * automated sync off on the generated add-on Applications and syncs them itself, step by step, when
+   * their ApplicationSet changes; so drift on a cluster is not healed (no selfHeal) and a failed step
+   * waits for a person, until the next change.
    * @default false
    * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Progressive-Syncs/
    */

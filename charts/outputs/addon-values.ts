@@ -34,6 +34,21 @@ function platformClusterValues(fleet: ResolvedFleet, addon: AddonDefinition, clu
 }
 
 /**
+ * The values files an add-on's Application on a cluster reads, in Helm's order (default, environment,
+ * cluster), relative to the repository root: only those that exist.
+ */
+export function clusterValuesFiles(fleet: ResolvedFleet, addon: AddonDefinition, cluster: ResolvedCluster): string[] {
+  const root = joinPath(fleet.repos.addons.basePath, fleet.repos.addons.path);
+  const layout = addonValuesFiles(addon.name);
+  const files = [joinPath(root, layout.defaultFile)];
+  if (asSetting(cluster.environment.addons?.[addon.name])?.values) files.push(joinPath(root, layout.environmentFile(cluster.environment.name)));
+  if (platformClusterValues(fleet, addon, cluster) || asSetting<ClusterAddonSetting>(cluster.spec.addons?.[addon.name])?.values) {
+    files.push(joinPath(root, layout.clusterFile(cluster.name)));
+  }
+  return files;
+}
+
+/**
  * The values files of every add-on that runs somewhere: the catalog defaults always, environment and
  * cluster layers only where they hold values (the Applications set `ignoreMissingValueFiles`).
  */

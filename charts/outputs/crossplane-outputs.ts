@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { FleetApplication } from '../argocd/fleet-application.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
-import { CROSSPLANE_PROJECT, MANAGED_BY } from '../argocd/conventions.js';
+import { CROSSPLANE_PROJECT, MANAGED_BY, SKIP_DRY_RUN_ON_MISSING_RESOURCE } from '../argocd/conventions.js';
 import { ResolvedFleet } from '../model/resolve.js';
 import { HubComponent } from './hub-outputs.js';
 import { OutputFile } from './output-file.js';
@@ -111,7 +111,7 @@ export function crossplaneOutputs(fleet: ResolvedFleet, hubDir: string): Crosspl
         syncWave: wave,
         prune: options.prune,
         // The providers and the XRD install the CRDs the next waves use.
-        syncOptions: ['SkipDryRunOnMissingResource=true'],
+        syncOptions: [SKIP_DRY_RUN_ON_MISSING_RESOURCE],
         labels: { component: 'crossplane' },
       }),
   });

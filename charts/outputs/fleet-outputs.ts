@@ -10,12 +10,12 @@ import { atInputIndex, splitPending } from '../iac/pending-clusters.js';
 import { coreHubComponents, HubComponent, hubOutputs } from './hub-outputs.js';
 import { OutputFile } from './output-file.js';
 import { teamOutputs, TeamOutputs } from './team-outputs.js';
-import { addonValuesOutputs } from './addon-values.js';
+import { addonValuesOutputs, clusterValuesFiles } from './addon-values.js';
 import { hubNames, hubSpec } from '../model/hubs.js';
 import { hubDir, README_FILE } from '../layout/dist-layout.js';
 import { crossplaneOutputs } from './crossplane-outputs.js';
 import { crossplaneIamOutputs } from './iam-crossplane.js';
-import { fleetReadme } from '../readme/fleet-readme.js';
+import { ArgoCdInstall, fleetReadme } from '../readme/fleet-readme.js';
 import { PolicyContext } from '../policy/finding.js';
 import { policyContext } from '../policy/policy-context.js';
 import { secretStoreIamOutputs } from './iam-secret-stores.js';
@@ -73,7 +73,7 @@ function fleetFiles(fleet: ResolvedFleet, manifests: FleetApps['manifests'], pla
   const teams = teamOutputs(fleet, manifests);
   const iam = [...secretStoreIamOutputs(fleet), ...gitCredentialsIamOutputs(fleet), ...argoCdCapabilityOutputs(fleet), ...crossplaneIamOutputs(fleet)];
   const iac = iacContractOutputs(planned, iam.map((f) => f.path));
-  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, ...iam, ...iac, { path: README_FILE, text: fleetReadme(fleet, { manifests }) }];
+  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, ...iam, ...iac, { path: README_FILE, text: fleetReadme(fleet, { manifests, argoCdInstall: argoCdInstalls(fleet) }) }];
   const hubs = hubNames(fleet.spec);
   if (hubs.length === 1) return [...hubFiles(fleet, teams, hubDir(fleet.hub.name, hubs)), ...shared];
   // Several hubs: each hub's own Argo CD objects come from the part of the fleet it manages.
@@ -91,4 +91,16 @@ function hubFiles(fleet: ResolvedFleet, teams: TeamOutputs, dir: string): Output
     c.name === 'projects' ? { ...c, files: [...c.files, ...teams.projects, ...crossplane.projects] } : c,
   );
   return [...hubOutputs(fleet, [...components, ...crossplane.components, ...teams.components], dir), ...crossplane.files];
+}
+
+/** Per hub, the Argo CD chart and values files to install it with before the root. */
+function argoCdInstalls(fleet: ResolvedFleet): Map<string, ArgoCdInstall> {
+  const out = new Map<string, ArgoCdInstall>();
+  for (const hub of fleet.clusters.filter((c) => c.role === 'hub')) {
+    const argo = hub.addons.get('argo-cd');
+    if (!argo) continue;
+    const d = argo.definition;
+    out.set(hub.name, { chart: d.chart, repoUrl: d.repoUrl, version: argo.version, releaseName: d.releaseName ?? d.name, valuesFiles: clusterValuesFiles(fleet, d, hub) });
+  }
+  return out;
 }

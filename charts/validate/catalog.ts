@@ -15,6 +15,11 @@ export const CATALOG_PATH = 'ADDON_CATALOG';
 const ENTRY: readonly Rule<AddonDefinition, FleetContext>[] = [
   { field: 'name', check: (a) => dnsLabelProblem(a.name) },
   { field: 'name', check: (a, ctx, i) => ctx.addons.earlierSameName.has(i) && `add-on "${a.name}" is defined twice; names must be unique` },
+  {
+    field: 'onDisable',
+    check: (a) => a.onDisable !== undefined && a.onDisable !== 'uninstall' && a.onDisable !== 'orphan'
+      && `${JSON.stringify(a.onDisable)} is not what disabling does; use "uninstall" (Argo CD deletes the add-on's resources) or "orphan" (they keep running, unmanaged)`,
+  },
   { field: 'version', check: (a) => !(isString(a.version) && CHART_VERSION.test(a.version)) && `"${a.version}" is not an exact chart version (semver such as 1.2.3 or v1.2.3)` },
   {
     field: 'repoUrl',

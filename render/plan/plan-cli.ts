@@ -7,7 +7,8 @@ import { plural } from '../../engines/util/index.js';
 
 const USAGE = `usage: main.ts plan [--json]
   plan         print, per cluster, every Application Argo CD will generate from the rendered ApplicationSets
-               and cluster Secrets, and the plain Applications: name, project, source, namespace
+               and cluster Secrets, and the plain Applications: name, project, source, namespace, and what
+               removing it would do (uninstall: Argo CD deletes its resources; orphan: they keep running)
   plan --json  the same as JSON for tools: { clusters, applications, problems }
 Exit 1 when Argo CD would fail on something (each problem on stderr), 2 on a usage error.`;
 
@@ -15,16 +16,17 @@ Exit 1 when Argo CD would fail on something (each problem on stderr), 2 on a usa
 
 /**
  * The plan as a table: one header line per cluster (environment, server, count), then one aligned row
- * per Application (name, project, source, destination namespace), then a count line. Applications whose
- * destination matches no cluster come last, under their own header.
+ * per Application (name, project, source, destination namespace, and what removing it would do:
+ * `removal: uninstall` or `removal: orphan`), then a count line. Applications whose destination matches
+ * no cluster come last, under their own header.
  */
 export function formatPlanTable(plan: FleetPlan): string {
   const rows = plan.entries.map((e) => [e.application, e.project, e.source, e.destinationNamespace]);
-  const widths = [0, 1, 2].map((i) => Math.max(0, ...rows.map((r) => r[i].length)));
+  const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...rows.map((r) => r[i].length)));
   const row = (e: PlanEntry) =>
-    `  ${[e.application, e.project, e.source]
+    `  ${[e.application, e.project, e.source, e.destinationNamespace]
       .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')}  ${e.destinationNamespace}`.trimEnd();
+      .join('  ')}  removal: ${e.onRemoval}`;
   const lines: string[] = [];
   const groups = new Map<string, PlanEntry[]>();
   for (const e of plan.entries) {
@@ -46,10 +48,13 @@ export function formatPlanTable(plan: FleetPlan): string {
   const generated = plan.entries.filter((e) => e.applicationSet !== undefined).length;
   const plain = plan.entries.length - generated;
   const onClusters = plan.clusters.filter((c) => c.applications > 0).length;
+  const uninstall = plan.entries.filter((e) => e.onRemoval === 'uninstall').length;
   lines.push(
     '',
     `${plural(plan.entries.length, 'Application')} on ${plural(onClusters, 'cluster')} from ${plural(plan.applicationSets, 'ApplicationSet')}` +
       ` (${generated} generated, ${plain} plain)`,
+    `If removed (add-on disabled, Application no longer rendered): ${uninstall} uninstall (Argo CD deletes their resources, not CRDs),` +
+      ` ${plan.entries.length - uninstall} orphan (their resources keep running, unmanaged); removing a cluster Secret orphans all of its Applications; see docs/addon-removal.md`,
   );
   return lines.join('\n');
 }
@@ -70,6 +75,7 @@ export function formatPlanJson(plan: FleetPlan): string {
         repoURL: e.repoURL,
         destinationNamespace: e.destinationNamespace,
         file: e.file,
+        onRemoval: e.onRemoval,
       })),
       problems: plan.problems.map((p) => ({ file: p.file, object: p.object, message: p.message })),
     },

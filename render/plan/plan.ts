@@ -25,6 +25,36 @@ export interface PlanEntry {
   readonly destinationNamespace: string;
   /** dist/ path of the ApplicationSet (or of the Application). */
   readonly file: string;
+  /**
+   * What deleting the Application does to what it deployed (an add-on disabled on the cluster, its
+   * ApplicationSet or the Application removed): `uninstall` when it carries Argo CD's resources
+   * finalizer (deletion cascades: its resources are deleted, except CRDs and resources marked to be
+   * kept), `orphan` when it carries none (its resources stay, unmanaged). See {@link removalOf}.
+   */
+  readonly onRemoval: RemovalOutcome;
+}
+
+/** What deleting an Application does to its resources. */
+export type RemovalOutcome = 'uninstall' | 'orphan';
+
+/** Argo CD's finalizers that make an Application's deletion cascade (`…/foreground`, `…/background`: the propagation policy). */
+const RESOURCES_FINALIZER = /^resources-finalizer\.argocd\.argoproj\.io(\/(foreground|background))?$/;
+
+/**
+ * What deleting an Application does, as Argo CD decides it: a resources finalizer on the Application
+ * (`resources-finalizer.argocd.argoproj.io`, or its `/foreground`, `/background` forms) cascades the
+ * deletion to its resources. An ApplicationSet copies its template's finalizers onto every Application it
+ * generates; a template without any gets `resources-finalizer.argocd.argoproj.io` unless
+ * `spec.syncPolicy.preserveResourcesOnDeletion` is true (argo-cd applicationset/utils `RenderTemplateParams`).
+ */
+export function removalOf(application: unknown, applicationSet?: unknown): RemovalOutcome {
+  const meta = isObj(application) && isObj(application.metadata) ? application.metadata : {};
+  const finalizers = Array.isArray(meta.finalizers) ? meta.finalizers.filter((f): f is string => typeof f === 'string') : [];
+  if (finalizers.some((f) => RESOURCES_FINALIZER.test(f))) return 'uninstall';
+  if (applicationSet === undefined || finalizers.length > 0) return 'orphan';
+  const spec = isObj(applicationSet) && isObj(applicationSet.spec) ? applicationSet.spec : {};
+  const preserve = isObj(spec.syncPolicy) && spec.syncPolicy.preserveResourcesOnDeletion === true;
+  return preserve ? 'orphan' : 'uninstall';
 }
 
 /** Something Argo CD would fail on, with the dist/ file and object it is about. */
@@ -258,7 +288,7 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
   const creds = privateRepos.length > 0 ? repoCredentials(objects) : { repositories: new Set<string>(), templates: [] };
   const uncovered = new Set<string>();
 
-  const addEntry = (app: Obj, file: string, object: string, applicationSet: string | undefined, checkProject: boolean) => {
+  const addEntry = (app: Obj, file: string, object: string, applicationSet: string | undefined, checkProject: boolean, appSetObject?: Obj) => {
     const meta = isObj(app.metadata) ? app.metadata : {};
     const spec = isObj(app.spec) ? app.spec : {};
     const name = str(meta.name);
@@ -294,6 +324,7 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
       ...sourceOf(spec),
       destinationNamespace: str(dest.namespace),
       file,
+      onRemoval: removalOf(app, appSetObject),
     });
   };
 
@@ -302,7 +333,7 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
     const label = `ApplicationSet/${name}`;
     const expanded = expandApplicationSet(object, inventory, options);
     for (const p of expanded.problems) problems.push({ file, object: label, message: `${p.path}: ${p.message}` });
-    for (const g of expanded.applications) addEntry(g.application as unknown as Obj, file, label, name, true);
+    for (const g of expanded.applications) addEntry(g.application as unknown as Obj, file, label, name, true, object);
   }
   for (const { file, object } of apps) {
     addEntry(object, file, `Application/${str((object.metadata as Obj | undefined)?.name)}`, undefined, false);
