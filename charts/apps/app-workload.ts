@@ -162,6 +162,17 @@ export abstract class AppWorkload extends Construct {
       out.push(`autoscaling: needs 1 <= minReplicas <= maxReplicas, got ${show(a.minReplicas)}..${show(a.maxReplicas)}`);
     }
     if (props.runAsUser !== undefined && !(Number.isInteger(props.runAsUser) && props.runAsUser > 0)) out.push(`runAsUser: must be a non-root user id (> 0), got ${show(props.runAsUser)}`);
+    for (const field of ['env', 'config'] as const) {
+      const map: unknown = props[field];
+      if (map === undefined) continue;
+      if (map === null || typeof map !== 'object' || Array.isArray(map)) {
+        out.push(`${field}: must be a map of names to strings, got ${show(map)}`);
+        continue;
+      }
+      for (const [k, v] of Object.entries(map)) {
+        if (typeof v !== 'string') out.push(`${field}.${k}: must be a string (${field === 'env' ? 'an environment variable' : 'a ConfigMap value'} is text), got ${show(v)}`);
+      }
+    }
     if (props.resources && (!props.resources.cpu?.limit || !props.resources.memory?.limit || !props.resources.cpu?.request || !props.resources.memory?.request)) {
       out.push('resources: give cpu and memory, each with request and limit');
     }
