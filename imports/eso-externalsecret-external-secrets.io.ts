@@ -145,6 +145,14 @@ export interface ExternalSecretSpec {
   readonly secretStoreRef?: ExternalSecretSpecSecretStoreRef;
 
   /**
+   * SyncWindows optionally restricts when periodic refreshes may occur.
+   * Evaluated in UTC, only for Periodic refresh policy (or when refreshPolicy is unset).
+   *
+   * @schema ExternalSecretSpec#syncWindows
+   */
+  readonly syncWindows?: ExternalSecretSpecSyncWindows;
+
+  /**
    * ExternalSecretTarget defines the Kubernetes Secret to be created,
    * there can be only one target per ExternalSecret.
    *
@@ -165,6 +173,7 @@ export function toJson_ExternalSecretSpec(obj: ExternalSecretSpec | undefined): 
     'refreshInterval': obj.refreshInterval,
     'refreshPolicy': obj.refreshPolicy,
     'secretStoreRef': toJson_ExternalSecretSpecSecretStoreRef(obj.secretStoreRef),
+    'syncWindows': toJson_ExternalSecretSpecSyncWindows(obj.syncWindows),
     'target': toJson_ExternalSecretSpecTarget(obj.target),
   };
   // filter undefined values
@@ -336,6 +345,47 @@ export function toJson_ExternalSecretSpecSecretStoreRef(obj: ExternalSecretSpecS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * SyncWindows optionally restricts when periodic refreshes may occur.
+ * Evaluated in UTC, only for Periodic refresh policy (or when refreshPolicy is unset).
+ *
+ * @schema ExternalSecretSpecSyncWindows
+ */
+export interface ExternalSecretSpecSyncWindows {
+  /**
+   * Kind applies to every window in the list.
+   * "allow" -- syncs are permitted only while at least one window is active;
+   * all other times are blocked.
+   * "deny"  -- syncs are blocked while any window is active;
+   * all other times are permitted.
+   *
+   * @schema ExternalSecretSpecSyncWindows#kind
+   */
+  readonly kind: ExternalSecretSpecSyncWindowsKind;
+
+  /**
+   * Windows is the list of schedule+duration pairs.
+   *
+   * @schema ExternalSecretSpecSyncWindows#windows
+   */
+  readonly windows: ExternalSecretSpecSyncWindowsWindows[];
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecSyncWindows' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecSyncWindows(obj: ExternalSecretSpecSyncWindows | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'kind': obj.kind,
+    'windows': obj.windows?.map(y => toJson_ExternalSecretSpecSyncWindowsWindows(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * ExternalSecretTarget defines the Kubernetes Secret to be created,
  * there can be only one target per ExternalSecret.
  *
@@ -421,15 +471,17 @@ export function toJson_ExternalSecretSpecTarget(obj: ExternalSecretSpecTarget | 
  */
 export interface ExternalSecretSpecDataRemoteRef {
   /**
-   * Used to define a conversion Strategy
+   * Used to define a conversion Strategy. Defaults to Default when omitted.
    *
+   * @default Default when omitted.
    * @schema ExternalSecretSpecDataRemoteRef#conversionStrategy
    */
   readonly conversionStrategy?: ExternalSecretSpecDataRemoteRefConversionStrategy;
 
   /**
-   * Used to define a decoding Strategy
+   * Used to define a decoding Strategy. Defaults to None when omitted.
    *
+   * @default None when omitted.
    * @schema ExternalSecretSpecDataRemoteRef#decodingStrategy
    */
   readonly decodingStrategy?: ExternalSecretSpecDataRemoteRefDecodingStrategy;
@@ -448,6 +500,13 @@ export interface ExternalSecretSpecDataRemoteRef {
    * @schema ExternalSecretSpecDataRemoteRef#metadataPolicy
    */
   readonly metadataPolicy?: ExternalSecretSpecDataRemoteRefMetadataPolicy;
+
+  /**
+   * Controls how ESO handles fetched secret data containing NUL bytes for this source.
+   *
+   * @schema ExternalSecretSpecDataRemoteRef#nullBytePolicy
+   */
+  readonly nullBytePolicy?: ExternalSecretSpecDataRemoteRefNullBytePolicy;
 
   /**
    * Used to select a specific property of the Provider value (if a map), if supported
@@ -475,6 +534,7 @@ export function toJson_ExternalSecretSpecDataRemoteRef(obj: ExternalSecretSpecDa
     'decodingStrategy': obj.decodingStrategy,
     'key': obj.key,
     'metadataPolicy': obj.metadataPolicy,
+    'nullBytePolicy': obj.nullBytePolicy,
     'property': obj.property,
     'version': obj.version,
   };
@@ -531,15 +591,17 @@ export function toJson_ExternalSecretSpecDataSourceRef(obj: ExternalSecretSpecDa
  */
 export interface ExternalSecretSpecDataFromExtract {
   /**
-   * Used to define a conversion Strategy
+   * Used to define a conversion Strategy. Defaults to Default when omitted.
    *
+   * @default Default when omitted.
    * @schema ExternalSecretSpecDataFromExtract#conversionStrategy
    */
   readonly conversionStrategy?: ExternalSecretSpecDataFromExtractConversionStrategy;
 
   /**
-   * Used to define a decoding Strategy
+   * Used to define a decoding Strategy. Defaults to None when omitted.
    *
+   * @default None when omitted.
    * @schema ExternalSecretSpecDataFromExtract#decodingStrategy
    */
   readonly decodingStrategy?: ExternalSecretSpecDataFromExtractDecodingStrategy;
@@ -558,6 +620,13 @@ export interface ExternalSecretSpecDataFromExtract {
    * @schema ExternalSecretSpecDataFromExtract#metadataPolicy
    */
   readonly metadataPolicy?: ExternalSecretSpecDataFromExtractMetadataPolicy;
+
+  /**
+   * Controls how ESO handles fetched secret data containing NUL bytes for this source.
+   *
+   * @schema ExternalSecretSpecDataFromExtract#nullBytePolicy
+   */
+  readonly nullBytePolicy?: ExternalSecretSpecDataFromExtractNullBytePolicy;
 
   /**
    * Used to select a specific property of the Provider value (if a map), if supported
@@ -585,6 +654,7 @@ export function toJson_ExternalSecretSpecDataFromExtract(obj: ExternalSecretSpec
     'decodingStrategy': obj.decodingStrategy,
     'key': obj.key,
     'metadataPolicy': obj.metadataPolicy,
+    'nullBytePolicy': obj.nullBytePolicy,
     'property': obj.property,
     'version': obj.version,
   };
@@ -601,15 +671,17 @@ export function toJson_ExternalSecretSpecDataFromExtract(obj: ExternalSecretSpec
  */
 export interface ExternalSecretSpecDataFromFind {
   /**
-   * Used to define a conversion Strategy
+   * Used to define a conversion Strategy. Defaults to Default when omitted.
    *
+   * @default Default when omitted.
    * @schema ExternalSecretSpecDataFromFind#conversionStrategy
    */
   readonly conversionStrategy?: ExternalSecretSpecDataFromFindConversionStrategy;
 
   /**
-   * Used to define a decoding Strategy
+   * Used to define a decoding Strategy. Defaults to None when omitted.
    *
+   * @default None when omitted.
    * @schema ExternalSecretSpecDataFromFind#decodingStrategy
    */
   readonly decodingStrategy?: ExternalSecretSpecDataFromFindDecodingStrategy;
@@ -620,6 +692,13 @@ export interface ExternalSecretSpecDataFromFind {
    * @schema ExternalSecretSpecDataFromFind#name
    */
   readonly name?: ExternalSecretSpecDataFromFindName;
+
+  /**
+   * Controls how ESO handles fetched secret data containing NUL bytes for this find source.
+   *
+   * @schema ExternalSecretSpecDataFromFind#nullBytePolicy
+   */
+  readonly nullBytePolicy?: ExternalSecretSpecDataFromFindNullBytePolicy;
 
   /**
    * A root path to start the find operations.
@@ -646,6 +725,7 @@ export function toJson_ExternalSecretSpecDataFromFind(obj: ExternalSecretSpecDat
     'conversionStrategy': obj.conversionStrategy,
     'decodingStrategy': obj.decodingStrategy,
     'name': toJson_ExternalSecretSpecDataFromFindName(obj.name),
+    'nullBytePolicy': obj.nullBytePolicy,
     'path': obj.path,
     'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
@@ -757,6 +837,63 @@ export enum ExternalSecretSpecSecretStoreRefKind {
 }
 
 /**
+ * Kind applies to every window in the list.
+ * "allow" -- syncs are permitted only while at least one window is active;
+ * all other times are blocked.
+ * "deny"  -- syncs are blocked while any window is active;
+ * all other times are permitted.
+ *
+ * @schema ExternalSecretSpecSyncWindowsKind
+ */
+export enum ExternalSecretSpecSyncWindowsKind {
+  /** allow */
+  ALLOW = "allow",
+  /** deny */
+  DENY = "deny",
+}
+
+/**
+ * ExternalSecretSyncWindowEntry defines a single cron-schedule + duration pair
+ * within a SyncWindows block.
+ *
+ * @schema ExternalSecretSpecSyncWindowsWindows
+ */
+export interface ExternalSecretSpecSyncWindowsWindows {
+  /**
+   * Duration specifies how long the window stays open after each Schedule
+   * firing. Example: "8h".
+   *
+   * @schema ExternalSecretSpecSyncWindowsWindows#duration
+   */
+  readonly duration: string;
+
+  /**
+   * Schedule is a standard 5-field cron expression evaluated in UTC, or a
+   * named shorthand such as @daily or @every 1h. It marks the start time of
+   * each window occurrence.
+   * Example: "0 22 * * 1-5" opens a window every weekday at 22:00 UTC.
+   *
+   * @schema ExternalSecretSpecSyncWindowsWindows#schedule
+   */
+  readonly schedule: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecSyncWindowsWindows' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecSyncWindowsWindows(obj: ExternalSecretSpecSyncWindowsWindows | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'duration': obj.duration,
+    'schedule': obj.schedule,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * CreationPolicy defines rules on how to create the resulting Secret.
  * Defaults to "Owner"
  *
@@ -772,6 +909,8 @@ export enum ExternalSecretSpecTargetCreationPolicy {
   MERGE = "Merge",
   /** None */
   NONE = "None",
+  /** CreateOrMerge */
+  CREATE_OR_MERGE = "CreateOrMerge",
 }
 
 /**
@@ -894,8 +1033,9 @@ export function toJson_ExternalSecretSpecTargetTemplate(obj: ExternalSecretSpecT
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Used to define a conversion Strategy
+ * Used to define a conversion Strategy. Defaults to Default when omitted.
  *
+ * @default Default when omitted.
  * @schema ExternalSecretSpecDataRemoteRefConversionStrategy
  */
 export enum ExternalSecretSpecDataRemoteRefConversionStrategy {
@@ -906,8 +1046,9 @@ export enum ExternalSecretSpecDataRemoteRefConversionStrategy {
 }
 
 /**
- * Used to define a decoding Strategy
+ * Used to define a decoding Strategy. Defaults to None when omitted.
  *
+ * @default None when omitted.
  * @schema ExternalSecretSpecDataRemoteRefDecodingStrategy
  */
 export enum ExternalSecretSpecDataRemoteRefDecodingStrategy {
@@ -932,6 +1073,18 @@ export enum ExternalSecretSpecDataRemoteRefMetadataPolicy {
   NONE = "None",
   /** Fetch */
   FETCH = "Fetch",
+}
+
+/**
+ * Controls how ESO handles fetched secret data containing NUL bytes for this source.
+ *
+ * @schema ExternalSecretSpecDataRemoteRefNullBytePolicy
+ */
+export enum ExternalSecretSpecDataRemoteRefNullBytePolicy {
+  /** Ignore */
+  IGNORE = "Ignore",
+  /** Fail */
+  FAIL = "Fail",
 }
 
 /**
@@ -1020,8 +1173,9 @@ export function toJson_ExternalSecretSpecDataSourceRefStoreRef(obj: ExternalSecr
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Used to define a conversion Strategy
+ * Used to define a conversion Strategy. Defaults to Default when omitted.
  *
+ * @default Default when omitted.
  * @schema ExternalSecretSpecDataFromExtractConversionStrategy
  */
 export enum ExternalSecretSpecDataFromExtractConversionStrategy {
@@ -1032,8 +1186,9 @@ export enum ExternalSecretSpecDataFromExtractConversionStrategy {
 }
 
 /**
- * Used to define a decoding Strategy
+ * Used to define a decoding Strategy. Defaults to None when omitted.
  *
+ * @default None when omitted.
  * @schema ExternalSecretSpecDataFromExtractDecodingStrategy
  */
 export enum ExternalSecretSpecDataFromExtractDecodingStrategy {
@@ -1061,8 +1216,21 @@ export enum ExternalSecretSpecDataFromExtractMetadataPolicy {
 }
 
 /**
- * Used to define a conversion Strategy
+ * Controls how ESO handles fetched secret data containing NUL bytes for this source.
  *
+ * @schema ExternalSecretSpecDataFromExtractNullBytePolicy
+ */
+export enum ExternalSecretSpecDataFromExtractNullBytePolicy {
+  /** Ignore */
+  IGNORE = "Ignore",
+  /** Fail */
+  FAIL = "Fail",
+}
+
+/**
+ * Used to define a conversion Strategy. Defaults to Default when omitted.
+ *
+ * @default Default when omitted.
  * @schema ExternalSecretSpecDataFromFindConversionStrategy
  */
 export enum ExternalSecretSpecDataFromFindConversionStrategy {
@@ -1073,8 +1241,9 @@ export enum ExternalSecretSpecDataFromFindConversionStrategy {
 }
 
 /**
- * Used to define a decoding Strategy
+ * Used to define a decoding Strategy. Defaults to None when omitted.
  *
+ * @default None when omitted.
  * @schema ExternalSecretSpecDataFromFindDecodingStrategy
  */
 export enum ExternalSecretSpecDataFromFindDecodingStrategy {
@@ -1115,6 +1284,18 @@ export function toJson_ExternalSecretSpecDataFromFindName(obj: ExternalSecretSpe
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Controls how ESO handles fetched secret data containing NUL bytes for this find source.
+ *
+ * @schema ExternalSecretSpecDataFromFindNullBytePolicy
+ */
+export enum ExternalSecretSpecDataFromFindNullBytePolicy {
+  /** Ignore */
+  IGNORE = "Ignore",
+  /** Fail */
+  FAIL = "Fail",
+}
 
 /**
  * Used to merge key/values in one single Secret
@@ -1417,13 +1598,23 @@ export interface ExternalSecretSpecTargetTemplateTemplateFrom {
 
   /**
    * Target specifies where to place the template result.
-   * For Secret resources, common values are: "Data", "Annotations", "Labels".
+   * For Secret resources the accepted values are empty, "Data", "Annotations" and "Labels";
+   * any other value is rejected because it would allow writes to privileged Secret fields.
    * For custom resources (when spec.target.manifest is set), this supports
    * nested paths like "spec.database.config" or "data".
    *
    * @schema ExternalSecretSpecTargetTemplateTemplateFrom#target
    */
   readonly target?: string;
+
+  /**
+   * Used to define a decoding Strategy for the rendered template values.
+   * Defaults to None when omitted.
+   *
+   * @default None when omitted.
+   * @schema ExternalSecretSpecTargetTemplateTemplateFrom#valuesDecodingStrategy
+   */
+  readonly valuesDecodingStrategy?: ExternalSecretSpecTargetTemplateTemplateFromValuesDecodingStrategy;
 }
 
 /**
@@ -1437,6 +1628,7 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFrom(obj: Externa
     'literal': obj.literal,
     'secret': toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj.secret),
     'target': obj.target,
+    'valuesDecodingStrategy': obj.valuesDecodingStrategy,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1451,6 +1643,8 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFrom(obj: Externa
 export enum ExternalSecretSpecDataSourceRefGeneratorRefKind {
   /** ACRAccessToken */
   ACR_ACCESS_TOKEN = "ACRAccessToken",
+  /** BeyondtrustWorkloadCredentialsDynamicSecret */
+  BEYONDTRUST_WORKLOAD_CREDENTIALS_DYNAMIC_SECRET = "BeyondtrustWorkloadCredentialsDynamicSecret",
   /** ClusterGenerator */
   CLUSTER_GENERATOR = "ClusterGenerator",
   /** CloudsmithAccessToken */
@@ -1463,6 +1657,8 @@ export enum ExternalSecretSpecDataSourceRefGeneratorRefKind {
   GCR_ACCESS_TOKEN = "GCRAccessToken",
   /** GithubAccessToken */
   GITHUB_ACCESS_TOKEN = "GithubAccessToken",
+  /** GitlabDeployToken */
+  GITLAB_DEPLOY_TOKEN = "GitlabDeployToken",
   /** QuayAccessToken */
   QUAY_ACCESS_TOKEN = "QuayAccessToken",
   /** Password */
@@ -1541,6 +1737,8 @@ export enum ExternalSecretSpecDataFromRewriteMergeStrategy {
 export enum ExternalSecretSpecDataFromSourceRefGeneratorRefKind {
   /** ACRAccessToken */
   ACR_ACCESS_TOKEN = "ACRAccessToken",
+  /** BeyondtrustWorkloadCredentialsDynamicSecret */
+  BEYONDTRUST_WORKLOAD_CREDENTIALS_DYNAMIC_SECRET = "BeyondtrustWorkloadCredentialsDynamicSecret",
   /** ClusterGenerator */
   CLUSTER_GENERATOR = "ClusterGenerator",
   /** CloudsmithAccessToken */
@@ -1553,6 +1751,8 @@ export enum ExternalSecretSpecDataFromSourceRefGeneratorRefKind {
   GCR_ACCESS_TOKEN = "GCRAccessToken",
   /** GithubAccessToken */
   GITHUB_ACCESS_TOKEN = "GithubAccessToken",
+  /** GitlabDeployToken */
+  GITLAB_DEPLOY_TOKEN = "GitlabDeployToken",
   /** QuayAccessToken */
   QUAY_ACCESS_TOKEN = "QuayAccessToken",
   /** Password */
@@ -1658,6 +1858,24 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj: E
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Used to define a decoding Strategy for the rendered template values.
+ * Defaults to None when omitted.
+ *
+ * @default None when omitted.
+ * @schema ExternalSecretSpecTargetTemplateTemplateFromValuesDecodingStrategy
+ */
+export enum ExternalSecretSpecTargetTemplateTemplateFromValuesDecodingStrategy {
+  /** Auto */
+  AUTO = "Auto",
+  /** Base64 */
+  BASE64 = "Base64",
+  /** Base64URL */
+  BASE64_URL = "Base64URL",
+  /** None */
+  NONE = "None",
+}
 
 /**
  * TemplateRefItem specifies a key in the ConfigMap/Secret to use as a template for Secret data.

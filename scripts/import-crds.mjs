@@ -1,36 +1,32 @@
 #!/usr/bin/env node
-// Regenerates the typed bindings in imports/ offline. cdk8s.yaml is the one list of CRDs, at their
-// pinned upstream URLs (`npx cdk8s import` fetches those when you have network); this script maps each
-// URL to the local copy in ../shared/crds (or $CRDS_DIR) by file name and runs the same `cdk8s import`,
-// so both paths write the same files. The CRD files themselves are never committed here.
+// Regenerates the typed bindings in imports/ offline. crds.lock.json is the one list of CRDs: the entries
+// with an `imports` name are the ones behind imports/ (cdk8s.yaml's `imports:` lists the same, at the same
+// pinned URLs, for `npx cdk8s import` with network; test/crd-lock.test.ts keeps the two equal). This script
+// takes each of those from the local copy at <CRD folder>/<path> ($CRDS_DIR, else ../shared/crds), checks
+// its sha256 against the lock, and runs the same `cdk8s import`, so both paths write the same files.
+// The CRD files themselves are never committed here.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
 
 const root = path.resolve(import.meta.dirname, '..');
 const crds = path.resolve(process.env.CRDS_DIR ?? path.join(root, '..', 'shared', 'crds'));
-const config = parse(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8'));
+const lock = JSON.parse(fs.readFileSync(path.join(root, 'crds.lock.json'), 'utf8'));
 
-const local = new Map();
-const walk = (dir) => {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) walk(path.join(dir, e.name));
-    else local.set(e.name, path.join(dir, e.name));
-  }
-};
-walk(crds);
-
-for (const spec of config.imports ?? []) {
-  const [name, url] = spec.includes(':=') ? spec.split(':=') : [undefined, spec];
-  const file = local.get(path.posix.basename(url));
-  if (!file) {
-    console.error(`import-crds: no local copy of ${url} in ${crds}`);
+for (const entry of lock.filter((e) => e.imports)) {
+  const file = path.join(crds, ...entry.path.split('/'));
+  if (!fs.existsSync(file)) {
+    console.error(`crds.lock.json: ${entry.name}: ${entry.path} is missing from ${crds} (node scripts/fetch-crds.mjs fetches the pinned CRDs)`);
     process.exit(1);
   }
-  const arg = name ? `${name}:=${file}` : file;
-  console.log(`cdk8s import ${name ?? ''} <- ${path.relative(root, file)}`);
+  const actual = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  if (actual !== entry.sha256) {
+    console.error(`crds.lock.json: ${entry.name}: ${entry.path} has sha256 ${actual}, the lock pins ${entry.sha256}`);
+    process.exit(1);
+  }
+  console.log(`cdk8s import ${entry.imports} <- ${path.relative(root, file)}`);
   execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'),
-    ['import', '--no-save', '--check-upgrade=false', '--language', 'typescript', '--output', 'imports', arg],
+    ['import', '--no-save', '--check-upgrade=false', '--language', 'typescript', '--output', 'imports', `${entry.imports}:=${file}`],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }

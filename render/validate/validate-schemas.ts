@@ -1,18 +1,18 @@
 /**
- * Validates rendered objects against the real schema of their kind: Argo CD (and later Crossplane,
- * provider and External Secrets) kinds against the CRDs in ../shared/crds with ajv, core kinds against
- * the Kubernetes OpenAPI through kubernetes-models. A kind with no known schema is a problem.
+ * Validates rendered objects against the real schema of their kind: custom kinds (Argo CD, Crossplane,
+ * Upbound, External Secrets, ...) against the CRDs pinned in crds.lock.json (the copies in $CRDS_DIR or
+ * ../shared/crds, each checked against its sha256) with ajv, core kinds against the Kubernetes OpenAPI
+ * through kubernetes-models. A kind with no known schema is a problem: a CRD the lock does not pin is one.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Ajv, ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
 import * as coreV1 from 'kubernetes-models/v1';
 import * as appsV1 from 'kubernetes-models/apps/v1';
 import * as autoscalingV2 from 'kubernetes-models/autoscaling/v2';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { CRDS_DIR, lockedCrds } from './crd-lock.js';
 
 /** Kubernetes API groups whose kinds are checked against the Kubernetes OpenAPI (kubernetes-models). */
 const BUILTIN: Record<string, Record<string, unknown>> = {
@@ -24,27 +24,21 @@ const BUILTIN: Record<string, Record<string, unknown>> = {
   'rbac.authorization.k8s.io/v1': rbacV1,
 };
 
-export const CRDS_DIR = path.resolve(process.env.CRDS_DIR ?? path.join(import.meta.dirname, '..', '..', '..', 'shared', 'crds'));
+export { CRDS_DIR, CrdLockError } from './crd-lock.js';
 
 type Validator = (obj: any) => string[];
 const validators = new Map<string, Validator>();
 
 function loadCrds(): void {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.yaml') ? [path.join(dir, e.name)] : []));
-  for (const file of walk(CRDS_DIR)) {
-    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-      const crd = doc.toJS();
-      if (crd?.kind !== 'CustomResourceDefinition') continue;
-      for (const version of crd.spec.versions) {
-        const schema = version.schema?.openAPIV3Schema;
-        if (!schema) continue;
-        const validate: ValidateFunction = ajv.compile(schema);
-        validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, (obj) =>
-          validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`),
-        );
-      }
+  for (const { crd } of lockedCrds()) {
+    for (const version of crd.spec.versions) {
+      const schema = version.schema?.openAPIV3Schema;
+      if (!schema) continue;
+      const validate: ValidateFunction = ajv.compile(schema);
+      validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, (obj) =>
+        validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`),
+      );
     }
   }
 }
@@ -86,19 +80,11 @@ export function registerXrd(xrd: any): void {
   }
 }
 
-/** The JSON schema of a kind's version in the CRDs folder, for path checks. */
+/** The JSON schema of a kind's version in the locked CRDs, for path checks. */
 export function crdSchema(apiVersion: string, kind: string): any {
   const [group, version] = apiVersion.split('/');
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.yaml') ? [path.join(dir, e.name)] : []));
-  for (const file of walk(CRDS_DIR)) {
-    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-      const crd = doc.toJS();
-      if (crd?.kind !== 'CustomResourceDefinition' || crd.spec.group !== group || crd.spec.names.kind !== kind) continue;
-      return crd.spec.versions.find((v: any) => v.name === version)?.schema?.openAPIV3Schema;
-    }
-  }
-  return undefined;
+  const found = lockedCrds().find(({ crd }) => crd.spec.group === group && crd.spec.names.kind === kind);
+  return found?.crd.spec.versions.find((v: any) => v.name === version)?.schema?.openAPIV3Schema;
 }
 
 /** Problems of one object against its kind's schema; empty when valid. */
