@@ -105,3 +105,32 @@ describe('credentials in the rendered output', () => {
     assert.doesNotMatch(errors.join('\n'), /glpat-abcdefghijklmnopqrstu/, 'the value itself is never printed');
   });
 });
+
+describe('objects Kubernetes would refuse for their size', () => {
+  it('finds an object over 1 MiB as JSON, with its size, and lets one under it pass', async () => {
+    const { objectSizeFindings } = await import('../charts/policy/object-size-rules.js');
+    const big = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { blob: 'x'.repeat(1024 * 1024) } };
+    const small = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'small' }, data: { blob: 'x'.repeat(1000) } };
+    const found = objectSizeFindings(new Map([['apps/t/a/staging/configmap-big.yaml', [big, small]]]));
+    assert.deepEqual(found.map((f) => `${f.file}: ${f.object}: [${f.rule}] ${f.message.split(';')[0]}`), [
+      'apps/t/a/staging/configmap-big.yaml: ConfigMap/big: [object-size] is 1.00 MiB as JSON',
+    ]);
+  });
+
+  it('keeps the guardrails AppProject linear in teams x environments, not x clusters', () => {
+    const s = any(fleetCopy());
+    for (let i = 0; i < 30; i++) {
+      s.clusters.push({ ...structuredClone(s.clusters[1]), name: `spoke-s${i}`, endpoint: `https://${(i + 1).toString(16).toUpperCase().padStart(32, '0')}.gr7.us-west-2.eks.amazonaws.com` });
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-'));
+    const log = console.log;
+    console.log = () => {};
+    try {
+      assert.equal(runCli(['synth', '--out', dir], withSpec(s)), 0);
+    } finally {
+      console.log = log;
+    }
+    const text = fs.readFileSync(path.join(dir, 'hub/argocd/projects/guardrails.yaml'), 'utf8');
+    assert.equal((text.match(/namespace: webstore-/g) ?? []).length, 2, 'one destination per team namespace, whatever the number of spokes');
+  });
+});

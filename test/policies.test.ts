@@ -63,7 +63,7 @@ const container = (o: any) => o.spec.template.spec.containers[0];
 describe('policies', () => {
   it('the example fleet has no findings at all', () => {
     assert.deepEqual(checkPolicies(tree.objects, context).map(formatFinding), []);
-    assert.equal(POLICY_RULES.length, 18);
+    assert.equal(POLICY_RULES.length, 19);
   });
 
   it('policy context: dist/ in the repository, prod is the production environment', () => {

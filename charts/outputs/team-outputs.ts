@@ -166,7 +166,11 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
   }
 
   if (fleet.teams.length > 0) {
-    const spokes = fleet.teams.flatMap((t) => t.environments.flatMap((e) => t.clusters(e.name).map((c) => ({ server: c.server, namespace: t.namespace(e.name) }))));
+    // One destination per team namespace on any server, not per namespace and spoke: the list grows with
+    // teams x environments, not x clusters (at L the per-spoke list made a 2.9 MB object, which etcd
+    // refuses). Only the platform's boundaries ApplicationSet uses this project, and it selects the
+    // workload spokes itself.
+    const spokes = fleet.teams.flatMap((t) => t.environments.filter((e) => t.clusters(e.name).length > 0).map((e) => ({ server: '*', namespace: t.namespace(e.name) })));
     projects.push({
       path: `${GUARDRAILS_PROJECT}.yaml`,
       build: (chart) =>

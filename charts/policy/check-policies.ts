@@ -5,6 +5,7 @@ import { referenceFindings } from './reference-rules.js';
 import { secretAccessFindings } from './secret-access-rules.js';
 import { secretFindings } from './secret-rules.js';
 import { namespaceFindings } from './namespace-rules.js';
+import { objectSizeFindings } from './object-size-rules.js';
 import { teamOutputFindings } from './team-output-rules.js';
 import { workloadFindings } from './workload-rules.js';
 
@@ -12,7 +13,7 @@ import { workloadFindings } from './workload-rules.js';
 export const POLICY_RULES = [
   'secret-credentials', 'pss-restricted', 'image-pinned', 'resources-set', 'probes-present', 'project-least-privilege',
   'ref-project', 'ref-path', 'ref-config', 'ref-service', 'rds-safety', 'secret-store-platform', 'secret-reload',
-  'team-namespaced', 'team-kind', 'team-iam-role', 'team-sa-token', 'namespace-pss',
+  'team-namespaced', 'team-kind', 'team-iam-role', 'team-sa-token', 'namespace-pss', 'object-size',
 ] as const;
 
 /** Runs every policy over the rendered output; findings sorted by file, object and rule. */
@@ -26,5 +27,6 @@ export function checkPolicies(rendered: RenderedObjects, ctx: PolicyContext): Fi
     ...secretAccessFindings(rendered),
     ...teamOutputFindings(rendered, ctx),
     ...namespaceFindings(rendered),
+    ...objectSizeFindings(rendered),
   ].sort((a, b) => (a.file + a.object + a.rule + a.message < b.file + b.object + b.rule + b.message ? -1 : 1));
 }

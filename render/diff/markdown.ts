@@ -62,7 +62,7 @@ const SYMBOL = { added: '+', removed: '-', changed: '~' } as const;
 /** A code span that survives backticks in its text. */
 function code(text: string): string {
   const runs = text.match(/`+/g) ?? [];
-  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const fence = '`'.repeat(runs.reduce((w, r) => Math.max(w, r.length), 0) + 1);
   return fence.length === 1 ? `\`${text}\`` : `${fence} ${text} ${fence}`;
 }
 
@@ -312,7 +312,7 @@ export function renderMarkdown(comparison: TreeComparison, options: MarkdownOpti
   }
 
   // 2. No bodies; the same number of lines in every group, as many as fit (at least one each).
-  const largest = Math.max(...all.map((s) => s.items.length));
+  const largest = all.reduce((w, s) => Math.max(w, s.items.length), -Infinity);
   if (fits(none, 1, Infinity, all.length)) {
     return finish(assemble(none, largestFitting(largest, (cap) => cap === 0 || fits(none, cap, Infinity, all.length)), Infinity, all.length));
   }
