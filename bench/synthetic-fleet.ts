@@ -118,6 +118,8 @@ export function syntheticFleet(size: FleetSize, options: { readonly promote?: bo
       repos: {
         addons: { url: 'https://git.example.com/platform/fleet.git', revision: 'main', basePath: 'dist/' },
         workloads: { url: 'https://git.example.com/platform/fleet.git', revision: 'main', basePath: 'dist/' },
+        // The bench measures rendering; its repository needs no credentials (plan checks them otherwise).
+        public: true,
       },
       accounts, environments, clusters, teams,
     },
