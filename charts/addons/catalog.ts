@@ -1,4 +1,5 @@
 import { AddonDefinition } from '../model/addon.js';
+import { IRSA_ROLE_ANNOTATION } from '../model/cluster-metadata.js';
 import { awsClusterValues, irsaServiceAccount } from './cluster-values.js';
 import { healthCheckConfig, hubHealthChecks } from '../argocd/health-checks.js';
 import { DATABASE_API_GROUP, POSTGRES_CLAIM } from '../crossplane/postgres-api.js';
@@ -34,7 +35,7 @@ export const ADDON_CATALOG: readonly AddonDefinition[] = [
     clusterValues: (t, a) => {
       const arn = t.irsaRoleArn(a.name);
       if (arn === undefined) return {};
-      const roleArn = { 'eks.amazonaws.com/role-arn': arn };
+      const roleArn = { [IRSA_ROLE_ANNOTATION]: arn };
       return {
         controller: { serviceAccount: { annotations: roleArn } },
         server: { serviceAccount: { annotations: roleArn } },

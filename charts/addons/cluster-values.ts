@@ -1,4 +1,5 @@
 /** Helm values blocks that many catalog add-ons share, templated from the cluster Secret. */
+import { IRSA_ROLE_ANNOTATION } from '../model/cluster-metadata.js';
 import type { AddonDefinition } from '../model/addon.js';
 import { AddonAnnotation, ClusterAnnotation, ClusterTemplate } from '../model/contract.js';
 
@@ -11,7 +12,7 @@ export function irsaServiceAccount(t: ClusterTemplate, addon: AddonDefinition): 
     name: t.annotation(AddonAnnotation.serviceAccount(addon.name)),
   };
   const roleArn = addon.iamRole ? t.irsaRoleArn(addon.name) : undefined;
-  if (roleArn !== undefined) serviceAccount.annotations = { 'eks.amazonaws.com/role-arn': roleArn };
+  if (roleArn !== undefined) serviceAccount.annotations = { [IRSA_ROLE_ANNOTATION]: roleArn };
   return { create: true, ...serviceAccount };
 }
 

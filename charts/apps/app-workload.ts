@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { IRSA_ROLE_ANNOTATION } from '../model/cluster-metadata.js';
 import { show } from '../../engines/util/index.js';
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -60,7 +61,7 @@ export abstract class AppWorkload extends Construct {
       metadata: {
         name: this.name,
         labels,
-        annotations: props.serviceAccount?.iamRoleArn ? { 'eks.amazonaws.com/role-arn': props.serviceAccount.iamRoleArn } : undefined,
+        annotations: props.serviceAccount?.iamRoleArn ? { [IRSA_ROLE_ANNOTATION]: props.serviceAccount.iamRoleArn } : undefined,
       },
       automountToken: false,
     });

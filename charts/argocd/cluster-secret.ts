@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { clusterAnnotations, clusterLabels } from '../model/cluster-metadata.js';
 import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { MANAGED_BY } from './conventions.js';
+import { argoCdSpokeAccess } from '../model/hubs.js';
 
 export interface ClusterSecretProps {
   readonly fleet: ResolvedFleet;
@@ -34,7 +35,7 @@ export class ClusterSecret extends Construct {
       const config: Record<string, unknown> = {};
       if (cluster.role === 'spoke') {
         // Single-role mode (hub on EKS Pod Identity): Argo CD's own role is in the spoke's access entry.
-        config.awsAuthConfig = fleet.hub.identity === 'pod-identity'
+        config.awsAuthConfig = argoCdSpokeAccess(fleet.spec, cluster.spec) === 'own-role'
           ? { clusterName: cluster.awsClusterName }
           : { clusterName: cluster.awsClusterName, roleARN: cluster.spec.argocdRoleArn };
       }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { IRSA_ROLE_ANNOTATION } from '../model/cluster-metadata.js';
 import { Function as CrossplaneFunction } from '../../imports/crossplane-function-pkg.crossplane.io.js';
 import { Provider } from '../../imports/crossplane-provider-pkg.crossplane.io.js';
 import { DeploymentRuntimeConfig } from '../../imports/crossplane-runtimeconfig-pkg.crossplane.io.js';
@@ -50,7 +51,7 @@ export class CrossplanePackages extends Construct {
         serviceAccountTemplate: {
           metadata: props.identity === 'pod-identity'
             ? { name: CROSSPLANE_PROVIDER_SERVICE_ACCOUNT }
-            : { annotations: { 'eks.amazonaws.com/role-arn': props.iamRoleArn } },
+            : { annotations: { [IRSA_ROLE_ANNOTATION]: props.iamRoleArn } },
         },
       },
     });

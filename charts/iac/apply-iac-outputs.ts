@@ -9,7 +9,7 @@ import { IacPaths } from '../layout/dist-layout.js';
 import type { AddonDefinition } from '../model/addon.js';
 import { AddonAnnotation, ClusterAnnotation, enableLabel, snakeCase } from '../model/contract.js';
 import { asSetting, isEnabled } from '../model/resolve.js';
-import { argoCdSingleRole } from '../model/hubs.js';
+import { argoCdSpokeAccess } from '../model/hubs.js';
 import type { ClusterAddonSetting, ClusterSpec, FleetSource, FleetSpec } from '../model/spec.js';
 import type { Problem } from '../validate/problems.js';
 import * as rules from '../validate/rules.js';
@@ -116,6 +116,20 @@ export function applyIacOutputs(source: FleetSource, catalog: readonly AddonDefi
   return { source: { ...source, spec: { ...spec, clusters } }, problems };
 }
 
+/** A fact of how Argo CD connects to a spoke: where the IaC writes it, and its checks. */
+interface SpokeFact {
+  readonly field: 'endpoint' | 'caData' | 'argocdRoleArn';
+  readonly fact: Fact | undefined;
+  /** Where the IaC writes it, for a missing fact. */
+  readonly key: string;
+  /** Why it is needed, or false when it is not. */
+  readonly missing: string | false;
+  /** Why a value cannot be used, or false. */
+  readonly invalid: (value: string) => string | false;
+  /** Whether a typed value and the fact agree. @default equal strings */
+  readonly same?: (typed: string, fact: string) => boolean;
+}
+
 interface MergeContext {
   readonly spec: FleetSpec;
   readonly catalog: readonly AddonDefinition[];
@@ -174,36 +188,44 @@ function withFacts(c: ClusterSpec, i: number, facts: ClusterFacts, ctx: MergeCon
     if (f && f.value !== value) bad(f, `is ${JSON.stringify(f.value)} but the fleet's ${field} is ${JSON.stringify(value)}: the fleet writes this annotation; remove it from the IaC's metadata or make them agree`);
   }
 
-  const selfManagedSpoke = c.role === 'spoke' && (ctx.spec.argocd?.mode ?? 'self-managed') === 'self-managed';
-  if (selfManagedSpoke) {
-    const spokeFacts: Array<['endpoint' | 'caData' | 'argocdRoleArn', Fact | undefined]> = [
-      ['endpoint', facts.server && facts.server.value.replace(/\/+$/, '') !== IN_CLUSTER_SERVER ? facts.server : undefined],
-      ['caData', facts.caData],
-      ['argocdRoleArn', facts.roleArn],
-    ];
-    const singleRole = argoCdSingleRole(ctx.spec, c);
-    const missingSpokeFact: Record<'endpoint' | 'caData' | 'argocdRoleArn', [string, string] | undefined> = {
-      endpoint: [keyAt(facts.prefix, 'server'), "is missing: Argo CD reaches the spoke's API server there (module.eks.cluster_endpoint)"],
-      caData: [`${keyAt(facts.prefix, 'config')}.tlsClientConfig.caData`, "is missing: Argo CD verifies the spoke's API server with it (module.eks.cluster_certificate_authority_data)"],
-      argocdRoleArn: singleRole ? undefined : [`${keyAt(facts.prefix, 'config')}.awsAuthConfig.roleARN`, 'is missing: the IAM role Argo CD on the hub assumes to reach this spoke (the principal of its EKS access entry)'],
-    };
-    for (const [field, f] of spokeFacts) {
-      if (f === undefined) {
-        const m = missingSpokeFact[field];
-        if (m && c[field] === undefined) missing(m[0], m[1]);
-        continue;
-      }
-      if (field === 'argocdRoleArn' && singleRole) {
-        bad(f, `is set, but the hub's Argo CD runs with EKS Pod Identity in single-role mode: it reaches spokes with its own role (the EKS access entry in dist/${IacPaths.cluster(c.name)}), not by assuming one; remove roleARN from the config`);
-        continue;
-      }
-      const same = field === 'endpoint' ? (a: string, b: string) => rules.serverKey(a) === rules.serverKey(b) : (a: string, b: string) => a === b;
-      if (field === 'endpoint' && !/^https:\/\/[^\s/]+\/?$/.test(f.value)) bad(f, `"${f.value}" is not an https:// API server endpoint`);
-      else if (field === 'caData' && !rules.isBase64PemCertificate(f.value)) bad(f, 'does not decode to a PEM certificate; output module.eks.cluster_certificate_authority_data as it is');
-      else if (field === 'argocdRoleArn' && !rules.IAM_ROLE_ARN.test(f.value)) bad(f, `"${f.value}" is not an IAM role ARN`);
-      else if (c[field] !== undefined && !same(String(c[field]), f.value)) contradicts(field, c[field], f);
-      else out[field] = f.value;
+  // How Argo CD reaches the spoke decides which connection facts it needs (none for the hub or the capability).
+  const access = argoCdSpokeAccess(ctx.spec, c);
+  const config = keyAt(facts.prefix, 'config');
+  const connection: ReadonlyArray<SpokeFact> = access === 'none' ? [] : [
+    {
+      field: 'endpoint',
+      fact: facts.server && facts.server.value.replace(/\/+$/, '') !== IN_CLUSTER_SERVER ? facts.server : undefined,
+      key: keyAt(facts.prefix, 'server'),
+      missing: "is missing: Argo CD reaches the spoke's API server there (module.eks.cluster_endpoint)",
+      invalid: (v) => !rules.API_SERVER_ENDPOINT.test(v) && `"${v}" is not an https:// API server endpoint`,
+      same: (a, b) => rules.serverKey(a) === rules.serverKey(b),
+    },
+    {
+      field: 'caData',
+      fact: facts.caData,
+      key: `${config}.tlsClientConfig.caData`,
+      missing: "is missing: Argo CD verifies the spoke's API server with it (module.eks.cluster_certificate_authority_data)",
+      invalid: (v) => !rules.isBase64PemCertificate(v) && 'does not decode to a PEM certificate; output module.eks.cluster_certificate_authority_data as it is',
+    },
+    {
+      field: 'argocdRoleArn',
+      fact: facts.roleArn,
+      key: `${config}.awsAuthConfig.roleARN`,
+      missing: access === 'assume-role' && 'is missing: the IAM role Argo CD on the hub assumes to reach this spoke (the principal of its EKS access entry)',
+      invalid: (v) => (access === 'own-role'
+        ? `is set, but the hub's Argo CD runs with EKS Pod Identity in single-role mode: it reaches spokes with its own role (the EKS access entry in dist/${IacPaths.cluster(c.name)}), not by assuming one; remove roleARN from the config`
+        : !rules.IAM_ROLE_ARN.test(v) && `"${v}" is not an IAM role ARN`),
+    },
+  ];
+  for (const { field, fact: f, key, missing: why, invalid, same = (a: string, b: string) => a === b } of connection) {
+    if (f === undefined) {
+      if (why && c[field] === undefined) missing(key, why);
+      continue;
     }
+    const problem = invalid(f.value);
+    if (problem) bad(f, problem);
+    else if (c[field] !== undefined && !same(String(c[field]), f.value)) contradicts(field, c[field], f);
+    else out[field] = f.value;
   }
 
   out.addons = addonFacts(c, facts, ctx, { bad, metadataKey, contradictsAt: (addon, typed, f) => contradicts(`addons.${addon}.iamRoleArn`, typed, f) });

@@ -6,7 +6,7 @@
  * has created it and its output is committed, `pending` goes and the output's facts take over.
  */
 import type { AddonDefinition } from '../model/addon.js';
-import { argoCdSingleRole, hubNames } from '../model/hubs.js';
+import { argoCdSpokeAccess, hubNames } from '../model/hubs.js';
 import { asSetting, isEnabled } from '../model/resolve.js';
 import type { ClusterAddonSetting, ClusterSpec, FleetSource } from '../model/spec.js';
 import type { Problem } from '../validate/problems.js';
@@ -85,10 +85,7 @@ export function splitPending(source: FleetSource, catalog: readonly AddonDefinit
       const setting = asSetting<ClusterAddonSetting>(addons[addon.name]);
       if (setting?.iamRoleArn === undefined) addons[addon.name] = { ...(setting ?? {}), iamRoleArn: conventionalRoleArn(account.id, awsName, addon.name) };
     }
-    const selfManagedSpoke = c.role === 'spoke' && (spec.argocd?.mode ?? 'self-managed') === 'self-managed';
-    const argocdRoleArn = selfManagedSpoke && !argoCdSingleRole(spec, c)
-      ? c.argocdRoleArn ?? conventionalRoleArn(account.id, awsName, 'argocd-spoke')
-      : undefined;
+    const argocdRoleArn = argoCdSpokeAccess(spec, c) === 'assume-role' ? c.argocdRoleArn ?? conventionalRoleArn(account.id, awsName, 'argocd-spoke') : undefined;
     pending.push({ ...c, addons, argocdRoleArn });
   });
 

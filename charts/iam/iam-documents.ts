@@ -55,6 +55,11 @@ export function pascalCase(name: string): string {
   return name.split(/[^a-zA-Z0-9]+/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
 }
 
+/** A service account as the subject of its OIDC tokens: `system:serviceaccount:<namespace>:<name>` (a pattern may end in `*`). */
+export function serviceAccountSubject(namespace: string, name: string): string {
+  return `system:serviceaccount:${namespace}:${name}`;
+}
+
 /** The service accounts a role trusts: exact subjects (`StringEquals`) or patterns (`StringLike`). */
 export interface TrustedServiceAccounts {
   readonly operator: 'StringEquals' | 'StringLike';

@@ -7,6 +7,12 @@ import { AddonAnnotation, ClusterAnnotation, ClusterLabel, ClusterTemplate, enab
 import type { ResolvedCluster, ResolvedFleet } from './resolve.js';
 import { sortedEntries } from '../../engines/util/index.js';
 
+/**
+ * The service-account annotation that gives a pod its IAM role under IRSA (read by the EKS pod identity
+ * webhook, which mutates pods only when its value is a non-empty ARN).
+ */
+export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
 /** The labels of a cluster's Secret: what ApplicationSets select on. Sorted by key. */
 export function clusterLabels(cluster: ResolvedCluster): Record<string, string> {
   const labels: Record<string, string> = {

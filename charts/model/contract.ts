@@ -92,7 +92,7 @@ export class ClusterTemplate {
    */
   public irsaRoleArn(addon: string): string | undefined {
     if (!this.identities.has('irsa')) return undefined;
-    const arn = this.annotation(`${snakeCase(addon)}_iam_role_arn`);
+    const arn = this.annotation(AddonAnnotation.iamRoleArn(addon));
     if (!this.identities.has('pod-identity')) return arn;
     this.labelsRead.add(ClusterLabel.awsIdentity);
     return `{{if eq .metadata.labels.${ClusterLabel.awsIdentity} "irsa"}}${arn}{{end}}`;

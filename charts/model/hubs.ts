@@ -40,13 +40,18 @@ export function hubSpec(spec: FleetSpec, hub: string): FleetSpec {
 }
 
 /**
- * Whether Argo CD reaches a spoke in single-role mode: the hub that manages it runs with EKS Pod
- * Identity, so its own role is the principal of the spoke's access entry and `awsAuthConfig` has no
- * `roleARN` (argo-cd #17064).
+ * How Argo CD on the hub reaches a cluster:
+ * - `none`: it needs no AWS credentials (the hub is Argo CD's own cluster; the EKS capability reaches
+ *   clusters by ARN with its capability role);
+ * - `assume-role`: a spoke of a self-managed hub on IRSA: Argo CD assumes the spoke's `argocdRoleArn`
+ *   (`awsAuthConfig.roleARN`), which the spoke's access entry names;
+ * - `own-role`: a spoke of a self-managed hub on EKS Pod Identity, single-role mode (argo-cd #17064): no
+ *   `roleARN`, the spoke's access entry names the hub's own Argo CD role.
  */
-export function argoCdSingleRole(spec: FleetSpec, spoke: ClusterSpec): boolean {
+export function argoCdSpokeAccess(spec: FleetSpec, cluster: ClusterSpec): 'none' | 'assume-role' | 'own-role' {
+  if (cluster.role !== 'spoke' || (spec.argocd?.mode ?? 'self-managed') !== 'self-managed') return 'none';
   const clusters = Array.isArray(spec.clusters) ? spec.clusters.filter((x) => x !== null && typeof x === 'object') : [];
-  const hubName = hubOf(spoke, hubNames({ ...spec, clusters }));
+  const hubName = hubOf(cluster, hubNames({ ...spec, clusters }));
   const hub = clusters.find((x) => x.role === 'hub' && x.name === hubName);
-  return hub !== undefined && clusterIdentity(spec, hub) === 'pod-identity';
+  return hub !== undefined && clusterIdentity(spec, hub) === 'pod-identity' ? 'own-role' : 'assume-role';
 }

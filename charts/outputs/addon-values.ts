@@ -33,6 +33,18 @@ function platformClusterValues(fleet: ResolvedFleet, addon: AddonDefinition, clu
   return deepMerge(shardingValues || {}, sso ?? {});
 }
 
+/** The environment layer of an add-on's values, or undefined when the environment sets none. */
+function environmentValues(addon: AddonDefinition, env: ResolvedCluster['environment']): Readonly<Record<string, unknown>> | undefined {
+  return asSetting(env.addons?.[addon.name])?.values;
+}
+
+/** The cluster layer of an add-on's values: what the fleet settings imply, under the cluster's own; undefined when empty. */
+function clusterLayerValues(fleet: ResolvedFleet, addon: AddonDefinition, cluster: ResolvedCluster): Record<string, unknown> | undefined {
+  const own = asSetting<ClusterAddonSetting>(cluster.spec.addons?.[addon.name])?.values;
+  const platform = platformClusterValues(fleet, addon, cluster);
+  return platform || own ? deepMerge(platform ?? {}, own ?? {}) : undefined;
+}
+
 /**
  * The values files an add-on's Application on a cluster reads, in Helm's order (default, environment,
  * cluster), relative to the repository root: only those that exist.
@@ -41,10 +53,8 @@ export function clusterValuesFiles(fleet: ResolvedFleet, addon: AddonDefinition,
   const root = joinPath(fleet.repos.addons.basePath, fleet.repos.addons.path);
   const layout = addonValuesFiles(addon.name);
   const files = [joinPath(root, layout.defaultFile)];
-  if (asSetting(cluster.environment.addons?.[addon.name])?.values) files.push(joinPath(root, layout.environmentFile(cluster.environment.name)));
-  if (platformClusterValues(fleet, addon, cluster) || asSetting<ClusterAddonSetting>(cluster.spec.addons?.[addon.name])?.values) {
-    files.push(joinPath(root, layout.clusterFile(cluster.name)));
-  }
+  if (environmentValues(addon, cluster.environment)) files.push(joinPath(root, layout.environmentFile(cluster.environment.name)));
+  if (clusterLayerValues(fleet, addon, cluster)) files.push(joinPath(root, layout.clusterFile(cluster.name)));
   return files;
 }
 
@@ -61,13 +71,11 @@ export function addonValuesOutputs(fleet: ResolvedFleet): OutputFile[] {
     const layout = addonValuesFiles(addon.name);
     out.push({ path: joinPath(root, layout.defaultFile), data: addon.values ?? {} });
     for (const env of fleet.environments) {
-      const values = asSetting(env.addons?.[addon.name])?.values;
+      const values = environmentValues(addon, env);
       if (values && running.some((c) => c.environment === env)) out.push({ path: joinPath(root, layout.environmentFile(env.name)), data: values });
     }
     for (const cluster of running) {
-      const own = asSetting<ClusterAddonSetting>(cluster.spec.addons?.[addon.name])?.values;
-      const platform = platformClusterValues(fleet, addon, cluster);
-      const values = platform || own ? deepMerge(platform ?? {}, own ?? {}) : undefined;
+      const values = clusterLayerValues(fleet, addon, cluster);
       if (values) out.push({ path: joinPath(root, layout.clusterFile(cluster.name)), data: values });
     }
   }

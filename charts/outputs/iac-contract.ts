@@ -15,13 +15,14 @@
  * - `iac/fleet.json`: every cluster with its contract file, and the fleet's other IAM documents (`iam/`).
  */
 import { ADDON_PERMISSION_ADDONS, addonPermissions } from '../iam/addon-permissions.js';
-import { IamPolicy, IamStatement, iamPolicy, irsaTrustStatement, oidcInput, oidcToken, pascalCase, podIdentityTrustStatement } from '../iam/iam-documents.js';
+import { IamPolicy, IamStatement, iamPolicy, irsaTrustStatement, oidcInput, oidcToken, pascalCase, podIdentityTrustStatement, serviceAccountSubject } from '../iam/iam-documents.js';
 import { CROSSPLANE_PROVIDER_SERVICE_ACCOUNT } from '../crossplane/crossplane-packages.js';
 import { IacPaths, IAM_DIR } from '../layout/dist-layout.js';
-import { hubNames, hubOf } from '../model/hubs.js';
+import { argoCdSpokeAccess, hubNames, hubOf } from '../model/hubs.js';
 import type { ClusterAddon, ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
-import { crossplaneRoles, providerServiceAccounts } from './iam-crossplane.js';
+import { crossplaneRoles, providerServiceAccountNames } from './iam-crossplane.js';
 import { jsonFile, OutputFile } from './output-file.js';
+import { sortedEntries } from '../../engines/util/index.js';
 
 /** The EKS access policy Argo CD's role gets on every spoke: it installs CRDs, cluster roles and add-ons. */
 export const ARGOCD_ACCESS_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
@@ -86,28 +87,33 @@ function rolePath(arn: string): { name: string; path: string } {
   return { name, path: parts.length === 0 ? '/' : `/${parts.join('/')}/` };
 }
 
-/** The hub that manages a cluster, resolved. */
-function hubFor(fleet: ResolvedFleet, cluster: ResolvedCluster): ResolvedCluster {
-  const name = hubOf(cluster.spec, hubNames(fleet.spec));
-  return fleet.clusters.find((c) => c.name === name) ?? fleet.hub;
+/** What every cluster's contract looks up, gathered once per fleet. */
+interface ContractContext {
+  /** The hub that manages each cluster, by cluster name. */
+  readonly hubs: ReadonlyMap<string, ResolvedCluster>;
+  /** Crossplane's roles (the documents of `iam/crossplane/`), built on first use. */
+  readonly crossplaneRoles: () => ReturnType<typeof crossplaneRoles>;
 }
 
-/** The spokes a hub manages. */
-function spokesOf(fleet: ResolvedFleet, hub: ResolvedCluster): ResolvedCluster[] {
-  return fleet.clusters.filter((c) => c.role === 'spoke' && hubFor(fleet, c).name === hub.name);
+function contractContext(fleet: ResolvedFleet): ContractContext {
+  const names = hubNames(fleet.spec);
+  const byName = new Map(fleet.clusters.map((c) => [c.name, c]));
+  const hubs = new Map(fleet.clusters.map((c) => [c.name, byName.get(hubOf(c.spec, names) ?? '') ?? fleet.hub]));
+  let roles: ReturnType<typeof crossplaneRoles> | undefined;
+  return { hubs, crossplaneRoles: () => (roles ??= crossplaneRoles(fleet)) };
 }
 
 /** The trust of an add-on's role on a cluster, for its service accounts. */
 function trust(cluster: ResolvedCluster, sid: string, namespace: string, serviceAccounts: readonly string[], inputs: Record<string, string>): IamStatement {
   if (cluster.identity === 'pod-identity') return podIdentityTrustStatement(sid, [cluster.awsClusterName], namespace, serviceAccounts);
   inputs[oidcToken(cluster.name)] = oidcInput(cluster);
-  const subjects = serviceAccounts.map((sa) => `system:serviceaccount:${namespace}:${sa}`);
+  const subjects = serviceAccounts.map((sa) => serviceAccountSubject(namespace, sa));
   return irsaTrustStatement(sid, cluster.name, cluster.account.id, { operator: 'StringEquals', subjects });
 }
 
 /** The contract of one cluster. */
-export function clusterContract(fleet: ResolvedFleet, cluster: ResolvedCluster): ClusterContract {
-  const hub = hubFor(fleet, cluster);
+export function clusterContract(fleet: ResolvedFleet, cluster: ResolvedCluster, ctx: ContractContext = contractContext(fleet)): ClusterContract {
+  const hub = ctx.hubs.get(cluster.name)!;
   const inputs: Record<string, string> = {};
   const roles: Record<string, ContractRole> = {};
   const associations: Record<string, ContractPodIdentityAssociation> = {};
@@ -125,7 +131,7 @@ export function clusterContract(fleet: ResolvedFleet, cluster: ResolvedCluster):
     if (!addon.definition.iamRole || !addon.iamRoleArn) continue;
     const sid = `${pascalCase(name)}On${pascalCase(cluster.name)}`;
     if (name === 'crossplane') {
-      addRole(name, addon.iamRoleArn, crossplaneRole(fleet, cluster, addon, sid, inputs), true);
+      addRole(name, addon.iamRoleArn, crossplaneRole(ctx, cluster, addon, sid, inputs), true);
       continue;
     }
     const namespace = addon.definition.namespace;
@@ -134,7 +140,7 @@ export function clusterContract(fleet: ResolvedFleet, cluster: ResolvedCluster):
     if (name === 'argo-cd') {
       addRole(name, addon.iamRoleArn, {
         description: `Argo CD on hub ${where}: reaches its spokes ${cluster.identity === 'pod-identity' ? 'with this role (single-role mode: the EKS access entry on each spoke names it)' : 'by assuming each spoke\'s Argo CD role'}.`,
-        namespace, serviceAccounts, trustPolicy, managedPolicyArns: [], permissionsPolicy: argoCdPermissions(fleet, cluster),
+        namespace, serviceAccounts, trustPolicy, managedPolicyArns: [], permissionsPolicy: argoCdPermissions(fleet, cluster, ctx),
       }, true);
       continue;
     }
@@ -150,9 +156,10 @@ export function clusterContract(fleet: ResolvedFleet, cluster: ResolvedCluster):
     }, true);
   }
 
-  if (cluster.role === 'spoke' && fleet.mode === 'self-managed') {
+  const access = argoCdSpokeAccess(fleet.spec, cluster.spec);
+  if (access !== 'none') {
     const hubArgo = hub.addons.get('argo-cd');
-    const singleRole = hub.identity === 'pod-identity';
+    const singleRole = access === 'own-role';
     if (!singleRole && cluster.spec.argocdRoleArn) {
       const hubRoleArn = hubArgo?.iamRoleArn;
       addRole('argocd-spoke', cluster.spec.argocdRoleArn, {
@@ -194,20 +201,21 @@ export function clusterContract(fleet: ResolvedFleet, cluster: ResolvedCluster):
 }
 
 /** The permissions of a hub's Argo CD role: assume its spokes' roles (IRSA), or nothing (single-role mode: access entries). */
-function argoCdPermissions(fleet: ResolvedFleet, hub: ResolvedCluster): IamPolicy | null {
+function argoCdPermissions(fleet: ResolvedFleet, hub: ResolvedCluster, ctx: ContractContext): IamPolicy | null {
   if (fleet.mode !== 'self-managed' || hub.identity === 'pod-identity') return null;
-  const targets = spokesOf(fleet, hub).map((s) => s.spec.argocdRoleArn).filter((a): a is string => a !== undefined).sort();
+  const spokes = fleet.clusters.filter((c) => c.role === 'spoke' && ctx.hubs.get(c.name) === hub);
+  const targets = spokes.map((s) => s.spec.argocdRoleArn).filter((a): a is string => a !== undefined).sort();
   if (targets.length === 0) return null;
   return iamPolicy([{ Sid: 'AssumeSpokeRoles', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: targets.length === 1 ? targets[0] : targets }]);
 }
 
 /** The hub's Crossplane role: the same trust and permissions as `iam/crossplane/`. */
-function crossplaneRole(fleet: ResolvedFleet, hub: ResolvedCluster, addon: ClusterAddon, sid: string, inputs: Record<string, string>): Omit<ContractRole, 'name' | 'path' | 'arn'> {
+function crossplaneRole(ctx: ContractContext, hub: ResolvedCluster, addon: ClusterAddon, sid: string, inputs: Record<string, string>): Omit<ContractRole, 'name' | 'path' | 'arn'> {
   const namespace = addon.definition.namespace;
-  const docs = crossplaneRoles(fleet).find((r) => r.roleArn === addon.iamRoleArn && r.kind === 'hub');
+  const docs = ctx.crossplaneRoles().find((r) => r.roleArn === addon.iamRoleArn && r.kind === 'hub');
   const serviceAccounts = hub.identity === 'pod-identity'
     ? [CROSSPLANE_PROVIDER_SERVICE_ACCOUNT]
-    : providerServiceAccounts(namespace).subjects.map((s) => s.split(':').pop()!);
+    : providerServiceAccountNames();
   Object.assign(inputs, docs?.inputs ?? {});
   return {
     description: `Crossplane's AWS providers on hub ${hub.name}: manage the fleet's databases (documents also in ${IAM_DIR}/crossplane/).`,
@@ -220,12 +228,13 @@ function crossplaneRole(fleet: ResolvedFleet, hub: ResolvedCluster, addon: Clust
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(sortedEntries(o));
 }
 
 /** `iac/clusters/<cluster>.json` for every cluster and `iac/fleet.json`, which also lists the fleet's other IAM documents. */
 export function iacContractOutputs(fleet: ResolvedFleet, iamDocuments: readonly string[]): OutputFile[] {
-  const files = fleet.clusters.map((c) => jsonFile(IacPaths.cluster(c.name), clusterContract(fleet, c)));
+  const ctx = contractContext(fleet);
+  const files = fleet.clusters.map((c) => jsonFile(IacPaths.cluster(c.name), clusterContract(fleet, c, ctx)));
   const clusters = Object.fromEntries(fleet.clusters.map((c) => [c.name, {
     contract: IacPaths.cluster(c.name),
     eksClusterName: c.awsClusterName,
@@ -233,7 +242,7 @@ export function iacContractOutputs(fleet: ResolvedFleet, iamDocuments: readonly 
     region: c.region,
     environment: c.environment.name,
     role: c.role,
-    hub: hubFor(fleet, c).name,
+    hub: ctx.hubs.get(c.name)!.name,
     identity: c.identity,
     pending: c.spec.pending === true,
   }]));

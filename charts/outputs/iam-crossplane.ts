@@ -28,7 +28,7 @@ import { CROSSPLANE_PACKAGES, CROSSPLANE_PROVIDER_SERVICE_ACCOUNT } from '../cro
 import { AwsProviderConfig } from '../crossplane/aws-provider-config.js';
 import { planDatabases } from '../crossplane/database-plan.js';
 import { OutputFile } from './output-file.js';
-import { IamStatement, iamPolicy, irsaTrustStatement, oidcInput, oidcToken, pascalCase, podIdentityTrustStatement, TrustedServiceAccounts } from '../iam/iam-documents.js';
+import { IamStatement, iamPolicy, irsaTrustStatement, oidcInput, oidcToken, pascalCase, podIdentityTrustStatement, TrustedServiceAccounts, serviceAccountSubject } from '../iam/iam-documents.js';
 import { jsonFile } from './output-file.js';
 import { compareStrings } from '../../engines/util/index.js';
 
@@ -73,8 +73,12 @@ interface RoleDocs {
  * (`<provider>-<digest>`): the subject is a pattern per provider of `CROSSPLANE_PACKAGES`.
  */
 export function providerServiceAccounts(namespace: string): ProviderServiceAccounts {
-  const providers = Object.keys(CROSSPLANE_PACKAGES.providers).sort(compareStrings);
-  return { namespace, operator: 'StringLike', subjects: providers.map((p) => `system:serviceaccount:${namespace}:${p}-*`) };
+  return { namespace, operator: 'StringLike', subjects: providerServiceAccountNames().map((name) => serviceAccountSubject(namespace, name)) };
+}
+
+/** The names of the providers' service accounts, as patterns: `<provider>-*`, sorted. */
+export function providerServiceAccountNames(): string[] {
+  return Object.keys(CROSSPLANE_PACKAGES.providers).sort(compareStrings).map((p) => `${p}-*`);
 }
 /** `arn:<partition>:...`: the partition of an ARN. */
 function partitionOf(arn: string): string {

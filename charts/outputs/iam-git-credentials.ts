@@ -12,7 +12,7 @@ import { ARGOCD_CAPABILITY_IAM_AREA, GIT_CREDENTIALS_IAM_AREA, iamFile } from '.
 import { capabilityConfiguration } from '../argocd/sso-rbac.js';
 import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { GitCredentialSpec } from '../model/spec.js';
-import { iamPolicy, iamRoleName, irsaTrustStatement, oidcInput, oidcToken } from '../iam/iam-documents.js';
+import { iamPolicy, iamRoleName, irsaTrustStatement, oidcInput, oidcToken, serviceAccountSubject } from '../iam/iam-documents.js';
 import { jsonFile } from './output-file.js';
 import { OutputFile } from './output-file.js';
 
@@ -67,7 +67,7 @@ function readGitCredentialsPolicy(fleet: ResolvedFleet, hub: ResolvedCluster): o
 
 /** The IAM document of one hub's git credentials store role. */
 export function gitCredentialsRoleDocument(fleet: ResolvedFleet, hub: ResolvedCluster): object {
-  const subject = `system:serviceaccount:${fleet.argocdNamespace}:${GitCredentialsStore.NAME}`;
+  const subject = serviceAccountSubject(fleet.argocdNamespace, GitCredentialsStore.NAME);
   return {
     roleName: gitCredentialsRoleName(fleet.name, hub.name),
     roleArn: gitCredentialsRoleArn(fleet, hub),

@@ -15,7 +15,7 @@ import { planDatabases, PlannedDatabase } from '../crossplane/database-plan.js';
 import { iamFile, SECRET_STORES_IAM_AREA } from '../layout/dist-layout.js';
 import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { TeamSecretStore } from '../teams/team-secret-store.js';
-import { iamPolicy, iamRoleName, irsaTrustStatement, oidcInput, oidcToken, pascalCase } from '../iam/iam-documents.js';
+import { iamPolicy, iamRoleName, irsaTrustStatement, oidcInput, oidcToken, pascalCase, serviceAccountSubject } from '../iam/iam-documents.js';
 import { jsonFile } from './output-file.js';
 import { OutputFile } from './output-file.js';
 
@@ -80,7 +80,7 @@ export function secretStoreRoles(fleet: ResolvedFleet): SecretStoreRole[] {
  * controller's role, so a store without `auth` never reaches these secrets).
  */
 export function secretStoreTrustPolicy(role: SecretStoreRole): object {
-  const subject = `system:serviceaccount:${role.namespace}:${TeamSecretStore.SERVICE_ACCOUNT}`;
+  const subject = serviceAccountSubject(role.namespace, TeamSecretStore.SERVICE_ACCOUNT);
   return iamPolicy(role.clusters.map((c) => irsaTrustStatement(`StoreOn${pascalCase(c.name)}`, c.name, role.accountId, { operator: 'StringEquals', subjects: [subject] })));
 }
 

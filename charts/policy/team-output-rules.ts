@@ -1,4 +1,6 @@
 import { isClusterScoped } from '../../engines/kustomize/kube-object.js';
+import { IRSA_ROLE_ANNOTATION } from '../model/cluster-metadata.js';
+import { roleArnAccount } from '../validate/rules.js';
 import { DATABASE_API_GROUP } from '../crossplane/postgres-api.js';
 import { APPS_DIR, appFileOwner, teamDir } from '../layout/dist-layout.js';
 import { teamNamespace } from '../model/resolve.js';
@@ -7,10 +9,7 @@ import { TeamSecretStore } from '../teams/team-secret-store.js';
 import { Finding, objectId, PolicyContext, RenderedObjects } from './finding.js';
 import { podSpecOf } from './workload-rules.js';
 
-/** The IRSA annotation on a service account. */
-export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const ROLE_ARN = /arn:aws[\w-]*:iam::(\d{12}):role\/[\w+=,.@/-]+/g;
-const ONE_ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
 
 /** Every IAM role ARN anywhere in an object or value (strings, nested objects, arrays). */
 function roleArnsIn(value: unknown, into: Set<string>): void {
@@ -77,10 +76,10 @@ export function teamOutputFindings(rendered: RenderedObjects, ctx: PolicyContext
       if (!isTeamAppKind(gk)) add('team-kind', `${groupKindKey(gk)}: ${kindReason(gk.group, gk.kind, owner.team, owner.environment)}`);
 
       if (gk.group === '' && gk.kind === 'ServiceAccount') {
-        const arn = o.metadata?.annotations?.[IRSA_ANNOTATION];
+        const arn = o.metadata?.annotations?.[IRSA_ROLE_ANNOTATION];
         if (arn !== undefined) {
-          const role = (message: string) => add('team-iam-role', `${IRSA_ANNOTATION} "${arn}": ${message}`);
-          const account = ONE_ROLE_ARN.exec(String(arn))?.[1];
+          const role = (message: string) => add('team-iam-role', `${IRSA_ROLE_ANNOTATION} "${arn}": ${message}`);
+          const account = roleArnAccount(arn);
           if (o.metadata?.name !== app) role(`only the app's own service account "${app}" may carry an IAM role`);
           else if (account === undefined) role('is not an IAM role ARN');
           else if (platformRoles.has(arn)) role('is one of the platform\'s own roles; an app has a role of its own');

@@ -9,6 +9,7 @@
  * Used by the team stores (charts/teams/team-secret-store.ts) and Argo CD's Git credentials
  * (charts/argocd/git-credentials.ts).
  */
+import { IRSA_ROLE_ANNOTATION } from '../model/cluster-metadata.js';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ClusterSecretStore, ClusterSecretStoreSpecProviderAwsService } from '../../imports/eso-clustersecretstore-external-secrets.io.js';
@@ -46,7 +47,7 @@ export function namespaceStore(scope: Construct, id: string, props: NamespaceSto
 /** The store's service account, annotated with its IAM role; no pod mounts its token. */
 export function storeServiceAccount(scope: Construct, id: string, props: { name: string; namespace: string; roleArn: string; labels: Readonly<Record<string, string>> }): k8s.KubeServiceAccount {
   return new k8s.KubeServiceAccount(scope, id, {
-    metadata: { name: props.name, namespace: props.namespace, labels: { ...props.labels }, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
+    metadata: { name: props.name, namespace: props.namespace, labels: { ...props.labels }, annotations: { [IRSA_ROLE_ANNOTATION]: props.roleArn } },
     // External Secrets asks the API server for tokens (TokenRequest); no pod mounts this account's token.
     automountServiceAccountToken: false,
   });

@@ -4,7 +4,7 @@ import { Worker } from '../apps/worker.js';
 import { AppSpec, ClusterSpec, TeamSpec } from '../model/spec.js';
 import { isEnabled } from '../model/resolve.js';
 import { TeamSecretStore } from '../teams/team-secret-store.js';
-import { FleetContext } from './fleet-context.js';
+import { FleetContext, longestWorkloadClusterName } from './fleet-context.js';
 import { overlayProblems } from './overlays.js';
 import { FieldProblem } from './problems.js';
 import { checkElements, checkItem, earlierWithSameKey, problem, records, Rule } from './rule-table.js';
@@ -85,10 +85,9 @@ const APP: readonly Rule<AppSpec, AppsContext>[] = [
     field: 'name',
     check: (app, ctx) => {
       if (typeof app.name !== 'string' || typeof ctx.team.name !== 'string') return false;
-      const takesWorkloads = (c: ClusterSpec) => c.workloads ?? c.role === 'spoke';
-      const envs = overlayEnvironments(app).filter((env) => ctx.teamEnvironments.includes(env));
-      const longest = ctx.clusters.items.map(([c]) => c).filter((c) => envs.includes(c.environment) && takesWorkloads(c) && typeof c.name === 'string')
-        .map((c) => `${ctx.team.name}-${app.name}-${c.name}`).sort((a, b) => b.length - a.length)[0];
+      const longest = overlayEnvironments(app).filter((env) => ctx.teamEnvironments.includes(env))
+        .map((env) => longestWorkloadClusterName(ctx, env)).filter((n): n is string => n !== undefined)
+        .map((cluster) => `${ctx.team.name}-${app.name}-${cluster}`).sort((a, b) => b.length - a.length)[0];
       return longest !== undefined && applicationNameProblem(longest, `app ${app.name} of team ${ctx.team.name}`);
     },
   },

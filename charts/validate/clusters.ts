@@ -3,7 +3,7 @@ import { IacPaths } from '../layout/dist-layout.js';
 import { AddonDefinition } from '../model/addon.js';
 import { ClusterAddonSetting, ClusterSpec, EnvironmentSpec } from '../model/spec.js';
 import { asSetting, clusterArn, isEnabled } from '../model/resolve.js';
-import { argoCdSingleRole } from '../model/hubs.js';
+import { argoCdSpokeAccess } from '../model/hubs.js';
 import { addonSettingProblems } from './addon-settings.js';
 import { FleetContext } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
@@ -11,9 +11,7 @@ import { checkEach, checkItem, earlierWithSameKey, listShape, problem, Rule } fr
 import * as rules from './rules.js';
 import { dnsLabelProblem, isRecord, isString } from './rules.js';
 
-const selfManagedSpoke = (c: ClusterSpec, ctx: FleetContext) => c.role === 'spoke' && ctx.mode === 'self-managed';
-
-const ENDPOINT = /^https:\/\/[^\s/]+\/?$/;
+const selfManagedSpoke = (c: ClusterSpec, ctx: FleetContext) => argoCdSpokeAccess(ctx.spec, c) !== 'none';
 
 /** A fact the cluster lacks: typed here, or read from the cluster's IaC output. */
 function missingFact(field: string): string {
@@ -32,7 +30,7 @@ function serverOf(c: ClusterSpec, ctx: FleetContext): { key: string; field: stri
     const server = clusterArn({ region: c.region, account, awsClusterName: c.awsClusterName ?? c.name });
     return { key: server, field: c.awsClusterName !== undefined ? 'awsClusterName' : 'name', server };
   }
-  if (!selfManagedSpoke(c, ctx) || !isString(c.endpoint) || !ENDPOINT.test(c.endpoint)) return undefined;
+  if (!selfManagedSpoke(c, ctx) || !isString(c.endpoint) || !rules.API_SERVER_ENDPOINT.test(c.endpoint)) return undefined;
   return { key: rules.serverKey(c.endpoint), field: 'endpoint', server: c.endpoint };
 }
 
@@ -135,7 +133,7 @@ const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
   },
   {
     field: 'endpoint',
-    check: (c, ctx) => selfManagedSpoke(c, ctx) && !(isString(c.endpoint) && ENDPOINT.test(c.endpoint)) && (c.endpoint === undefined
+    check: (c, ctx) => selfManagedSpoke(c, ctx) && !(isString(c.endpoint) && rules.API_SERVER_ENDPOINT.test(c.endpoint)) && (c.endpoint === undefined
       ? 'a spoke needs its API server endpoint (https://...eks.amazonaws.com) when Argo CD is self-managed'
       : `"${c.endpoint}" is not an https:// API server endpoint`),
   },
@@ -148,12 +146,12 @@ const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
   },
   {
     field: 'argocdRoleArn',
-    check: (c, ctx) => selfManagedSpoke(c, ctx) && c.argocdRoleArn !== undefined && argoCdSingleRole(ctx.spec, c)
+    check: (c, ctx) => c.argocdRoleArn !== undefined && argoCdSpokeAccess(ctx.spec, c) === 'own-role'
       && `the hub's Argo CD runs with EKS Pod Identity in single-role mode: it reaches spokes with its own role (an EKS access entry on the spoke, listed in dist/${IacPaths.cluster(c.name)}), not by assuming one; remove argocdRoleArn`,
   },
   {
     field: 'argocdRoleArn',
-    check: (c, ctx) => selfManagedSpoke(c, ctx) && !argoCdSingleRole(ctx.spec, c) && !(isString(c.argocdRoleArn) && rules.IAM_ROLE_ARN.test(c.argocdRoleArn)) && (c.argocdRoleArn === undefined
+    check: (c, ctx) => argoCdSpokeAccess(ctx.spec, c) === 'assume-role' && !(isString(c.argocdRoleArn) && rules.IAM_ROLE_ARN.test(c.argocdRoleArn)) && (c.argocdRoleArn === undefined
       ? 'a spoke needs the IAM role Argo CD assumes to reach it (awsAuthConfig.roleARN) when Argo CD is self-managed'
       : `"${c.argocdRoleArn}" is not an IAM role ARN`),
   },

@@ -51,3 +51,25 @@ export function fleetContext(spec: FleetSpec, catalog: readonly AddonDefinition[
     hubs: clusters.items.filter(([c]) => c.role === 'hub').map(([, i]) => i),
   };
 }
+
+/** For each environment, the longest name of a cluster that takes workloads there. Once per fleet. */
+const longestWorkloadNames = new WeakMap<FleetContext, ReadonlyMap<unknown, string>>();
+
+/**
+ * The longest name of a cluster that takes team workloads in an environment, or undefined when none does:
+ * what makes the longest Application name of a team's apps and boundaries there.
+ */
+export function longestWorkloadClusterName(ctx: FleetContext, environment: unknown): string | undefined {
+  let found = longestWorkloadNames.get(ctx);
+  if (found === undefined) {
+    const longest = new Map<unknown, string>();
+    for (const [c] of ctx.clusters.items) {
+      if (!(c.workloads ?? c.role === 'spoke') || typeof c.name !== 'string') continue;
+      const current = longest.get(c.environment);
+      if (current === undefined || c.name.length > current.length) longest.set(c.environment, c.name);
+    }
+    found = longest;
+    longestWorkloadNames.set(ctx, found);
+  }
+  return found.get(environment);
+}

@@ -16,6 +16,8 @@ export const OCI_REPO = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/;
 export const AWS_ACCOUNT_ID = /^\d{12}$/;
 export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+/** An EKS API server endpoint as Argo CD's cluster `server`: https, a host, nothing after it but an optional '/'. */
+export const API_SERVER_ENDPOINT = /^https:\/\/[^\s/]+\/?$/;
 export const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** EKS cluster name as AWS allows it. */
 export const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
@@ -39,12 +41,6 @@ export function labelValueProblem(value: string): string | undefined {
   if (value.length > 63) return `label value "${value}" is ${value.length} characters; at most 63 are allowed`;
   if (!LABEL_VALUE.test(value)) return `label value "${value}" may hold only letters, digits, '-', '_' and '.', alphanumeric at both ends`;
   return undefined;
-}
-
-/** What a wrong-typed value is, for messages: `null`, `a list`, `a number`... (never the value itself, which may be huge). */
-export function kindOf(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
 }
 
 /** A plain object (not null, not a list), its fields read as the model's types. */
@@ -136,7 +132,7 @@ export function identityProblem(value: unknown): string | false {
 }
 
 
-export { show } from '../../engines/util/index.js';
+export { kindOf, show } from '../../engines/util/index.js';
 
 /**
  * The longest Application name Argo CD is given here: with label resource tracking it becomes the value

@@ -5,7 +5,7 @@
  */
 import { TeamSpec } from '../model/spec.js';
 import { appProblems } from './apps.js';
-import { FleetContext } from './fleet-context.js';
+import { FleetContext, longestWorkloadClusterName } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
 import { parseQuantity } from './quota-fit.js';
 import { checkElements, checkItem, earlierWithSameKey, problem, records, Rule } from './rule-table.js';
@@ -37,9 +37,8 @@ const TEAM: readonly Rule<TeamSpec, TeamsContext>[] = [
     field: 'name',
     check: (t, ctx) => {
       if (typeof t.name !== 'string') return false;
-      const envs = teamEnvironments(t);
-      const longest = ctx.clusters.items.map(([c]) => c).filter((c) => envs.includes(c.environment) && (c.workloads ?? c.role === 'spoke') && typeof c.name === 'string')
-        .map((c) => `${t.name}-boundaries-${c.name}`).sort((a, b) => b.length - a.length)[0];
+      const longest = teamEnvironments(t).map((env) => longestWorkloadClusterName(ctx, env)).filter((n): n is string => n !== undefined)
+        .map((cluster) => `${t.name}-boundaries-${cluster}`).sort((a, b) => b.length - a.length)[0];
       return longest !== undefined && applicationNameProblem(longest, `team ${t.name}'s boundaries`);
     },
   },

@@ -10,6 +10,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function show(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (typeof v === 'string') return JSON.stringify(v);
-  if (v === undefined || v === null) return String(v);
+  return kindOf(v);
+}
+
+/** What a wrong-typed value is, for messages: `null`, `a list`, `a number`... (never the value itself, which may be huge). */
+export function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
   return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
 }
