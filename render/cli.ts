@@ -8,11 +8,16 @@ import { FleetValidationError } from '../charts/validate/problems.js';
 import { renderTree, RenderedTree } from './render.js';
 import { diffTree, isClean } from './tree.js';
 import { reportFailure, UsageError } from './cli-failure.js';
-import { readTreeSettled, TreeWriteError, writeTreeAtomic } from './write-tree.js';
+import { folderIdle, readTreeSettled, TreeWriteError, writeTreeAtomic } from './write-tree.js';
+import { cacheDisabled, DistIndex, folderMatchesIndex, readIndex, sha256, writeIndex } from './cache/dist-index.js';
+import { codeVersion, renderKey } from './cache/run-key.js';
+import { AppManifestCache } from './cache/app-cache.js';
+import { ADDON_CATALOG } from '../charts/addons/catalog.js';
 
 const USAGE = `usage: main.ts <synth|check|validate|plan|diff> [options]
-  synth [--out DIR]  render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
-  check [--out DIR]  exit 1 and list the files that differ when DIR is not what the code renders
+  synth [--out DIR] [--no-cache]  render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
+  check [--out DIR] [--no-cache]  exit 1 and list the files that differ when DIR is not what the code renders
+                     (--no-cache, or CDK8S_FLEET_CACHE=off: render even when neither input, code nor DIR changed)
   validate           check every rendered object against the real schema of its kind, and the policies
   plan [--json]      every Application Argo CD will run, per cluster; exit 1 on what Argo CD would fail on
   diff <ref>         what the working tree changes against a git ref, as Markdown for a PR (diff --help)`;
@@ -33,28 +38,62 @@ function seconds(): string {
   return `${process.uptime().toFixed(2)} s`;
 }
 
+/** A rendered tree that passed every check, with the sha256 of each file's text (when caching is on). */
+export interface CheckedTree extends RenderedTree {
+  readonly hashes?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Whether this render may use and fill the caches (render/cache): not with --no-cache or
+ * CDK8S_FLEET_CACHE=off, and only with the default catalog and options (a test's own catalog is code
+ * the cache keys do not cover).
+ */
+function cacheable(options: FleetOutputsOptions, noCache = false): boolean {
+  if (noCache || cacheDisabled()) return false;
+  return Object.entries(options).every(([k, v]) => v === undefined || (k === 'catalog' && v === ADDON_CATALOG));
+}
+
 /**
  * Validates the input, renders, and runs the policies. Returns the tree, or exit code 1 after printing
  * every policy finding (one line each: file, object, rule id, message). The input's problems come back
  * from the library as values; here, at the command's edge, they become the one `FleetValidationError`
  * that every command reports the same way.
+ *
+ * With caching on, apps rendered before are reused (`AppManifestCache`), and files whose bytes are those
+ * the output folder's index recorded, written by the same code, are not scanned for credentials again.
  */
-export function renderChecked(source: FleetSource, options: FleetOutputsOptions = {}): RenderedTree | number {
-  const render = fleetRender(source, options);
+export function renderChecked(source: FleetSource, options: FleetOutputsOptions = {}, reuse: { readonly noCache?: boolean; readonly index?: DistIndex } = {}): CheckedTree | number {
+  const cache = cacheable(options, reuse.noCache) ? AppManifestCache.open(source) : undefined;
+  const render = fleetRender(source, cache ? { ...options, appManifests: cache } : options);
   if (!render.ok) throw new FleetValidationError(render.problems);
   const tree = renderTree(render.outputs);
+  const hashes = cache ? new Map([...tree.files].map(([file, text]) => [file, sha256(text)])) : undefined;
+  const scanned = reuse.index && hashes && reuse.index.code === codeVersion() ? reuse.index.files : undefined;
+  const alreadyScanned = (file: string) => scanned !== undefined && Object.prototype.hasOwnProperty.call(scanned, file) && scanned[file][4] === hashes!.get(file);
   // Credentials in the bytes about to be written: planted in Helm values, app config, annotations...
-  const secrets = [...tree.files].flatMap(([file, text]) => scanText(text).map((f) => `  ${file}:${f.line}: [no-credentials] ${f.what}`));
+  const secrets = [...tree.files].flatMap(([file, text]) => (alreadyScanned(file) ? [] : scanText(text).map((f) => `  ${file}:${f.line}: [no-credentials] ${f.what}`)));
   if (secrets.length > 0) {
     const n = secrets.length;
     console.error([`cdk8s-fleet: ${n} credential${n === 1 ? '' : 's'} in the rendered output (dist/ is committed: nothing secret may be in it):`, ...secrets, 'Nothing was written.'].join('\n'));
     return 1;
   }
   const findings = [...new Map(checkPolicies(tree.objects, render.context).map((f) => [formatFinding(f), f])).values()];
-  if (findings.length === 0) return tree;
+  if (findings.length === 0) {
+    cache?.save();
+    return { ...tree, hashes };
+  }
   const n = findings.length;
   console.error([`cdk8s-fleet: ${n} polic${n === 1 ? 'y finding' : 'y findings'} in the rendered output:`, ...findings.map((f) => `  ${formatFinding(f)}`), 'Nothing was written.'].join('\n'));
   return 1;
+}
+
+/**
+ * The key of this render for the index of the output folder (render/cache), or undefined when the
+ * render must not be cached: caching turned off, a catalog or option other than the defaults, or an
+ * input that is not plain data (an app's \`chart\` function, say).
+ */
+function cacheKey(args: readonly string[], source: FleetSource, options: FleetOutputsOptions): string | undefined {
+  return cacheable(options, args.includes('--no-cache')) ? renderKey(source) : undefined;
 }
 
 /**
@@ -68,13 +107,22 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
     if (command !== 'synth' && command !== 'check') throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}`);
     const dir = outDir(args);
     const rel = path.relative(process.cwd(), path.resolve(dir)) || '.';
-    const tree = renderChecked(source, options);
+    // Same input, same code, and the folder untouched since the synth that rendered them: nothing to render.
+    const key = cacheKey(args, source, options);
+    const index = key === undefined ? undefined : readIndex(dir);
+    if (index && index.key === key && folderIdle(dir) && folderMatchesIndex(dir, index)) {
+      const n = Object.keys(index.files).length;
+      if (command === 'synth') console.log(`cdk8s-fleet: ${n} files in ${rel}/: 0 added, 0 changed, 0 removed, ${n} unchanged, in ${seconds()} (input, code and folder as at the last synth: nothing rendered)`);
+      else console.log(`cdk8s-fleet: ${rel}/ is up to date (${n} files) in ${seconds()} (input, code and folder as at the last synth: nothing rendered)`);
+      return 0;
+    }
+    const tree = renderChecked(source, options, { noCache: args.includes('--no-cache'), index });
     if (typeof tree === 'number') return tree;
     const files = tree.files;
 
     if (command === 'synth') {
       // One writer at a time (a lock beside the folder); the counts are against the folder as found under it.
-      const r = writeTreeAtomic(dir, files);
+      const r = writeTreeAtomic(dir, files, { afterWrite: key === undefined ? undefined : () => writeIndex(dir, key, files, tree.hashes) });
       if (r.completed) console.log(`cdk8s-fleet: completed first the write that pid ${r.completed.pid} (${r.completed.host}) had committed and not finished`);
       const unchanged = r.total - r.added.length - r.changed.length;
       console.log(`cdk8s-fleet: ${r.total} files in ${rel}/: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed, ${unchanged} unchanged, in ${seconds()}`);

@@ -29,6 +29,12 @@ export interface WriteOptions {
    * CDK8S_FLEET_LOCK_WAIT environment variable (seconds), else 30 s.
    */
   readonly lockWaitMs?: number;
+  /**
+   * Called after a write that completed (or found nothing to change), while the lock is still held:
+   * the folder holds exactly the files written, and no other writer can change that meanwhile.
+   * @default - nothing
+   */
+  readonly afterWrite?: () => void;
 }
 
 /**
@@ -431,6 +437,22 @@ export function recoverTree(dir: string, options: WriteOptions = {}): WriterInfo
 // Reading without the lock.
 
 /** What a reader of the output folder found. */
+/**
+ * Whether no writer is at work on `dir` and none left anything behind: nothing beside it named
+ * `.<dir>.*` (lock, journal, staging folder...). A synth that finds leftovers must take the lock and
+ * clean them up (`recoverTree`), even when it has nothing to write. (A writer may start right after
+ * this answer; readers that need more take `readTreeSettled`.)
+ */
+export function folderIdle(dir: string): boolean {
+  const s = siblings(dir);
+  const prefix = `.${path.basename(s.abs)}.`;
+  try {
+    return !fs.readdirSync(s.parent).some((name) => name.startsWith(prefix));
+  } catch {
+    return false;
+  }
+}
+
 export type TreeRead =
   | { readonly kind: 'read'; readonly files: Map<string, Buffer> }
   /** A live writer held the lock for the whole wait. */
@@ -551,6 +573,11 @@ export function writeTreeAtomic(dir: string, files: ReadonlyMap<string, string>,
   try {
     const completed = recoverLocked(s);
     const result = writeLocked(s, files, lock, completed);
+    try {
+      options.afterWrite?.();
+    } catch {
+      // The write itself completed; what runs after it cannot undo that.
+    }
     return completed ? { ...result, completed } : result;
   } catch (e) {
     if (e instanceof TreeWriteError) throw e;

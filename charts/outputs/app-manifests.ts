@@ -1,5 +1,5 @@
 import { ConstructValidationError, ScratchChart, synthesizeScope } from './synthesize-scope.js';
-import { AppSpec } from '../model/spec.js';
+import { AppSpec, TeamSpec } from '../model/spec.js';
 import { appManifestKey } from '../readme/image-matrix.js';
 import { Problem } from '../validate/problems.js';
 import { quotaFitProblems, renderedObjectProblems } from '../validate/rendered-apps.js';
@@ -84,6 +84,19 @@ export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string,
 }
 
 
+/**
+ * Rendered app manifests a render may reuse instead of rendering the app again (the command line keeps
+ * one on disk: render/cache/app-cache.ts). A store answers only for an app whose spec, team and platform
+ * are exactly those it was rendered with, by the same code; it is given only apps that rendered without
+ * a problem.
+ */
+export interface AppManifestStore {
+  /** The app's objects per environment as rendered before, or undefined. */
+  get(team: TeamSpec, app: AppSpec): ReadonlyMap<string, readonly KubeObject[]> | undefined;
+  /** Remembers the app's objects per environment. */
+  set(team: TeamSpec, app: AppSpec, byEnvironment: ReadonlyMap<string, readonly KubeObject[]>): void;
+}
+
 /** Every app's objects per environment (keyed by `appManifestKey`), or the problems that stop them. */
 export interface FleetApps {
   readonly manifests: ReadonlyMap<string, readonly KubeObject[]>;
@@ -95,7 +108,7 @@ export interface FleetApps {
  * rendered objects (no Secret, the team's quota fits). Problems are returned, team by team, in input
  * order; nothing is placed in `dist/` until they are none.
  */
-export function renderFleetApps(fleet: ResolvedFleet, source: FleetSource): FleetApps {
+export function renderFleetApps(fleet: ResolvedFleet, source: FleetSource, store?: AppManifestStore): FleetApps {
   const file = source.files.teams ?? source.files.default ?? 'environments/index.ts';
   const specTeams = fleet.spec.teams ?? [];
   const manifests = new Map<string, readonly KubeObject[]>();
@@ -104,8 +117,10 @@ export function renderFleetApps(fleet: ResolvedFleet, source: FleetSource): Flee
     const ti = specTeams.indexOf(team.spec);
     const perEnvironment = new Map<string, KubeObject[]>();
     for (const app of team.apps) {
-      const rendered = renderAppManifests(team, app, `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`, file);
+      const stored = store?.get(team.spec, app);
+      const rendered = stored ? { byEnvironment: stored, problems: [] } : renderAppManifests(team, app, `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`, file);
       problems.push(...rendered.problems);
+      if (!stored && rendered.problems.length === 0) store?.set(team.spec, app, rendered.byEnvironment);
       for (const [env, objects] of rendered.byEnvironment) {
         perEnvironment.set(env, [...(perEnvironment.get(env) ?? []), ...objects]);
         manifests.set(appManifestKey(team.name, app.name, env), objects);

@@ -2,7 +2,7 @@ import { AddonDefinition } from '../model/addon.js';
 import { ADDON_CATALOG } from '../addons/catalog.js';
 import { FleetSource } from '../model/spec.js';
 import { FleetValidationError, Problem } from '../validate/problems.js';
-import { FleetApps, renderFleetApps } from './app-manifests.js';
+import { AppManifestStore, FleetApps, renderFleetApps } from './app-manifests.js';
 import { ResolvedFleet, resolveFleet } from '../model/resolve.js';
 import { validateFleet } from '../validate/validate-fleet.js';
 import { applyIacOutputs } from '../iac/apply-iac-outputs.js';
@@ -28,6 +28,12 @@ export interface FleetOutputsOptions {
    * @default ADDON_CATALOG
    */
   readonly catalog?: readonly AddonDefinition[];
+  /**
+   * App manifests rendered before, to reuse for apps whose spec, team and platform have not changed.
+   * Reuse never changes the output: the store answers only for exactly the same input and code.
+   * @default - none: every app is rendered
+   */
+  readonly appManifests?: AppManifestStore;
 }
 
 /**
@@ -62,7 +68,7 @@ export function fleetRender(input: FleetSource, options: FleetOutputsOptions = {
   const problems = validateFleet(source, catalog);
   if (problems.length > 0) return { ok: false, problems: inInput(problems) };
   const fleet = resolveFleet(source.spec, catalog);
-  const apps = renderFleetApps(fleet, source);
+  const apps = renderFleetApps(fleet, source, options.appManifests);
   if (apps.problems.length > 0) return { ok: false, problems: inInput(apps.problems) };
   // The IaC contract also covers the clusters the IaC has yet to create.
   const planned = split.pending.length === 0 ? fleet : resolveFleet({ ...source.spec, clusters: [...source.spec.clusters, ...split.pending] }, catalog);

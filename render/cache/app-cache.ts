@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AppManifestStore } from '../../charts/outputs/app-manifests.js';
+import type { AppSpec, FleetSource, TeamSpec } from '../../charts/model/spec.js';
+import type { KubeObject } from '../../engines/kustomize/index.js';
+import { cacheDir } from './dist-index.js';
+import { renderKey, stableJson } from './run-key.js';
+
+/**
+ * Rendered app manifests kept between runs, so that a change to one app renders that app only (the
+ * base through cdk8s-plus and every environment overlay are most of a render's time).
+ *
+ * One pack file per platform: the key of the fleet source with every team's apps left out, and of the
+ * code (`renderKey`). Inside it, an app is found by its team's name and its spec as data. So an entry
+ * is reused only when the app's spec, everything else in the fleet and the code are exactly as when it
+ * was rendered; anything else renders the app again. Apps that cannot be stated as data (a `chart`
+ * function) are never stored. Only apps that rendered without a problem are stored.
+ *
+ * The pack holds the apps of the last run that used it (entries no longer used are dropped), and at
+ * most a few packs are kept; it is written with a temporary file renamed into place, and a pack that
+ * cannot be read counts as empty.
+ */
+
+const FORMAT = 'cdk8s-fleet-app-cache/1';
+const MAX_PACKS = 4;
+
+/**
+ * The pack's text: a first line naming the format and the platform key, then one line per app,
+ * `<key> <objects per environment as JSON>` (JSON text holds no raw newline). Entries stay text until
+ * an app asks for them, and are written back as the same text.
+ */
+function parsePack(text: string, platform: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  const lines = text.split('\n');
+  if (lines[0] !== `${FORMAT} ${platform}`) return entries;
+  for (const line of lines.slice(1)) {
+    const space = line.indexOf(' ');
+    if (space === 64) entries.set(line.slice(0, space), line.slice(space + 1));
+  }
+  return entries;
+}
+
+export class AppManifestCache implements AppManifestStore {
+  /** A cache for the apps of `source`, or undefined when its platform part is not plain data. */
+  public static open(source: FleetSource): AppManifestCache | undefined {
+    const teams = source.spec.teams ?? [];
+    const platform = renderKey({ ...source, spec: { ...source.spec, teams: teams.map((t) => ({ ...t, apps: [] })) } });
+    return platform === undefined ? undefined : new AppManifestCache(platform);
+  }
+
+  private loaded?: Map<string, string>;
+  private readonly used = new Map<string, string>();
+  private changed = false;
+  /** Apps found in the pack, and apps rendered (and stored when they are data), in this run. */
+  public hits = 0;
+  public misses = 0;
+
+  private constructor(private readonly platform: string) {}
+
+  private get file(): string {
+    return path.join(cacheDir(), `apps-${this.platform.slice(0, 16)}.txt`);
+  }
+
+  private key(team: TeamSpec, app: AppSpec): string | undefined {
+    const json = stableJson(app);
+    return json === undefined ? undefined : createHash('sha256').update(team.name).update('\0').update(json).digest('hex');
+  }
+
+  private pack(): Map<string, string> {
+    if (!this.loaded) {
+      try {
+        this.loaded = parsePack(fs.readFileSync(this.file, 'utf8'), this.platform);
+      } catch {
+        this.loaded = new Map();
+      }
+    }
+    return this.loaded;
+  }
+
+  public get(team: TeamSpec, app: AppSpec): ReadonlyMap<string, readonly KubeObject[]> | undefined {
+    const key = this.key(team, app);
+    if (key === undefined) return undefined;
+    const text = this.pack().get(key);
+    if (text === undefined) return undefined;
+    let entry: unknown;
+    try {
+      entry = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry) || !Object.values(entry).every(Array.isArray)) return undefined;
+    this.used.set(key, text);
+    this.hits++;
+    return new Map(Object.entries(entry as Record<string, KubeObject[]>));
+  }
+
+  public set(team: TeamSpec, app: AppSpec, byEnvironment: ReadonlyMap<string, readonly KubeObject[]>): void {
+    this.misses++;
+    const key = this.key(team, app);
+    if (key === undefined) return;
+    // Stored as the JSON text it is read back from: nothing this run does to the objects later can leak in.
+    this.used.set(key, JSON.stringify(Object.fromEntries(byEnvironment)));
+    this.changed = true;
+  }
+
+  /** Writes the pack when this run rendered an app or stopped using one. Failing to write is harmless. */
+  public save(): void {
+    if (!this.changed && this.pack().size === this.used.size) return;
+    const file = this.file;
+    const dir = path.dirname(file);
+    const tmp = `${file}.tmp-${process.pid}`;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const fd = fs.openSync(tmp, 'w');
+      try {
+        fs.writeSync(fd, `${FORMAT} ${this.platform}\n`);
+        for (const [key, text] of this.used) fs.writeSync(fd, `${key} ${text}\n`);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, file);
+      const packs = fs
+        .readdirSync(dir)
+        .filter((n) => /^apps-[0-9a-f]{16}\.txt$/.test(n))
+        .map((n) => ({ n, t: fs.statSync(path.join(dir, n)).mtimeMs }))
+        .sort((a, b) => b.t - a.t);
+      for (const { n } of packs.slice(MAX_PACKS)) fs.rmSync(path.join(dir, n), { force: true });
+    } catch {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { codeVersion, PROJECT_ROOT } from './run-key.js';
+
+/**
+ * The index of an output folder: what a successful synth wrote there (each file's size, modification
+ * time and content hash) and the key of the render that made it. With it, a render whose key has not
+ * changed only has to confirm that nobody touched the folder since, the way git's own index confirms a
+ * clean work tree: a walk and one `stat` per file, no rendering and no reading of file contents.
+ *
+ * The index lives outside the folder (it is not committed, and a fresh clone has none), under
+ * node_modules/.cache/cdk8s-fleet/ or $CDK8S_FLEET_CACHE_DIR, one file per output folder. It is written
+ * by synth only, under the folder's write lock, after a write that completed, and atomically (a
+ * temporary file renamed into place). A file whose times are within a clock tick of the index itself
+ * could have changed after it was recorded without its times showing it ("racily clean" in git's
+ * words): its content is read and hashed instead.
+ */
+
+const FORMAT = 3;
+/** At most this many indexes are kept (test runs make one per temporary folder); the oldest go first. */
+const MAX_INDEXES = 64;
+/**
+ * File times come from a coarse kernel clock (a tick of 1-10 ms): a file written this close before the
+ * index could be changed again with the same times, so its content is what counts.
+ */
+const RACY_MS = 50;
+
+/**
+ * One file as recorded: size in bytes, modification and change times in ms, inode, sha256 of the
+ * content (hex). The change time cannot be set back by a program (`touch -d` sets the modification
+ * time and moves the change time to now), so an edit that restores the size and mtime still shows.
+ */
+export type IndexedFile = readonly [size: number, mtimeMs: number, ctimeMs: number, ino: number, sha256: string];
+
+export interface DistIndex {
+  readonly format: number;
+  /** The render key (`renderKey`) of the render that wrote the folder. */
+  readonly key: string;
+  /** The code that rendered it (`codeVersion`): its files were scanned for credentials by that code. */
+  readonly code: string;
+  /** Absolute path of the folder. */
+  readonly dir: string;
+  /** When the index was written, ms since the epoch, after every file it records was written. */
+  readonly written: number;
+  readonly files: Readonly<Record<string, IndexedFile>>;
+}
+
+/** Whether render caching is off: CDK8S_FLEET_CACHE=off (or 0, false, no). */
+export function cacheDisabled(): boolean {
+  return /^(off|0|false|no)$/i.test(process.env.CDK8S_FLEET_CACHE ?? '');
+}
+
+/** The folder caches are kept in: $CDK8S_FLEET_CACHE_DIR, else node_modules/.cache/cdk8s-fleet/. */
+export function cacheDir(): string {
+  return path.resolve(process.env.CDK8S_FLEET_CACHE_DIR || path.join(PROJECT_ROOT, 'node_modules', '.cache', 'cdk8s-fleet'));
+}
+
+function indexFile(dir: string): string {
+  const id = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16);
+  return path.join(cacheDir(), `dist-index-${id}.json`);
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The index recorded for `dir`, or undefined (none, unreadable, another format, another folder). */
+export function readIndex(dir: string): DistIndex | undefined {
+  try {
+    const index = JSON.parse(fs.readFileSync(indexFile(dir), 'utf8')) as DistIndex;
+    if (index.format !== FORMAT || index.dir !== path.resolve(dir) || typeof index.key !== 'string' || typeof index.code !== 'string' || !index.files || typeof index.files !== 'object') return undefined;
+    return index;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes the index of `dir`: whatever the folder holds now, nothing is known about it. */
+export function dropIndex(dir: string): void {
+  fs.rmSync(indexFile(dir), { force: true });
+}
+
+/**
+ * Records that `dir` holds exactly `files` (rendered with `key`). Call only while holding the folder's
+ * write lock, right after a write that completed. Failing to record is harmless: the next render
+ * renders in full.
+ */
+export function writeIndex(dir: string, key: string, files: ReadonlyMap<string, string>, hashes?: ReadonlyMap<string, string>): void {
+  const abs = path.resolve(dir);
+  const file = indexFile(dir);
+  try {
+    const recorded: Record<string, IndexedFile> = {};
+    for (const [rel, text] of files) {
+      const st = fs.statSync(path.join(abs, rel));
+      recorded[rel] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, hashes?.get(rel) ?? sha256(text)];
+    }
+    const index: DistIndex = { format: FORMAT, key, code: codeVersion(), dir: abs, written: Date.now(), files: recorded };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(index));
+    fs.renameSync(tmp, file);
+    prune(path.dirname(file));
+  } catch {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+function prune(folder: string): void {
+  const indexes = fs
+    .readdirSync(folder)
+    .filter((n) => /^dist-index-[0-9a-f]{16}\.json$/.test(n))
+    .map((n) => ({ n, t: fs.statSync(path.join(folder, n)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { n } of indexes.slice(MAX_INDEXES)) fs.rmSync(path.join(folder, n), { force: true });
+}
+
+/**
+ * Whether `dir` holds exactly what `index` recorded: the same set of files, each with the same size
+ * and modification time (or, for a racily clean file, the same content hash). Any doubt is a no.
+ */
+export function folderMatchesIndex(dir: string, index: DistIndex): boolean {
+  const abs = path.resolve(dir);
+  let count = 0;
+  const walk = (rel: string): boolean => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(rel === '' ? abs : path.join(abs, rel), { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const entry of entries) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!walk(child)) return false;
+        continue;
+      }
+      const recorded = Object.prototype.hasOwnProperty.call(index.files, child) ? index.files[child] : undefined;
+      if (!recorded || !entry.isFile()) return false;
+      count++;
+      const st = fs.statSync(path.join(abs, child), { throwIfNoEntry: false });
+      if (!st || st.size !== recorded[0] || st.mtimeMs !== recorded[1] || st.ctimeMs !== recorded[2] || st.ino !== recorded[3]) return false;
+      if (st.mtimeMs >= index.written - RACY_MS || st.ctimeMs >= index.written - RACY_MS) {
+        // Racily clean: it could have been changed right after being recorded; only its content can tell.
+        if (sha256(fs.readFileSync(path.join(abs, child))) !== recorded[4]) return false;
+      }
+    }
+    return true;
+  };
+  return walk('') && count === Object.keys(index.files).length;
+}

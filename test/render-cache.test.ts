@@ -1,0 +1,269 @@
+/**
+ * The render caches (render/cache): the index of an output folder that lets an unchanged fleet skip
+ * rendering, and the app manifests reused across runs. What must hold: a cache never changes what is
+ * rendered or written, and anything it cannot be sure of renders in full.
+ */
+import { describe, it, TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ADDON_CATALOG } from '../charts/index.js';
+import { fleetRender } from '../charts/outputs/fleet-outputs.js';
+import { runCli } from '../render/cli.js';
+import { renderTree } from '../render/render.js';
+import { readTree } from '../render/tree.js';
+import { codeVersion, renderKey, stableJson } from '../render/cache/run-key.js';
+import { readIndex } from '../render/cache/dist-index.js';
+import { AppManifestCache } from '../render/cache/app-cache.js';
+import { exampleFleet, fleetCopy, withSpec } from './support/fleet.js';
+
+const NOTHING_RENDERED = /nothing rendered/;
+
+/** A cache folder of the test's own (CDK8S_FLEET_CACHE_DIR) and an output folder path. */
+function setUp(t: TestContext): { dist: string; cache: string } {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-cache-'));
+  const cache = path.join(parent, 'cache');
+  const before = process.env.CDK8S_FLEET_CACHE_DIR;
+  process.env.CDK8S_FLEET_CACHE_DIR = cache;
+  t.after(() => {
+    if (before === undefined) delete process.env.CDK8S_FLEET_CACHE_DIR;
+    else process.env.CDK8S_FLEET_CACHE_DIR = before;
+    fs.rmSync(parent, { recursive: true, force: true });
+  });
+  return { dist: path.join(parent, 'dist'), cache };
+}
+
+function run(t: TestContext, argv: string[], source = exampleFleet, options = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  t.mock.method(console, 'log', (m: string) => out.push(m));
+  t.mock.method(console, 'error', (m: string) => err.push(m));
+  try {
+    return { code: runCli(argv, source, options), stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    t.mock.restoreAll();
+  }
+}
+
+const bytes = (dir: string) => [...readTree(dir)].map(([p, b]) => [p, b.toString('utf8')] as const);
+
+describe('the render key', () => {
+  it('states plain data exactly: absent and undefined differ, and so does key order', () => {
+    assert.notEqual(stableJson({ a: 1 }), stableJson({ a: 1, b: undefined }));
+    assert.notEqual(stableJson({ a: 1, b: 2 }), stableJson({ b: 2, a: 1 }));
+    assert.notEqual(stableJson([undefined]), stableJson([null]));
+    assert.equal(stableJson({ a: [1, 'x', null, true, { b: 'c' }] }), stableJson({ a: [1, 'x', null, true, { b: 'c' }] }));
+  });
+
+  it('refuses what JSON would drop or flatten: functions, Maps, Sets, Dates, class instances, NaN', () => {
+    class Props {
+      public readonly a = 1;
+    }
+    for (const value of [() => 1, new Map([['a', 1]]), new Set([1]), new Date(0), new Props(), NaN, Infinity, -0, 1n, Symbol('s'), Buffer.from('x'), { toJSON: () => 'x' }]) {
+      assert.equal(stableJson({ nested: [value] }), undefined, String(value));
+    }
+    assert.equal(renderKey({ spec: { teams: [{ apps: [{ chart: () => undefined }] }] } }), undefined, 'an app with a chart function has no key');
+  });
+
+  it('changes with the input and with every source file of the code', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-code-'));
+    try {
+      fs.mkdirSync(path.join(root, 'charts', 'teams'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'charts', 'teams', 'a.ts'), 'export const a = 1;\n');
+      const before = codeVersion(root);
+      assert.equal(codeVersion(root), before, 'stable');
+      assert.notEqual(renderKey({ x: 1 }, root), renderKey({ x: 2 }, root));
+      fs.writeFileSync(path.join(root, 'charts', 'teams', 'a.ts'), 'export const a = 2;\n');
+      assert.notEqual(codeVersion(root), before, 'an edit of the same size');
+      fs.writeFileSync(path.join(root, 'charts', 'teams', 'a.ts'), 'export const a = 1;\n');
+      assert.equal(codeVersion(root), before);
+      fs.writeFileSync(path.join(root, 'engines.ts'), 'x');
+      assert.equal(codeVersion(root), before, 'files outside the code folders do not count');
+      fs.mkdirSync(path.join(root, 'engines'));
+      fs.writeFileSync(path.join(root, 'engines', 'b.ts'), '');
+      assert.notEqual(codeVersion(root), before, 'a new file counts');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the example fleet is plain data, so it can be cached', () => {
+    assert.equal(typeof renderKey(exampleFleet), 'string');
+  });
+});
+
+describe('an unchanged fleet is not rendered again', () => {
+  it('synth and check with the same input, code and folder render nothing, and say so', (t) => {
+    const { dist } = setUp(t);
+    assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+    const first = bytes(dist);
+    const again = run(t, ['synth', '--out', dist]);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /: 0 added, 0 changed, 0 removed, \d+ unchanged, in \d+\.\d\d s \(input, code and folder as at the last synth: nothing rendered\)$/);
+    const check = run(t, ['check', '--out', dist]);
+    assert.equal(check.code, 0);
+    assert.match(check.stdout, /dist\/ is up to date \(\d+ files\).*nothing rendered/);
+    assert.deepEqual(bytes(dist), first);
+  });
+
+  it('a changed input renders in full', (t) => {
+    const { dist } = setUp(t);
+    assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+    const spec = fleetCopy();
+    (spec.teams![0].apps[0].environments.prod as any).replicas = [{ name: spec.teams![0].apps[0].name, count: 4 }];
+    const r = run(t, ['synth', '--out', dist], withSpec(spec));
+    assert.equal(r.code, 0);
+    assert.doesNotMatch(r.stdout, NOTHING_RENDERED);
+    assert.match(r.stdout, /: 0 added, [1-9]\d* changed, 0 removed/);
+  });
+
+  for (const [what, damage, expect] of [
+    ['an edited file (same size, times set back)', (dist: string, file: string) => {
+      const st = fs.statSync(file);
+      const text = fs.readFileSync(file, 'utf8');
+      fs.writeFileSync(file, text.replace(/name: /, 'neme: '));
+      fs.utimesSync(file, st.atime, st.mtime);
+    }, /1 changed/],
+    ['a deleted file', (_: string, file: string) => fs.rmSync(file), /1 added/],
+    ['a file added by hand', (dist: string) => fs.writeFileSync(path.join(dist, 'extra.yaml'), 'a: 1\n'), /1 removed/],
+    ['an empty folder replaced a file', (_: string, file: string) => { fs.rmSync(file); fs.mkdirSync(file); }, /1 added|1 changed/],
+  ] as const) {
+    it(`notices ${what} and repairs it; check reports it`, (t) => {
+      const { dist } = setUp(t);
+      assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+      const rendered = bytes(dist);
+      const file = path.join(dist, 'hub', 'argocd', 'clusters', 'spoke-prod.yaml');
+      damage(dist, file);
+      const check = run(t, ['check', '--out', dist]);
+      assert.equal(check.code, 1, check.stdout);
+      assert.doesNotMatch(check.stdout, NOTHING_RENDERED);
+      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) fs.rmdirSync(file);
+      const r = run(t, ['synth', '--out', dist]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, expect);
+      assert.deepEqual(bytes(dist), rendered);
+    });
+  }
+
+  it('renders in full with --no-cache, CDK8S_FLEET_CACHE=off, another catalog, or an input that is not data', (t) => {
+    const { dist } = setUp(t);
+    assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+    assert.doesNotMatch(run(t, ['synth', '--out', dist, '--no-cache']).stdout, NOTHING_RENDERED);
+    assert.doesNotMatch(run(t, ['check', '--out', dist, '--no-cache']).stdout, NOTHING_RENDERED);
+    process.env.CDK8S_FLEET_CACHE = 'off';
+    try {
+      assert.doesNotMatch(run(t, ['synth', '--out', dist]).stdout, NOTHING_RENDERED);
+    } finally {
+      delete process.env.CDK8S_FLEET_CACHE;
+    }
+    assert.doesNotMatch(run(t, ['synth', '--out', dist], exampleFleet, { catalog: [...ADDON_CATALOG] }).stdout, NOTHING_RENDERED);
+    const spec = fleetCopy();
+    const app = spec.teams![0].apps[0] as any;
+    const { webService } = app;
+    delete app.webService;
+    app.chart = () => {
+      throw new Error('never called: the test only checks the key');
+    };
+    assert.equal(renderKey(withSpec(spec)), undefined);
+    app.chart = undefined;
+    app.webService = webService;
+    assert.match(run(t, ['synth', '--out', dist]).stdout, NOTHING_RENDERED, 'and the default again, as it was');
+  });
+
+  it('a corrupt or foreign index is ignored', (t) => {
+    const { dist, cache } = setUp(t);
+    assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+    const [indexFile] = fs.readdirSync(cache).filter((n) => n.startsWith('dist-index-'));
+    const index = JSON.parse(fs.readFileSync(path.join(cache, indexFile), 'utf8'));
+    fs.writeFileSync(path.join(cache, indexFile), JSON.stringify({ ...index, dir: '/elsewhere' }));
+    assert.equal(readIndex(dist), undefined);
+    assert.doesNotMatch(run(t, ['synth', '--out', dist]).stdout, NOTHING_RENDERED);
+    fs.writeFileSync(path.join(cache, indexFile), '{"format":');
+    assert.doesNotMatch(run(t, ['check', '--out', dist]).stdout, NOTHING_RENDERED);
+    assert.equal(run(t, ['check', '--out', dist]).code, 0);
+  });
+
+  it('a failed synth leaves no index that could vouch for the folder', (t) => {
+    const { dist } = setUp(t);
+    assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+    const spec = fleetCopy();
+    (spec.teams![0].apps[0].environments.prod as any).replicas = [{ name: spec.teams![0].apps[0].name, count: 5 }];
+    process.env.CDK8S_FLEET_FAIL_AFTER = '3';
+    try {
+      assert.notEqual(run(t, ['synth', '--out', dist], withSpec(spec)).code, 0);
+    } finally {
+      delete process.env.CDK8S_FLEET_FAIL_AFTER;
+    }
+    // The folder is part old, part new (or untouched): neither input may skip the render now.
+    assert.doesNotMatch(run(t, ['check', '--out', dist], withSpec(spec)).stdout, NOTHING_RENDERED);
+    const r = run(t, ['synth', '--out', dist], withSpec(spec));
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, NOTHING_RENDERED);
+  });
+
+  it('a credential planted after a clean synth is still found: only unchanged bytes skip the scan', (t) => {
+    const { dist } = setUp(t);
+    assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+    const s = fleetCopy() as any;
+    s.environments.find((e: any) => e.name === 'prod').addons.velero = { values: { configuration: { backupStorageLocation: [{ config: { token: ['glpat', 'abcdefghijklmnopqrstu'].join('-') } }] } } };
+    const r = run(t, ['synth', '--out', dist], withSpec(s));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\[no-credentials\] a GitLab token/);
+  });
+});
+
+describe('app manifests reused across runs', () => {
+  const rendered = (source: typeof exampleFleet, cache?: AppManifestCache) => {
+    const r = fleetRender(source, cache ? { appManifests: cache } : {});
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    return renderTree(r.outputs).files;
+  };
+
+  it('render the same bytes as a render without them, and one changed app is the only one rendered again', (t) => {
+    setUp(t);
+    const apps = (exampleFleet.spec.teams ?? []).reduce((n, team) => n + team.apps.length, 0);
+    const cold = AppManifestCache.open(exampleFleet)!;
+    const first = rendered(exampleFleet, cold);
+    assert.deepEqual([cold.hits, cold.misses], [0, apps]);
+    cold.save();
+    const warm = AppManifestCache.open(exampleFleet)!;
+    assert.deepEqual([...rendered(exampleFleet, warm)], [...first]);
+    assert.deepEqual([warm.hits, warm.misses], [apps, 0]);
+    assert.deepEqual([...first], [...rendered(exampleFleet)], 'and the same as with no cache at all');
+
+    const spec = fleetCopy();
+    const app = spec.teams![0].apps[1] as any;
+    app.environments.prod.images = [{ ...app.environments.prod.images[0], newTag: 'v9.9' }];
+    const changed = withSpec(spec);
+    const next = AppManifestCache.open(changed)!;
+    assert.deepEqual([...rendered(changed, next)], [...rendered(changed)]);
+    assert.deepEqual([next.hits, next.misses], [apps - 1, 1]);
+  });
+
+  it('a change outside the apps (here a team\'s access) uses none of them', (t) => {
+    setUp(t);
+    const cache = AppManifestCache.open(exampleFleet)!;
+    rendered(exampleFleet, cache);
+    cache.save();
+    const spec = fleetCopy();
+    (spec.teams![0] as any).access = { ...(spec.teams![0].access ?? {}), staging: 'view' };
+    const other = AppManifestCache.open(withSpec(spec))!;
+    rendered(withSpec(spec), other);
+    assert.equal(other.hits, 0);
+  });
+
+  it('a corrupt pack counts as empty', (t) => {
+    const { cache: dir } = setUp(t);
+    const cache = AppManifestCache.open(exampleFleet)!;
+    const first = rendered(exampleFleet, cache);
+    cache.save();
+    for (const name of fs.readdirSync(dir).filter((n) => n.startsWith('apps-'))) {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8').split('\n');
+      fs.writeFileSync(path.join(dir, name), [text[0], ...text.slice(1).map((l) => l.slice(0, 70))].join('\n'));
+    }
+    const again = AppManifestCache.open(exampleFleet)!;
+    assert.deepEqual([...rendered(exampleFleet, again)], [...first]);
+    assert.equal(again.hits, 0);
+  });
+});
