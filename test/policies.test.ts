@@ -134,6 +134,37 @@ describe('policies', () => {
         assert.ok(f.some((l) => re.test(l)), `${re}: ${f.join('\n')}`);
       }
     });
+    it('accepts a cluster-name pattern that matches only the workload spokes of its environment', () => {
+      // Among the rendered cluster Secrets (hub, spoke-prod, spoke-staging) and in-cluster, `spoke-p*` is spoke-prod only.
+      for (const name of ['spoke-p*', 'spoke-pro?', 'spoke-prod']) {
+        assert.deepEqual(findingsAfter('hub/argocd/projects/webstore.yaml', (o) => { o.spec.destinations.push({ name, namespace: 'webstore-prod' }); }, 'project-least-privilege'), [], name);
+      }
+    });
+    it('refuses a cluster-name pattern that is too wide, negated, of another glob syntax or of no environment of the team', () => {
+      const after = (d: Record<string, string>) => findingsAfter('hub/argocd/projects/webstore.yaml', (o) => { o.spec.destinations.push(d); }, 'project-least-privilege');
+      const P = 'hub/argocd/projects/webstore.yaml: AppProject/webstore: [project-least-privilege] destination name pattern';
+      // spoke-staging is a spoke of another environment; the hub takes no workloads; in-cluster is Argo CD's own.
+      assert.deepEqual(after({ name: 'spoke-*', namespace: 'webstore-prod' }), [`${P} "spoke-*" (namespace webstore-prod) also matches spoke-staging, not workload spokes of environment prod`]);
+      assert.deepEqual(after({ name: '*b', namespace: 'webstore-prod' }), [`${P} "*b" (namespace webstore-prod) also matches hub, not workload spokes of environment prod`]);
+      assert.deepEqual(after({ name: 'in-*', namespace: 'webstore-prod' }), [`${P} "in-*" (namespace webstore-prod) also matches in-cluster, not workload spokes of environment prod`]);
+      assert.deepEqual(after({ name: '*', namespace: 'webstore-prod' }), [`${P} "*" (namespace webstore-prod) matches any cluster; name the team's clusters`]);
+      assert.deepEqual(after({ name: '??????????', namespace: 'webstore-prod' }), [`${P} "??????????" (namespace webstore-prod) matches any cluster; name the team's clusters`]);
+      assert.match(after({ name: '!spoke-staging', namespace: 'webstore-prod' })[0], /is not of the form <literal><\* or \?\.\.\.><literal>/);
+      assert.match(after({ name: 'spoke-{prod,staging}', namespace: 'webstore-prod' })[0], /is not of the form/);
+      assert.match(after({ name: 'spoke-[p]rod', namespace: 'webstore-prod' })[0], /is not of the form/);
+      assert.match(after({ name: 'spoke-p*', namespace: 'webstore-dev' })[0], /webstore-dev is not the namespace of an environment of team webstore/);
+      assert.match(after({ name: 'spoke-p*', namespace: 'checkout-prod' })[0], /not the namespace of an environment of team webstore/);
+      assert.deepEqual(after({ name: 'nothing-*', namespace: 'webstore-prod' }), [`${P} "nothing-*" (namespace webstore-prod) matches no cluster`]);
+      // A pattern in the server or the namespace is still a wildcard.
+      assert.match(after({ server: 'https://*.eks.amazonaws.com', namespace: 'webstore-prod' })[0], /has a wildcard/);
+      assert.match(after({ name: 'spoke-prod', namespace: 'webstore-*' })[0], /has a wildcard/);
+    });
+    it('checks a pattern against the cluster Secrets as Argo CD would see them: a spoke that stops taking workloads is outside', () => {
+      const objects = new Map<string, any[]>([...tree.objects].map(([f, docs]) => [f, structuredClone(docs) as any[]]));
+      objects.get('hub/argocd/projects/webstore.yaml')![0].spec.destinations.push({ name: 'spoke-p*', namespace: 'webstore-prod' });
+      objects.get('hub/argocd/clusters/spoke-prod.yaml')![0].metadata.labels.workloads = 'false';
+      assert.match(checkPolicies(objects, context).filter((f) => f.rule === 'project-least-privilege').map(formatFinding)[0], /"spoke-p\*" \(namespace webstore-prod\) also matches spoke-prod, not workload spokes of environment prod/);
+    });
     it('fires on a team project that lets the team manage ExternalSecrets or SecretStores', () => {
       const f = findingsAfter('hub/argocd/projects/webstore.yaml', (o) => {
         o.spec.namespaceResourceBlacklist = o.spec.namespaceResourceBlacklist.filter((r: any) => r.group !== 'external-secrets.io');

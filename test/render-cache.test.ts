@@ -119,7 +119,7 @@ describe('an unchanged fleet is not rendered again', () => {
   });
 
   for (const [what, damage, expect] of [
-    ['an edited file (same size, times set back)', (dist: string, file: string) => {
+    ['an edited file (same size, times set back)', (_dist: string, file: string) => {
       const st = fs.statSync(file);
       const text = fs.readFileSync(file, 'utf8');
       fs.writeFileSync(file, text.replace(/name: /, 'neme: '));

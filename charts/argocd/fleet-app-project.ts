@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io.js';
 import { MANAGED_BY, syncWave } from './conventions.js';
+import type { ProjectDestination } from './destination-patterns.js';
 
 /** A kind of Kubernetes resource, as AppProject allow and deny lists name it. */
 export interface GroupKind {
@@ -18,8 +19,12 @@ export interface FleetAppProjectProps {
   readonly description: string;
   /** Repositories Applications of this project may read. At least one; no `*`. */
   readonly sourceRepos: readonly string[];
-  /** Clusters and namespaces Applications of this project may deploy to. At least one. */
-  readonly destinations: ReadonlyArray<{ readonly server: string; readonly namespace: string }>;
+  /**
+   * Clusters and namespaces Applications of this project may deploy to. At least one. A cluster by
+   * `server`, or by `name`, which may be a glob that Argo CD 3.x matches against the name of the cluster
+   * an Application deploys to, even one that gives only `server` (see `destination-patterns.ts`).
+   */
+  readonly destinations: readonly ProjectDestination[];
   /**
    * Cluster-scoped kinds the project may manage: `'all'` for platform add-ons that install CRDs.
    * @default - none
@@ -76,8 +81,8 @@ export class FleetAppProject extends Construct {
         description: props.description,
         sourceRepos: [...new Set(props.sourceRepos)].sort(),
         destinations: [...props.destinations]
-          .sort((a, b) => (a.server + a.namespace < b.server + b.namespace ? -1 : 1))
-          .map((d) => ({ server: d.server, namespace: d.namespace })),
+          .sort((a, b) => ((a.server ?? a.name) + a.namespace < (b.server ?? b.name) + b.namespace ? -1 : 1))
+          .map((d) => (d.server !== undefined ? { server: d.server, namespace: d.namespace } : { name: d.name, namespace: d.namespace })),
         clusterResourceWhitelist: clusterResources === 'all' ? [{ group: '*', kind: '*' }] : clusterResources.map((r) => ({ ...r })),
         namespaceResourceWhitelist: props.namespaceResources?.map((r) => ({ ...r })),
         namespaceResourceBlacklist: props.namespaceResourcesDenied?.map((r) => ({ ...r })),

@@ -1,6 +1,7 @@
 import { appManifestKey } from '../readme/image-matrix.js';
 import type { WebServiceProps } from '../model/workload.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
+import { teamProjectDestinations } from '../argocd/destination-patterns.js';
 import { TeamBoundariesApplicationSet } from '../argocd/team-boundaries-application-set.js';
 import { WorkloadApplicationSet } from '../argocd/workload-application-set.js';
 import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
@@ -86,7 +87,9 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
   const databases = planDatabases(fleet);
 
   for (const team of fleet.teams) {
-    const destinations = team.environments.flatMap((env) => team.clusters(env.name).map((c) => ({ server: c.server, namespace: team.namespace(env.name) })));
+    // Per environment, the team's namespace on that environment's spokes: by an exact cluster-name pattern
+    // (`dev-????`) when Argo CD matches names and the fleet's names allow one, else each spoke by server.
+    const destinations = teamProjectDestinations(fleet, team);
     projects.push({
       path: `${team.name}.yaml`,
       build: (chart) =>

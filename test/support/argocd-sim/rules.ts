@@ -8,8 +8,11 @@
  * - the sync retry backoff: Argo CD `pkg/apis/application/v1alpha1/types.go` (`RetryStrategy.NextRetryAt`:
  *   duration * factor^retryCount, capped at maxDuration; defaults 5s, 2, 3m; auto-sync's default limit 5
  *   in `controller/appcontroller.go`);
- * - the order kinds are applied in inside a wave: gitops-engine `pkg/sync/sync_tasks.go` (`kindOrder`).
+ * - the order kinds are applied in inside a wave: gitops-engine `pkg/sync/sync_tasks.go` (`kindOrder`);
+ * - whether an AppProject permits a destination: Argo CD `pkg/apis/application/v1alpha1/app_project_types.go`
+ *   (`IsDestinationPermitted`, `isDestinationMatched`, `globMatch`) at v3.2.0.
  */
+import { argoGlobMatch } from '../../../charts/argocd/destination-patterns.js';
 
 /** A health status as Argo CD names it; `undefined` is "this kind has no health check". */
 export type Health = 'Healthy' | 'Progressing' | 'Degraded' | 'Missing' | 'Suspended';
@@ -133,4 +136,37 @@ export function addonOfGroup(group: string, kind: string): string | undefined {
   if (group === 'externaldns.k8s.io') return 'external-dns';
   if (group === 'argoproj.io' && ['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment'].includes(kind)) return 'argo-rollouts';
   return undefined;
+}
+
+/** A cluster as Argo CD knows it (its cluster Secret's `name` and `server`). */
+export interface KnownCluster { readonly name: string; readonly server: string }
+
+/**
+ * Argo CD v3.2.0 `pkg/apis/application/v1alpha1/app_project_types.go` `IsDestinationPermitted(destCluster,
+ * namespace)` (without `permitOnlyProjectScopedClusters`, unused here): the Application's cluster is the one
+ * Argo CD looked up (`util/argo/argo.go` `GetDestinationCluster`: by `server`, else by `name`), and both its
+ * name and its server are compared with each destination (`isDestinationMatched`, transcribed below with
+ * Go's `a || b && c` precedence). Globs: `globMatch` (`!` negates, `*` alone matches all, else gobwas/glob
+ * without separators), emulated by `argoGlobMatch` for literals and `<literal><* or ?...><literal>`; any
+ * other pattern is reported as unsupported rather than guessed.
+ */
+export function destinationPermitted(destinations: readonly any[], cluster: KnownCluster, namespace: string): boolean | 'unsupported-pattern' {
+  let unsupported = false;
+  const glob = (pattern: unknown, value: string): boolean => {
+    const m = argoGlobMatch(String(pattern ?? ''), value);
+    if (m === undefined) unsupported = true;
+    return m === true;
+  };
+  const isDeny = (p: unknown) => String(p ?? '').startsWith('!');
+  let any = false;
+  for (const item of destinations) {
+    const nameMatched = cluster.name !== '' && glob(item?.name, cluster.name);
+    const serverMatched = cluster.server !== '' && glob(item?.server, cluster.server);
+    const namespaceMatched = glob(item?.namespace, namespace);
+    if ((serverMatched || nameMatched) && namespaceMatched) any = true;
+    else if ((!nameMatched && isDeny(item?.name)) || ((!serverMatched && isDeny(item?.server)) && namespaceMatched)) return false;
+    else if (!namespaceMatched && isDeny(item?.namespace) && serverMatched) return false;
+  }
+  if (unsupported) return 'unsupported-pattern';
+  return any;
 }

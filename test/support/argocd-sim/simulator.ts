@@ -23,7 +23,12 @@
  * - the ApplicationSet controller: regenerates from the live cluster Secrets each reconcile (the project's own
  *   offline controller `expandApplicationSet`), creates new Applications; ApplicationSet health Degraded while
  *   a generated Application names a project that does not exist yet;
- * - an Application whose project or destination cluster does not exist yet is not synced (InvalidSpecError).
+ * - an Application whose project or destination cluster does not exist yet is not synced (InvalidSpecError);
+ * - an Application whose destination its AppProject does not permit is not synced either (`util/argo/argo.go`
+ *   `ValidatePermissions`: InvalidSpecError; reported as a stall, it never converges), and a sync fails on a
+ *   namespaced object in a namespace the project does not permit (`controller/sync.go`, the permission
+ *   validator); both with v3.2.0's `IsDestinationPermitted` (rules.ts `destinationPermitted`): the
+ *   destination cluster's name and server are both compared with the project's destinations.
  *
  * The world (what the clusters do): an add-on's CRDs are served `crdDelay` after its Application is Healthy;
  * an add-on (Helm chart, a black box) is Healthy `addonInstall` after its first successful sync; a Crossplane
@@ -34,7 +39,7 @@
  * ExternalSecret is Ready); an Ingress once the AWS Load Balancer Controller runs; an ExternalSecret once its
  * store is Ready and its AWS secret exists (an RDS master secret once its claim is Ready).
  *
- * Simplified: no AppProject permission/destination checks, no sync windows, no hooks, no pruning, no
+ * Simplified: no AppProject source-repository or kind checks, no sync windows, no hooks, no pruning, no
  * self-heal drift, git is always readable (the private repository's credentials are assumed present), the
  * 2 s wave delay and the controller's requeue are folded into one time step, Helm charts' own contents are
  * not rendered (an add-on always syncs: its CRDs are in its own sync), a new commit makes every Application
@@ -42,7 +47,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { clusterInventory, expandApplicationSet, isClusterSecret } from '../../../engines/applicationset/index.js';
-import { addonOfGroup, BUILTIN_GROUPS, CLUSTER_SCOPED, Health, hasHealthCheck, kindRank, retryDelay, retryPolicyOf, RetryPolicy, worse } from './rules.js';
+import { addonOfGroup, BUILTIN_GROUPS, CLUSTER_SCOPED, destinationPermitted, Health, hasHealthCheck, kindRank, retryDelay, retryPolicyOf, RetryPolicy, worse } from './rules.js';
 
 export interface Timings {
   /** Simulation step, seconds. */
@@ -397,10 +402,28 @@ export class FleetSimulator {
   }
 
   private destination(a: App): Cluster | undefined {
+    const cl = this.destinationCluster(a);
+    return cl ? this.cluster(cl.server) : undefined;
+  }
+
+  /** `GetDestinationCluster`: the cluster Secret the Application's destination names, by server, else by name. */
+  private destinationCluster(a: App): { name: string; server: string } | undefined {
     const d = a.spec?.destination ?? {};
     const inv = this.inventory();
-    const cl = d.server ? inv.clusters.find((x) => x.server.replace(/\/+$/, '') === String(d.server).replace(/\/+$/, '')) : inv.clusters.find((x) => x.name === d.name);
-    return cl ? this.cluster(cl.server) : undefined;
+    return d.server ? inv.clusters.find((x) => x.server.replace(/\/+$/, '') === String(d.server).replace(/\/+$/, '')) : inv.clusters.find((x) => x.name === d.name);
+  }
+
+  /** Why the Application's project does not permit `namespace` on its destination cluster, if it does not. */
+  private notPermitted(a: App, namespace: string): string | undefined {
+    const p = String(a.spec?.project);
+    if (p === 'default') return undefined;
+    const project = this.hub.objects.get(keyOf('argoproj.io', 'AppProject', ARGOCD_NS, p))?.obj;
+    const cl = this.destinationCluster(a);
+    if (!project || !cl) return undefined;
+    const permitted = destinationPermitted(project.spec?.destinations ?? [], cl, namespace);
+    if (permitted === true) return undefined;
+    if (permitted === 'unsupported-pattern') return `AppProject ${p} has a destination pattern the simulator does not emulate`;
+    return `destination ${cl.name} (${cl.server}) namespace '${namespace}' is not permitted in project '${p}'`;
   }
 
   private inventory() {
@@ -540,6 +563,10 @@ export class FleetSimulator {
     op.targets = this.targets(a, c);
     op.waves = [...new Set(op.targets.map((t) => t.wave))].sort((x, y) => x - y);
     op.waveIdx = 0;
+    for (const t of op.targets) {
+      const denied = t.ns ? this.notPermitted(a, t.ns) : undefined;
+      if (denied) return this.fail(a, `${t.kind} ${t.name}: ${denied}`);
+    }
     const appSkip = opts.includes('SkipDryRunOnMissingResource=true');
     for (const t of op.targets) {
       if (this.served(c, t.group, t.kind)) continue;
@@ -583,6 +610,12 @@ export class FleetSimulator {
     if (!this.projectExists(String(a.spec?.project))) return;
     const c = this.destination(a);
     if (!c) return;
+    // ValidatePermissions: an InvalidSpecError the Application never leaves on this revision.
+    const invalid = this.notPermitted(a, String(a.spec?.destination?.namespace ?? ''));
+    if (invalid) {
+      a.stall ??= { app: a.name, at: this.t, cause: `InvalidSpecError: ${invalid}` };
+      return;
+    }
     const op = a.op;
     if (op && op.phase === 'Running') return this.continueOp(a, c);
     if (op && op.phase === 'Retrying') {
