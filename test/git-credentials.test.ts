@@ -237,9 +237,8 @@ describe('npm run plan: Argo CD can clone every private repository', () => {
     const spec = fleetCopy();
     delete spec.repos.credentials;
     const err: string[] = [];
-    t.mock.method(console, 'log', () => {});
     t.mock.method(console, 'error', (m: string) => err.push(m));
-    const code = runPlan(['plan'], withSpec(spec));
+    const code = runPlan(['plan'], withSpec(spec), {}, () => {});
     t.mock.restoreAll();
     assert.equal(code, 1);
     assert.match(err.join('\n'), /hub\/bootstrap\/root-app\.yaml: Application\/fleet-root: spec\.source\.repoURL: https:\/\/git\.example\.com\/platform\/cdk8s-fleet\.git is a private Git repository/);

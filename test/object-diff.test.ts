@@ -157,17 +157,17 @@ describe('compareTrees', () => {
     ]);
   });
 
-  it('parses only the files whose bytes differ: 16,000 files with 10 changes compare in well under a second', () => {
+  it('parses only the files whose bytes differ: 16,000 files with 10 changes', () => {
     const before = new Map<string, string>();
-    for (let i = 0; i < 16_000; i++) before.set(`apps/t${i % 100}/a${i % 7}/prod/configmap-c${i}.yaml`, file(obj('ConfigMap', `c${i}`, 'ns', `data:\n  v: "${i}"\n`)));
-    const after = new Map(before);
+    // Unchanged files whose text throws when anything reads it: comparing must never parse them.
+    const unreadable = new Proxy({}, { get: () => { throw new Error('an unchanged file was parsed'); } }) as unknown as string;
+    for (let i = 0; i < 16_000; i++) before.set(`apps/t${i % 100}/a${i % 7}/prod/configmap-c${i}.yaml`, unreadable);
     const keys = [...before.keys()];
+    for (let i = 0; i < 10; i++) before.set(keys[i * 1500], file(obj('ConfigMap', `c${i}`, 'ns', `data:\n  v: "${i}"\n`)));
+    const after = new Map(before);
     for (let i = 0; i < 10; i++) after.set(keys[i * 1500], after.get(keys[i * 1500])!.replace('data:', 'data:\n  extra: "1"'));
-    const started = performance.now();
     const r = compareTrees(before, after);
-    const ms = performance.now() - started;
     assert.equal(r.changes.length, 10);
-    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
   });
 });
 

@@ -1,4 +1,5 @@
-import { FleetPlan, planFleet, PlanEntry } from './plan.js';
+import { writeSync } from 'node:fs';
+import { EntryList, FleetPlanView, planFleetView, PlanEntry } from './plan.js';
 import { FleetOutputsOptions } from '../../charts/outputs/fleet-outputs.js';
 import { FleetSource } from '../../charts/model/spec.js';
 import { reportFailure, UsageError } from '../cli-failure.js';
@@ -12,77 +13,236 @@ const USAGE = `usage: main.ts plan [--json]
   plan --json  the same as JSON for tools: { clusters, applications, problems }
 Exit 1 when Argo CD would fail on something (each problem on stderr), 2 on a usage error.`;
 
+/** Where output goes, one chunk at a time. */
+export type OutputSink = (chunk: string) => void;
 
+/** About 1 MB: large enough that writing costs little per byte, small enough that output never piles up in memory. */
+const CHUNK_SIZE = 1 << 20;
 
 /**
- * The plan as a table: one header line per cluster (environment, server, count), then one aligned row
- * per Application (name, project, source, destination namespace, and what removing it would do:
- * `removal: uninstall` or `removal: orphan`), then a count line. Applications whose destination matches
- * no cluster come last, under their own header.
+ * Collects text and hands it to a sink in chunks of about `chunkSize` characters (a chunk ends where the
+ * write that filled it ends), so a plan of ~500k Applications (80 MB as a table, 280 MB as JSON) is
+ * written as it is formatted instead of being built as one string first. Call {@link end} for the rest.
  */
-export function formatPlanTable(plan: FleetPlan): string {
-  const rows = plan.entries.map((e) => [e.application, e.project, e.source, e.destinationNamespace]);
-  // A loop, not Math.max(...rows): spreading ~500k rows of an L fleet overflows the call stack.
-  const widths = [0, 1, 2, 3].map((i) => rows.reduce((w, r) => Math.max(w, r[i].length), 0));
-  const row = (e: PlanEntry) =>
-    `  ${[e.application, e.project, e.source, e.destinationNamespace]
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')}  removal: ${e.onRemoval}`;
-  const lines: string[] = [];
-  const groups = new Map<string, PlanEntry[]>();
-  for (const e of plan.entries) {
-    const group = groups.get(e.cluster);
-    if (group) group.push(e);
-    else groups.set(e.cluster, [e]);
+export class ChunkedWriter {
+  private buffer = '';
+
+  public constructor(
+    private readonly sink: OutputSink,
+    private readonly chunkSize: number = CHUNK_SIZE,
+  ) {}
+
+  public write(text: string): void {
+    this.buffer += text;
+    if (this.buffer.length >= this.chunkSize) this.flush();
   }
-  for (const c of plan.clusters) {
-    const entries = groups.get(c.name) ?? [];
-    const env = `${c.environment ? `environment ${c.environment}, ` : ''}${c.hub ? `hub ${c.hub}, ` : ''}`;
-    lines.push(`${c.name} (${env}${c.server}): ${plural(entries.length, 'Application')}`);
-    lines.push(...entries.map(row));
+
+  /** Hands what is buffered to the sink. */
+  public end(): void {
+    this.flush();
   }
-  const lost = groups.get('') ?? [];
-  if (lost.length > 0) {
-    lines.push(`(destination matches no cluster): ${plural(lost.length, 'Application')}`);
-    lines.push(...lost.map((e) => `${row(e)}  -> ${e.server || '(no server)'}`));
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    const chunk = this.buffer;
+    this.buffer = '';
+    this.sink(chunk);
   }
-  const generated = plan.entries.filter((e) => e.applicationSet !== undefined).length;
-  const plain = plan.entries.length - generated;
-  const onClusters = plan.clusters.filter((c) => c.applications > 0).length;
-  const uninstall = plan.entries.filter((e) => e.onRemoval === 'uninstall').length;
-  lines.push(
-    '',
-    `${plural(plan.entries.length, 'Application')} on ${plural(onClusters, 'cluster')} from ${plural(plan.applicationSets, 'ApplicationSet')}` +
-      ` (${generated} generated, ${plain} plain)`,
-    `If removed (add-on disabled, Application no longer rendered): ${uninstall} uninstall (Argo CD deletes their resources, not CRDs),` +
-      ` ${plan.entries.length - uninstall} orphan (their resources keep running, unmanaged); removing a cluster Secret orphans all of its Applications; see docs/addon-removal.md`,
-  );
-  return lines.join('\n');
 }
 
-/** The plan as stable JSON for tools: every field always present (null where there is no value), sorted. */
-export function formatPlanJson(plan: FleetPlan): string {
-  return JSON.stringify(
-    {
-      clusters: plan.clusters.map((c) => ({ name: c.name, server: c.server, environment: c.environment ?? null, file: c.file ?? null, applications: c.applications, hub: c.hub ?? null })),
-      applications: plan.entries.map((e) => ({
-        cluster: e.cluster || null,
-        server: e.server,
-        application: e.application,
-        namespace: e.namespace,
-        applicationSet: e.applicationSet ?? null,
-        project: e.project,
-        source: e.source,
-        repoURL: e.repoURL,
-        destinationNamespace: e.destinationNamespace,
-        file: e.file,
-        onRemoval: e.onRemoval,
-      })),
-      problems: plan.problems.map((p) => ({ file: p.file, object: p.object, message: p.message })),
-    },
-    null,
-    2,
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * A sink that writes to a file descriptor synchronously (`fs.writeSync`), whatever it is: a file, a
+ * terminal or a pipe. `process.stdout.write` queues in memory when a pipe's reader is slower than us
+ * (hundreds of MB at fleet scale); this waits instead. A pipe Node made non-blocking answers EAGAIN
+ * when full: wait 1 ms and write the rest. A reader that went away (EPIPE, `plan | head`) ends the
+ * output quietly, as `console.log` did: the exit code still says whether Argo CD would fail.
+ */
+export function fdSink(fd: number): OutputSink {
+  let closed = false;
+  return (chunk) => {
+    if (closed) return;
+    const bytes = Buffer.from(chunk, 'utf8');
+    for (let offset = 0; offset < bytes.length; ) {
+      try {
+        offset += writeSync(fd, bytes, offset);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          Atomics.wait(PAUSE, 0, 0, 1);
+          continue;
+        }
+        if (code === 'EPIPE') {
+          closed = true;
+          return;
+        }
+        throw e;
+      }
+    }
+  };
+}
+
+/** The text a writer produces, as one string (for small plans and tests). */
+function collect(write: (out: ChunkedWriter) => void): string {
+  const chunks: string[] = [];
+  const out = new ChunkedWriter((c) => chunks.push(c));
+  write(out);
+  out.end();
+  return chunks.join('');
+}
+
+/** The Applications of a plan grouped by cluster, as ranges of indexes, with the column widths and counts of the table. */
+interface TableLayout {
+  readonly entries: EntryList;
+  readonly ranges: Map<string, { start: number; end: number }>;
+  readonly widths: readonly [number, number, number, number];
+  readonly generated: number;
+  readonly uninstall: number;
+}
+
+/**
+ * One pass over the entries. A plan's entries are sorted by cluster, so each cluster's are one range;
+ * entries given in another order are grouped first (in order of first appearance, keeping their order).
+ */
+function tableLayout(entries: EntryList): TableLayout {
+  const ranges = new Map<string, { start: number; end: number }>();
+  const widths: [number, number, number, number] = [0, 0, 0, 0];
+  let generated = 0;
+  let uninstall = 0;
+  let current: { start: number; end: number } | undefined;
+  let cluster = '';
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries.at(i)!;
+    if (e.application.length > widths[0]) widths[0] = e.application.length;
+    if (e.project.length > widths[1]) widths[1] = e.project.length;
+    if (e.source.length > widths[2]) widths[2] = e.source.length;
+    if (e.destinationNamespace.length > widths[3]) widths[3] = e.destinationNamespace.length;
+    if (e.applicationSet !== undefined) generated++;
+    if (e.onRemoval === 'uninstall') uninstall++;
+    if (current && e.cluster === cluster) {
+      current.end = i + 1;
+      continue;
+    }
+    if (ranges.has(e.cluster)) {
+      const groups = new Map<string, PlanEntry[]>();
+      for (let j = 0; j < entries.length; j++) {
+        const x = entries.at(j)!;
+        const group = groups.get(x.cluster);
+        if (group) group.push(x);
+        else groups.set(x.cluster, [x]);
+      }
+      return tableLayout([...groups.values()].flat());
+    }
+    cluster = e.cluster;
+    current = { start: i, end: i + 1 };
+    ranges.set(cluster, current);
+  }
+  return { entries, ranges, widths, generated, uninstall };
+}
+
+/**
+ * Writes the plan as a table: one header line per cluster (environment, server, count), then one aligned
+ * row per Application (name, project, source, destination namespace, and what removing it would do:
+ * `removal: uninstall` or `removal: orphan`), then a count line; every line ends with a newline.
+ * Applications whose destination matches no cluster come last, under their own header.
+ */
+export function writePlanTable(plan: FleetPlanView, out: ChunkedWriter): void {
+  const { entries, ranges, widths, generated, uninstall } = tableLayout(plan.entries);
+  const [w0, w1, w2, w3] = widths;
+  const row = (e: PlanEntry) =>
+    `  ${e.application.padEnd(w0)}  ${e.project.padEnd(w1)}  ${e.source.padEnd(w2)}  ${e.destinationNamespace.padEnd(w3)}  removal: ${e.onRemoval}`;
+  for (const c of plan.clusters) {
+    const range = ranges.get(c.name) ?? { start: 0, end: 0 };
+    const env = `${c.environment ? `environment ${c.environment}, ` : ''}${c.hub ? `hub ${c.hub}, ` : ''}`;
+    out.write(`${c.name} (${env}${c.server}): ${plural(range.end - range.start, 'Application')}\n`);
+    for (let i = range.start; i < range.end; i++) out.write(`${row(entries.at(i)!)}\n`);
+  }
+  const lost = ranges.get('');
+  if (lost) {
+    out.write(`(destination matches no cluster): ${plural(lost.end - lost.start, 'Application')}\n`);
+    for (let i = lost.start; i < lost.end; i++) {
+      const e = entries.at(i)!;
+      out.write(`${row(e)}  -> ${e.server || '(no server)'}\n`);
+    }
+  }
+  const onClusters = plan.clusters.filter((c) => c.applications > 0).length;
+  out.write(
+    `\n${plural(entries.length, 'Application')} on ${plural(onClusters, 'cluster')} from ${plural(plan.applicationSets, 'ApplicationSet')}` +
+      ` (${generated} generated, ${entries.length - generated} plain)\n` +
+      `If removed (add-on disabled, Application no longer rendered): ${uninstall} uninstall (Argo CD deletes their resources, not CRDs),` +
+      ` ${entries.length - uninstall} orphan (their resources keep running, unmanaged); removing a cluster Secret orphans all of its Applications; see docs/addon-removal.md\n`,
   );
+}
+
+/** The plan as a table, as {@link writePlanTable} writes it, without the last newline. */
+export function formatPlanTable(plan: FleetPlanView): string {
+  return collect((out) => writePlanTable(plan, out)).slice(0, -1);
+}
+
+/** Most strings of a plan repeat (servers, files, sources): each is quoted for JSON once, up to this many. */
+const QUOTED_CACHE_LIMIT = 100_000;
+
+/**
+ * Writes the plan as stable JSON for tools, `{ clusters, applications, problems }`: every field always
+ * present (null where there is no value), sorted; byte for byte what `JSON.stringify(…, null, 2)` gives,
+ * followed by a newline, written as it is formatted (the clusters come first and carry the number of
+ * Applications of each, so the plan is complete before the first byte).
+ */
+export function writePlanJson(plan: FleetPlanView, out: ChunkedWriter): void {
+  const quoted = new Map<string, string>();
+  const q = (s: string): string => {
+    let j = quoted.get(s);
+    if (j === undefined) {
+      j = JSON.stringify(s);
+      if (quoted.size < QUOTED_CACHE_LIMIT) quoted.set(s, j);
+    }
+    return j;
+  };
+  const qOrNull = (s: string | undefined): string => (s === undefined ? 'null' : q(s));
+  const array = <T>(name: string, items: readonly T[], item: (x: T) => string, last = false) => {
+    out.write(`  ${JSON.stringify(name)}: [`);
+    for (let i = 0; i < items.length; i++) out.write(`${i === 0 ? '\n' : ',\n'}    {\n${item(items[i])}\n    }`);
+    out.write(`${items.length > 0 ? '\n  ' : ''}]${last ? '\n' : ',\n'}`);
+  };
+  out.write('{\n');
+  array('clusters', plan.clusters, (c) =>
+    [
+      `      "name": ${q(c.name)}`,
+      `      "server": ${q(c.server)}`,
+      `      "environment": ${qOrNull(c.environment)}`,
+      `      "file": ${qOrNull(c.file)}`,
+      `      "applications": ${JSON.stringify(c.applications)}`,
+      `      "hub": ${qOrNull(c.hub)}`,
+    ].join(',\n'),
+  );
+  const entries = plan.entries;
+  out.write('  "applications": [');
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries.at(i)!;
+    out.write(
+      `${i === 0 ? '\n' : ',\n'}    {\n` +
+      `      "cluster": ${e.cluster ? q(e.cluster) : 'null'},\n` +
+      `      "server": ${q(e.server)},\n` +
+      `      "application": ${JSON.stringify(e.application)},\n` +
+      `      "namespace": ${q(e.namespace)},\n` +
+      `      "applicationSet": ${qOrNull(e.applicationSet)},\n` +
+      `      "project": ${q(e.project)},\n` +
+      `      "source": ${q(e.source)},\n` +
+      `      "repoURL": ${q(e.repoURL)},\n` +
+      `      "destinationNamespace": ${q(e.destinationNamespace)},\n` +
+      `      "file": ${q(e.file)},\n` +
+      `      "onRemoval": ${q(e.onRemoval)}\n    }`,
+    );
+  }
+  out.write(`${entries.length > 0 ? '\n  ' : ''}],\n`);
+  array('problems', plan.problems, (p) => `      "file": ${JSON.stringify(p.file)},\n      "object": ${JSON.stringify(p.object)},\n      "message": ${JSON.stringify(p.message)}`, true);
+  out.write('}\n');
+}
+
+/** The plan as stable JSON for tools, as {@link writePlanJson} writes it, without the last newline. */
+export function formatPlanJson(plan: FleetPlanView): string {
+  return collect((out) => writePlanJson(plan, out)).slice(0, -1);
 }
 
 /** The fleet's own repositories, which Argo CD must have credentials for unless `repos.public` says they are public. */
@@ -92,13 +252,27 @@ export function privateGitRepos(source: FleetSource): string[] {
   return [...new Set([repos.addons?.url, repos.workloads?.url].filter((u): u is string => typeof u === 'string'))];
 }
 
+/** The rendered objects alone: the files' text is not needed to plan, and need not stay in memory meanwhile. */
+function renderedObjects(source: FleetSource, options: FleetOutputsOptions): Map<string, unknown[]> | number {
+  const tree = renderChecked(source, options);
+  return typeof tree === 'number' ? tree : tree.objects;
+}
+
+/** The plan of the fleet, or the exit code of a failed render; the rendered objects are garbage once it returns. */
+function planOf(source: FleetSource, options: FleetOutputsOptions): FleetPlanView | number {
+  const objects = renderedObjects(source, options);
+  if (typeof objects === 'number') return objects;
+  return planFleetView(objects, { argocdNamespace: source.spec.argocd?.namespace ?? 'argocd', privateGitRepos: privateGitRepos(source) });
+}
+
 /**
  * `npm run plan`: renders the fleet in memory (input validation and policies as in synth), expands every
  * ApplicationSet against the cluster Secrets with Argo CD's semantics, and prints what Argo CD will run
- * where (`--json` for tools). Returns the exit code: 1 with one line per problem on stderr when Argo CD
- * would fail on something, 2 on a usage error. `argv` may start with the command name `plan`.
+ * where (`--json` for tools), written to `stdout` in chunks of about 1 MB as it is formatted (default:
+ * file descriptor 1, synchronously). Returns the exit code: 1 with one line per problem on stderr when
+ * Argo CD would fail on something, 2 on a usage error. `argv` may start with the command name `plan`.
  */
-export function runPlan(argv: readonly string[], source: FleetSource, options: FleetOutputsOptions = {}): number {
+export function runPlan(argv: readonly string[], source: FleetSource, options: FleetOutputsOptions = {}, stdout: OutputSink = fdSink(1)): number {
   const args = argv[0] === 'plan' ? argv.slice(1) : argv;
   try {
     let json = false;
@@ -109,10 +283,12 @@ export function runPlan(argv: readonly string[], source: FleetSource, options: F
         return 0;
       } else throw new UsageError(`unknown option ${JSON.stringify(a)}`);
     }
-    const tree = renderChecked(source, options);
-    if (typeof tree === 'number') return tree;
-    const plan = planFleet(tree.objects, { argocdNamespace: source.spec.argocd?.namespace ?? 'argocd', privateGitRepos: privateGitRepos(source) });
-    console.log(json ? formatPlanJson(plan) : formatPlanTable(plan));
+    const plan = planOf(source, options);
+    if (typeof plan === 'number') return plan;
+    const out = new ChunkedWriter(stdout);
+    if (json) writePlanJson(plan, out);
+    else writePlanTable(plan, out);
+    out.end();
     if (plan.problems.length === 0) return 0;
     const n = plan.problems.length;
     console.error(

@@ -93,6 +93,22 @@ export interface FleetPlan {
   readonly applicationSets: number;
 }
 
+/** Entries read one at a time, in plan order: an array of them, or the compact store of {@link planFleetView}. */
+export interface EntryList {
+  readonly length: number;
+  /** The entry at `index` (a new object each time for a compact store); undefined out of range. */
+  at(index: number): PlanEntry | undefined;
+}
+
+/**
+ * A {@link FleetPlan} whose entries stay in a compact store and are made into {@link PlanEntry} objects
+ * one at a time, as they are read: what `npm run plan` prints at fleet scale (~500k Applications)
+ * without holding half a million entry objects.
+ */
+export interface FleetPlanView extends Omit<FleetPlan, 'entries'> {
+  readonly entries: EntryList;
+}
+
 /** Options of {@link planFleet}. */
 export type PlanOptions = ClusterInventoryOptions & {
   /**
@@ -179,14 +195,121 @@ type Obj = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const trimSlash = (s: string) => (s.endsWith('/') ? s.replace(/\/+$/, '') : s);
 
-/** The source a person asks about: the chart of a multi-source Application, not its `ref: values` source. */
-function sourceOf(spec: Obj): { source: string; repoURL: string } {
-  const sources = (Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources : isObj(spec.source) ? [spec.source] : []).filter(isObj);
-  const pick = sources.find((s) => typeof s.chart === 'string') ?? sources.find((s) => s.ref === undefined) ?? sources[0];
-  if (!pick) return { source: '', repoURL: '' };
-  const revision = str(pick.targetRevision) || 'HEAD';
-  const what = typeof pick.chart === 'string' ? pick.chart : str(pick.path) || '.';
-  return { source: `${what}@${revision}`, repoURL: str(pick.repoURL) };
+/**
+ * A shared copy of each distinct string: rendered templates give every Application its own copy of the
+ * same text. Consecutive Applications mostly agree, so the last string is checked before the map.
+ */
+class StringPool {
+  private readonly pool = new Map<string, string>();
+  private last = '';
+
+  public get(s: string): string {
+    if (s === this.last) return this.last;
+    let shared = this.pool.get(s);
+    if (shared === undefined) this.pool.set(s, (shared = s));
+    this.last = shared;
+    return shared;
+  }
+}
+
+/**
+ * The source a person asks about: the chart of a multi-source Application, not its `ref: values` source.
+ * Generated Applications share their template's sources when those are not templated; the last answer is
+ * kept for the same object, and the strings are pooled, so ~500k Applications hold a few hundred sources.
+ */
+class Sources {
+  private lastKey: unknown = undefined;
+  private last: { source: string; repoURL: string } = { source: '', repoURL: '' };
+  /** The last source made from a chart or path, a revision and a repository, and those. */
+  private lastMade: { what: string; revision: string; out: { source: string; repoURL: string } } | undefined;
+  private readonly names = new Map<string, Map<string, string>>();
+  private readonly repos = new StringPool();
+
+  public of(spec: Obj): { source: string; repoURL: string } {
+    const key = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources : spec.source;
+    if (key !== undefined && key === this.lastKey) return this.last;
+    const sources = (Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources : isObj(spec.source) ? [spec.source] : []).filter(isObj);
+    const pick = sources.find((s) => typeof s.chart === 'string') ?? sources.find((s) => s.ref === undefined) ?? sources[0];
+    let out = { source: '', repoURL: '' };
+    if (pick) {
+      const revision = str(pick.targetRevision) || 'HEAD';
+      const what = typeof pick.chart === 'string' ? pick.chart : str(pick.path) || '.';
+      const repoURL = this.repos.get(str(pick.repoURL));
+      const made = this.lastMade;
+      if (made && what === made.what && revision === made.revision && repoURL === made.out.repoURL) {
+        out = made.out;
+      } else {
+        let byRevision = this.names.get(what);
+        if (!byRevision) this.names.set(what, (byRevision = new Map()));
+        let source = byRevision.get(revision);
+        if (source === undefined) byRevision.set(revision, (source = `${what}@${revision}`));
+        out = { source, repoURL };
+        this.lastMade = { what, revision, out };
+      }
+    }
+    this.lastKey = key;
+    this.last = out;
+    return out;
+  }
+}
+
+/**
+ * Every Application name per namespace, to find two Applications with one name (Argo CD keeps one
+ * object per namespace and name): an open-addressing hash table over typed arrays, with the names
+ * in insertion order. For ~500k Applications it costs a fraction of a `Map` of as many entries
+ * (its growth, and a hash lookup in a table far larger than the CPU caches, per Application).
+ */
+class NameIndex {
+  private slots = new Int32Array(1024); // entry number + 1; 0 is free
+  private hashes = new Int32Array(1024);
+  private readonly names: string[] = [];
+  private readonly namespaces: string[] = [];
+  private readonly origins: Origin[] = [];
+  /** Every declaration of a name declared more than once, by the entry number of its first. */
+  private readonly repeated = new Map<number, Origin[]>();
+
+  public add(namespace: string, name: string, origin: Origin): void {
+    // FNV-1a over namespace, a separator and name.
+    let h = 0x811c9dc5;
+    for (let i = 0; i < namespace.length; i++) h = Math.imul(h ^ namespace.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0x2f, 0x01000193);
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    const mask = this.slots.length - 1;
+    let p = h & mask;
+    for (let v = this.slots[p]; v !== 0; p = (p + 1) & mask, v = this.slots[p]) {
+      if (this.hashes[p] === h && this.names[v - 1] === name && this.namespaces[v - 1] === namespace) {
+        const list = this.repeated.get(v - 1);
+        if (list) list.push(origin);
+        else this.repeated.set(v - 1, [this.origins[v - 1], origin]);
+        return;
+      }
+    }
+    this.names.push(name);
+    this.namespaces.push(namespace);
+    this.origins.push(origin);
+    this.slots[p] = this.names.length;
+    this.hashes[p] = h;
+    if (this.names.length * 2 > this.slots.length) this.grow();
+  }
+
+  /** Each name declared more than once, with its declarations in order. */
+  public *duplicates(): Generator<{ namespace: string; name: string; owners: readonly Origin[] }> {
+    for (const [first, owners] of this.repeated) yield { namespace: this.namespaces[first], name: this.names[first], owners };
+  }
+
+  private grow(): void {
+    const { slots, hashes } = this;
+    this.slots = new Int32Array(slots.length * 2);
+    this.hashes = new Int32Array(slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] === 0) continue;
+      let p = hashes[i] & mask;
+      while (this.slots[p] !== 0) p = (p + 1) & mask;
+      this.slots[p] = slots[i];
+      this.hashes[p] = hashes[i];
+    }
+  }
 }
 
 /** Resolves Application destinations to clusters the way Argo CD does, by `server` or by `name`. */
@@ -204,20 +327,20 @@ class Destinations {
     }
   }
 
-  public resolve(dest: Obj): { cluster?: ArgoCluster; error?: string } {
+  /** The cluster of a destination, or why there is none (a string). */
+  public resolve(dest: Obj): ArgoCluster | string {
     const server = str(dest.server);
     const name = str(dest.name);
-    if (server && name) return { error: `application destination can't have both name and server defined: ${name} ${server}` };
+    if (server && name) return `application destination can't have both name and server defined: ${name} ${server}`;
     if (server) {
-      const cluster = this.byServer.get(trimSlash(server));
-      return cluster ? { cluster } : { error: `destination server ${server} is no cluster Argo CD knows: add its cluster Secret, or fix the server` };
+      return this.byServer.get(trimSlash(server)) ?? `destination server ${server} is no cluster Argo CD knows: add its cluster Secret, or fix the server`;
     }
     if (name) {
       const found = this.byName.get(name) ?? [];
-      if (found.length === 1) return { cluster: found[0] };
-      return { error: found.length === 0 ? `there are no clusters with this name: ${name}` : `there are ${found.length} clusters with the same name: ${name}` };
+      if (found.length === 1) return found[0];
+      return found.length === 0 ? `there are no clusters with this name: ${name}` : `there are ${found.length} clusters with the same name: ${name}`;
     }
-    return { error: 'the destination has neither server nor name' };
+    return 'the destination has neither server nor name';
   }
 }
 
@@ -227,6 +350,14 @@ class Destinations {
  * collide only within one hub; the results are joined, sorted the same way.
  */
 export function planFleet(objects: ReadonlyMap<string, readonly unknown[]>, options: PlanOptions = {}): FleetPlan {
+  const view = planFleetView(objects, options);
+  const entries: PlanEntry[] = new Array<PlanEntry>(view.entries.length);
+  for (let i = 0; i < entries.length; i++) entries[i] = view.entries.at(i)!;
+  return { entries, problems: view.problems, clusters: view.clusters, applicationSets: view.applicationSets };
+}
+
+/** {@link planFleet} with its entries in a compact store, read one at a time (see {@link FleetPlanView}). */
+export function planFleetView(objects: ReadonlyMap<string, readonly unknown[]>, options: PlanOptions = {}): FleetPlanView {
   const hubs = new Map<string, Map<string, readonly unknown[]>>();
   for (const [file, docs] of objects) {
     const hub = hubOfPath(file);
@@ -234,18 +365,144 @@ export function planFleet(objects: ReadonlyMap<string, readonly unknown[]>, opti
     if (!hubs.has(hub)) hubs.set(hub, new Map());
     hubs.get(hub)!.set(file, docs);
   }
-  if (hubs.size === 0) return planArgoCd(objects, options);
+  if (hubs.size === 0) {
+    const plan = planArgoCd(objects, options);
+    return { ...plan, entries: new CompactEntries(plan.buckets) };
+  }
   const plans = [...hubs].map(([hub, part]) => ({ hub, ...planArgoCd(part, options) }));
+  const buckets = new Map<string, Bucket>();
+  for (const p of plans) {
+    for (const [cluster, b] of p.buckets) {
+      const into = buckets.get(cluster);
+      if (!into) buckets.set(cluster, new Bucket(b));
+      else for (let i = 0; i < b.names.length; i++) into.push(b.names[i], b.servers[i], b.kinds[i]);
+    }
+  }
   return {
-    entries: plans.flatMap((p) => p.entries).sort(byEntry),
+    entries: new CompactEntries(buckets),
     problems: plans.flatMap((p) => p.problems).sort(byProblem),
     clusters: plans.flatMap((p) => p.clusters.map((c) => ({ ...c, hub: p.hub }))).sort((a, b) => compareStrings(a.name, b.name)),
     applicationSets: plans.reduce((n, p) => n + p.applicationSets, 0),
   };
 }
 
-const byEntry = (a: PlanEntry, b: PlanEntry) => compareStrings(a.cluster, b.cluster) || compareStrings(a.application, b.application) || compareStrings(a.namespace, b.namespace) || compareStrings(a.file, b.file);
 const byProblem = (a: PlanProblem, b: PlanProblem) => compareStrings(a.file, b.file) || compareStrings(a.object, b.object) || compareStrings(a.message, b.message);
+
+/**
+ * What the entries of a run of Applications share (all but cluster, server and name): consecutive
+ * Applications of an ApplicationSet usually agree on all of it (one app and environment on every
+ * cluster of that environment, one add-on version on many clusters), so they share one.
+ */
+interface EntryKind {
+  readonly namespace: string;
+  readonly applicationSet: string | undefined;
+  readonly project: string;
+  readonly source: string;
+  readonly repoURL: string;
+  readonly destinationNamespace: string;
+  readonly file: string;
+  readonly onRemoval: RemovalOutcome;
+}
+
+/** The entries of one cluster, as parallel arrays: three pointers an Application instead of an object of eleven. */
+class Bucket {
+  public names: string[] = [];
+  public servers: string[] = [];
+  public kinds: EntryKind[] = [];
+
+  public constructor(copy?: Bucket) {
+    if (copy) {
+      this.names = [...copy.names];
+      this.servers = [...copy.servers];
+      this.kinds = [...copy.kinds];
+    }
+  }
+
+  public push(name: string, server: string, kind: EntryKind): void {
+    this.names.push(name);
+    this.servers.push(server);
+    this.kinds.push(kind);
+  }
+
+  /** Sorts by name, then namespace, then file (stable: equal entries keep their order). */
+  public sort(): void {
+    const { names, kinds, servers } = this;
+    const order = Array.from(names, (_, i) => i);
+    order.sort((a, b) => compareStrings(names[a], names[b]) || compareStrings(kinds[a].namespace, kinds[b].namespace) || compareStrings(kinds[a].file, kinds[b].file) || a - b);
+    this.names = order.map((i) => names[i]);
+    this.servers = order.map((i) => servers[i]);
+    this.kinds = order.map((i) => kinds[i]);
+  }
+}
+
+/**
+ * The entries of a plan in plan order (by cluster, then name, namespace and file), from the entries
+ * grouped by cluster: sorting ~500 groups of ~1,000 is much cheaper than sorting ~500k entries with a
+ * four-key comparison, and gives the same order. Reading an entry makes its {@link PlanEntry}.
+ */
+class CompactEntries implements EntryList {
+  public readonly length: number;
+  private readonly clusters: string[];
+  private readonly buckets: Bucket[];
+  /** Index of the first entry of each bucket. */
+  private readonly starts: number[];
+  /** The bucket of the last entry read: entries are mostly read in order. */
+  private cursor = 0;
+
+  public constructor(byCluster: ReadonlyMap<string, Bucket>) {
+    this.clusters = [...byCluster.keys()].sort(compareStrings);
+    this.buckets = this.clusters.map((c) => byCluster.get(c)!);
+    this.starts = [];
+    let n = 0;
+    for (const b of this.buckets) {
+      b.sort();
+      this.starts.push(n);
+      n += b.names.length;
+    }
+    this.length = n;
+  }
+
+  public at(index: number): PlanEntry | undefined {
+    const i = index < 0 ? index + this.length : index;
+    if (!(i >= 0 && i < this.length)) return undefined;
+    let k = this.cursor;
+    if (!(i >= this.starts[k] && i < this.starts[k] + this.buckets[k].names.length)) {
+      let lo = 0;
+      let hi = this.starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (this.starts[mid] <= i) lo = mid;
+        else hi = mid - 1;
+      }
+      // Empty buckets share their start with the next one: take the one that holds i.
+      while (i >= this.starts[lo] + this.buckets[lo].names.length) lo++;
+      k = this.cursor = lo;
+    }
+    const b = this.buckets[k];
+    const j = i - this.starts[k];
+    const kind = b.kinds[j];
+    return {
+      cluster: this.clusters[k],
+      server: b.servers[j],
+      application: b.names[j],
+      namespace: kind.namespace,
+      applicationSet: kind.applicationSet,
+      project: kind.project,
+      source: kind.source,
+      repoURL: kind.repoURL,
+      destinationNamespace: kind.destinationNamespace,
+      file: kind.file,
+      onRemoval: kind.onRemoval,
+    };
+  }
+}
+
+/** Where an Application is declared: one per ApplicationSet (shared by all it generates) or per plain Application. */
+interface Origin {
+  readonly file: string;
+  /** `ApplicationSet/<name>` or `Application/<name>`. */
+  readonly object: string;
+}
 
 /**
  * Plans one Argo CD: what it will generate from its ApplicationSets against its cluster
@@ -256,8 +513,13 @@ const byProblem = (a: PlanProblem, b: PlanProblem) => compareStrings(a.file, b.f
  * a clusters generator whose selector matches no cluster, two Applications with one name in one
  * namespace, a generated Application whose project or destination does not exist, and cluster Secrets
  * Argo CD would ignore or confuse.
+ *
+ * Memory at fleet scale (~500k Applications): three pointers per Application in its cluster's bucket
+ * (name, server, and an {@link EntryKind} shared with its neighbours, whose strings are pooled), the
+ * generated Application objects of one ApplicationSet at a time, and a {@link NameIndex} for the
+ * duplicate check.
  */
-function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: PlanOptions): FleetPlan {
+function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: PlanOptions): Omit<FleetPlan, 'entries'> & { buckets: Map<string, Bucket> } {
   const argocdNamespace = options.argocdNamespace ?? 'argocd';
   const secrets: ClusterSecretInput[] = [];
   const appSets: Array<{ file: string; object: Obj }> = [];
@@ -276,30 +538,34 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
 
   const inventory = clusterInventory(secrets, options);
   const problems: PlanProblem[] = inventory.problems.map((p) => ({ file: p.file ?? '', object: p.secret, message: p.message }));
-  const entries: PlanEntry[] = [];
-  const owners = new Map<string, string[]>();
-  const own = (key: string, owner: string) => {
-    const list = owners.get(key);
-    if (list) list.push(owner);
-    else owners.set(key, [owner]);
-  };
+  const buckets = new Map<string, Bucket>();
+  const names = new NameIndex();
   const destinations = new Destinations(inventory.clusters);
+  const projectNames = new StringPool();
+  const destinationNamespaces = new StringPool();
+  const sources = new Sources();
   const privateRepos = (options.privateGitRepos ?? []).map(normalizeGitUrl);
   const creds = privateRepos.length > 0 ? repoCredentials(objects) : { repositories: new Set<string>(), templates: [] };
   const uncovered = new Set<string>();
+  // removalOf depends only on the Application's finalizers and its ApplicationSet: an ApplicationSet's
+  // Applications share their template's finalizers (or have none), so the last answer usually holds.
+  let lastRemoval: { finalizers: unknown; appSet: Obj | undefined; outcome: RemovalOutcome } | undefined;
+  let lastKind: EntryKind | undefined;
 
-  const addEntry = (app: Obj, file: string, object: string, applicationSet: string | undefined, checkProject: boolean, appSetObject?: Obj) => {
+  const addEntry = (app: Obj, origin: Origin, applicationSet: string | undefined, appSetObject?: Obj) => {
+    const { file, object } = origin;
     const meta = isObj(app.metadata) ? app.metadata : {};
     const spec = isObj(app.spec) ? app.spec : {};
     const name = str(meta.name);
     const namespace = str(meta.namespace) || argocdNamespace;
     const dest = isObj(spec.destination) ? spec.destination : {};
-    const { cluster, error } = destinations.resolve(dest);
-    const prefix = applicationSet ? `Application ${name}: ` : '';
-    if (error) problems.push({ file, object, message: `${prefix}spec.destination: ${error}` });
-    const project = str(spec.project);
-    if (checkProject && !projects.has(project)) {
-      problems.push({ file, object, message: `${prefix}spec.project: application references project ${project || '""'} which does not exist: render that AppProject or fix the project` });
+    const resolved = destinations.resolve(dest);
+    const cluster = typeof resolved === 'string' ? undefined : resolved;
+    const prefix = () => (applicationSet ? `Application ${name}: ` : '');
+    if (typeof resolved === 'string') problems.push({ file, object, message: `${prefix()}spec.destination: ${resolved}` });
+    const project = projectNames.get(str(spec.project));
+    if (appSetObject !== undefined && !projects.has(project)) {
+      problems.push({ file, object, message: `${prefix()}spec.project: application references project ${project || '""'} which does not exist: render that AppProject or fix the project` });
     }
     for (const { field, repoURL } of privateRepos.length > 0 ? gitSources(spec) : []) {
       const url = normalizeGitUrl(repoURL);
@@ -313,49 +579,57 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
         message: `${applicationSet ? 'spec.template.' : ''}${field}: ${repoURL} is a private Git repository and no repository or repo-creds Secret with credentials covers it (Argo CD matches a repository Secret by the same URL and a repo-creds template by URL prefix, both lower-cased and without ".git"), so Argo CD cannot clone it: declare its credentials in repos.credentials, or set repos.public when it is public`,
       });
     }
-    own(`${namespace}/${name}`, `${object} (${file})`);
-    entries.push({
-      cluster: cluster?.name ?? '',
-      server: cluster?.server ?? str(dest.server),
-      application: name,
-      namespace,
-      applicationSet,
-      project,
-      ...sourceOf(spec),
-      destinationNamespace: str(dest.namespace),
-      file,
-      onRemoval: removalOf(app, appSetObject),
-    });
+    names.add(namespace, name, origin);
+    const finalizers = meta.finalizers;
+    if (!lastRemoval || lastRemoval.finalizers !== finalizers || lastRemoval.appSet !== appSetObject) {
+      lastRemoval = { finalizers, appSet: appSetObject, outcome: removalOf(app, appSetObject) };
+    }
+    const { source, repoURL } = sources.of(spec);
+    const destinationNamespace = destinationNamespaces.get(str(dest.namespace));
+    const onRemoval = lastRemoval.outcome;
+    let kind = lastKind;
+    if (
+      !kind ||
+      kind.file !== file ||
+      kind.applicationSet !== applicationSet ||
+      kind.namespace !== namespace ||
+      kind.project !== project ||
+      kind.source !== source ||
+      kind.repoURL !== repoURL ||
+      kind.destinationNamespace !== destinationNamespace ||
+      kind.onRemoval !== onRemoval
+    ) {
+      kind = lastKind = { namespace, applicationSet, project, source, repoURL, destinationNamespace, file, onRemoval };
+    }
+    const clusterName = cluster?.name ?? '';
+    let bucket = buckets.get(clusterName);
+    if (!bucket) buckets.set(clusterName, (bucket = new Bucket()));
+    bucket.push(name, cluster?.server ?? str(dest.server), kind);
   };
 
   for (const { file, object } of appSets) {
     const name = str((object.metadata as Obj | undefined)?.name);
-    const label = `ApplicationSet/${name}`;
+    const origin: Origin = { file, object: `ApplicationSet/${name}` };
     const expanded = expandApplicationSet(object, inventory, options);
-    for (const p of expanded.problems) problems.push({ file, object: label, message: `${p.path}: ${p.message}` });
-    for (const g of expanded.applications) addEntry(g.application as unknown as Obj, file, label, name, true, object);
+    for (const p of expanded.problems) problems.push({ file, object: origin.object, message: `${p.path}: ${p.message}` });
+    for (const g of expanded.applications) addEntry(g.application as unknown as Obj, origin, name, object);
   }
   for (const { file, object } of apps) {
-    addEntry(object, file, `Application/${str((object.metadata as Obj | undefined)?.name)}`, undefined, false);
+    addEntry(object, { file, object: `Application/${str((object.metadata as Obj | undefined)?.name)}` }, undefined);
   }
-  for (const [key, list] of owners) {
-    if (list.length < 2) continue;
-    const [namespace, name] = key.split('/');
-    const distinct = [...new Set(list)].sort();
+  for (const { namespace, name, owners } of names.duplicates()) {
+    const distinct = [...new Set(owners.map((o) => `${o.object} (${o.file})`))].sort();
     const where = distinct.length === 1 ? `${distinct[0]} twice` : distinct.join(' and ');
     problems.push({
-      file: list[0].replace(/^.* \((.*)\)$/, '$1'),
-      object: list[0].replace(/ \(.*\)$/, ''),
+      file: owners[0].file,
+      object: owners[0].object,
       message: `two Applications named ${name} in namespace ${namespace}: ${where}; Argo CD keeps one object per name, so they overwrite each other: rename one`,
     });
   }
 
-  entries.sort(byEntry);
   problems.sort(byProblem);
-  const counts = new Map<string, number>();
-  for (const e of entries) counts.set(e.cluster, (counts.get(e.cluster) ?? 0) + 1);
   const clusters: PlanCluster[] = inventory.clusters
-    .map((c) => ({ name: c.name, server: c.server, environment: c.labels.environment, file: c.secret?.file, applications: counts.get(c.name) ?? 0 }))
+    .map((c) => ({ name: c.name, server: c.server, environment: c.labels.environment, file: c.secret?.file, applications: buckets.get(c.name)?.names.length ?? 0 }))
     .sort((a, b) => compareStrings(a.name, b.name));
-  return { entries, problems, clusters, applicationSets: appSets.length };
+  return { buckets, problems, clusters, applicationSets: appSets.length };
 }
