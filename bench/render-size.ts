@@ -1,8 +1,15 @@
 /**
- * One measured run, in a process of its own so wall time and peak RSS are the whole process's:
+ * One measured run, in a process of its own so wall time and peak RSS are the whole process's. <size> is
+ * S, M, L, 4L or APPSxCLUSTERS (bench/synthetic-fleet.ts parseSize):
  *   synth <size> <dir>                the real render path (runCli synth) of a synthetic fleet into <dir>
  *   promote <size> <dir>              the same after the inner-loop change (a new tag promoted to prod for one app)
  *   check <size> <dir>                the drift check against <dir>
+ *   plan <size> <dir>                 `npm run plan` (runPlan): the table written to <dir>/plan.txt, as `npm run plan > plan.txt`
+ *   plan-json <size> <dir>            `npm run plan -- --json`: <dir>/plan.json
+ *   validate <size> <dir>             `npm run validate` (runValidate): schemas and policies; writes nothing, <dir> unused
+ *   diff <size> <dir>                 `npm run diff -- HEAD --committed --out diff.md` (runDiff) of the promoted fleet
+ *                                     in the git repository <dir>, whose HEAD commits <dir>/dist/ rendered from the
+ *                                     fleet before the promotion (bench/run.ts prepares it); the Markdown is <dir>/diff.md
  * Baselines: the same objects (each app's WebService with its environment's image tag, replica count,
  * namespace and team label) the plain cdk8s way, one Chart per app and environment:
  *   cdk8s-app-per-team <size> <dir>   one App per team, app.synth() into <dir>/<team>
@@ -12,19 +19,38 @@
  * Prints one JSON line: { ms (since process start), maxRssMb, code, summary }.
  */
 import { App, Chart, YamlOutputType } from 'cdk8s';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AppSpec, TeamSpec, WebService } from '../charts/index.js';
 import { runCli } from '../render/cli.js';
-import { SIZES, syntheticFleet } from './synthetic-fleet.js';
+import { parseSize, syntheticFleet } from './synthetic-fleet.js';
 
+const MODES = ['synth', 'promote', 'check', 'plan', 'plan-json', 'validate', 'diff', 'cdk8s', 'cdk8s-app-per-team', 'cdk8s-app-per-chart'];
 const [mode, sizeName, dir] = process.argv.slice(2);
-const size = SIZES.find((s) => s.name === sizeName);
-if (!size || !dir) throw new Error('usage: render-size.ts <synth|promote|check|cdk8s|cdk8s-app-per-team|cdk8s-app-per-chart> <S|M|L> <dir>');
-const source = syntheticFleet(size, { promote: mode === 'promote' });
+if (!MODES.includes(mode) || !sizeName || !dir) throw new Error(`usage: render-size.ts <${MODES.join('|')}> <S|M|L|4L|APPSxCLUSTERS> <dir>`);
+const size = parseSize(sizeName);
+const source = syntheticFleet(size, { promote: mode === 'promote' || mode === 'diff' });
 let code = 0;
 const lines: string[] = [];
 const log = console.log;
-console.log = (m: string) => lines.push(m);
+// The plan goes to a file as `npm run plan > plan.txt` would: written as it comes, synchronously (held in
+// memory, an L plan's 500,000 lines would weigh on the peak RSS the real command does not have); its
+// last two lines are the summary.
+const planFile = mode === 'plan' || mode === 'plan-json' ? path.join(dir, mode === 'plan' ? 'plan.txt' : 'plan.json') : undefined;
+const planFd = planFile === undefined ? undefined : (fs.mkdirSync(dir, { recursive: true }), fs.openSync(planFile, 'w'));
+let planTail = '';
+const toPlanFile = (text: string): void => {
+  fs.writeSync(planFd!, text);
+  planTail = (planTail + text.slice(-4096)).slice(-4096);
+};
+/** The last `n` lines of `text` (without its final newline). */
+const lastLines = (text: string, n: number): string => {
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  let at = body.length;
+  for (let i = 0; i < n && at >= 0; i++) at = body.lastIndexOf('\n', at - 1);
+  return body.slice(at + 1);
+};
+console.log = (m: string) => (planFd === undefined ? lines.push(m) : toPlanFile(`${m}\n`));
 console.error = (m: string) => lines.push(m);
 
 /** What a cdk8s user writes per app and environment: the environment's values set directly as props. */
@@ -58,6 +84,18 @@ if (mode === 'cdk8s') {
       app.synth();
     }
   }
+} else if (mode === 'plan' || mode === 'plan-json') {
+  const { runPlan } = await import('../render/plan/plan-cli.js');
+  code = runPlan(mode === 'plan-json' ? ['--json'] : [], source, {}, toPlanFile);
+  fs.closeSync(planFd!);
+  lines.push(`${fs.statSync(planFile!).size} bytes in ${path.basename(planFile!)}`);
+  if (mode === 'plan') lines.push(lastLines(planTail, 2).replace('\n', ' '));
+} else if (mode === 'validate') {
+  const { runValidate } = await import('../render/validate/validate-cli.js');
+  code = runValidate(source);
+} else if (mode === 'diff') {
+  const { runDiff } = await import('../render/diff/diff-cli.js');
+  code = runDiff(['HEAD', '--committed', '--out', 'diff.md'], source, { cwd: dir });
 } else {
   code = runCli([mode === 'promote' ? 'synth' : mode, '--out', dir], source);
 }

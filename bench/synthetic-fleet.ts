@@ -1,7 +1,8 @@
 /**
  * Synthetic fleets for the benchmark, built through the public model so they exercise the real code
  * path and pass every check: S (10 apps x 3 environments, 10 clusters), M (100 x 3, 100), L (1,000 x 3,
- * 500 clusters, every catalog add-on).
+ * 500 clusters, every catalog add-on), 4L (4,000 x 3, 2,000 clusters, every add-on), and any
+ * `APPSxCLUSTERS` (see {@link parseSize}).
  */
 import {
   ADDON_CATALOG, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSource, TeamSpec,
@@ -27,6 +28,35 @@ export const SIZES: readonly FleetSize[] = [
   { name: 'M', apps: 100, clusters: 100, allAddons: false },
   { name: 'L', apps: 1000, clusters: 500, allAddons: true },
 ];
+
+/**
+ * 4L: 4,000 apps x 3 environments, 2,000 clusters, every add-on. Kept out of {@link SIZES} (the sizes the
+ * tests and the default bench render whole) because one render of it takes seconds and gigabytes.
+ */
+export const SIZE_4L: FleetSize = { name: '4L', apps: 4000, clusters: 2000, allAddons: true };
+/** Every size with a name: S, M, L, 4L. */
+export const NAMED_SIZES: readonly FleetSize[] = [...SIZES, SIZE_4L];
+
+/** Apps from which a custom size enables every add-on, as L and 4L do (S and M enable 7). */
+export const ALL_ADDONS_FROM_APPS = 1000;
+/** The fewest clusters a fleet has: the hub and one spoke per environment (dev, staging, prod). */
+export const MIN_CLUSTERS = 4;
+
+/**
+ * A size by name: S, M, L, 4L, or `APPSxCLUSTERS` (`200x50`: 200 apps x 3 environments, 50 clusters
+ * counting the hub; at least 1 app and 4 clusters). A custom size enables every add-on when it has at
+ * least {@link ALL_ADDONS_FROM_APPS} apps, like L, else the 7 of S and M. Throws on anything else.
+ */
+export function parseSize(name: string): FleetSize {
+  const named = NAMED_SIZES.find((s) => s.name === name);
+  if (named) return named;
+  const m = /^(\d+)x(\d+)$/.exec(name);
+  if (!m) throw new Error(`unknown fleet size "${name}": S, M, L, 4L or APPSxCLUSTERS (e.g. 200x50)`);
+  const apps = Number(m[1]);
+  const clusters = Number(m[2]);
+  if (apps < 1 || clusters < MIN_CLUSTERS) throw new Error(`fleet size "${name}": at least 1 app and ${MIN_CLUSTERS} clusters (the hub and a spoke per environment)`);
+  return { name, apps, clusters, allAddons: apps >= ALL_ADDONS_FROM_APPS };
+}
 
 const ENVS = ['dev', 'staging', 'prod'];
 const APPS_PER_TEAM = 20;
