@@ -9,7 +9,7 @@ import { renderTree, RenderedTree } from './render.js';
 import { diffTree, isClean } from './tree.js';
 import { reportFailure, UsageError } from './cli-failure.js';
 import { folderIdle, readTreeSettled, TreeWriteError, writeTreeAtomic } from './write-tree.js';
-import { cacheDisabled, DistIndex, folderMatchesIndex, readIndex, sha256, writeIndex } from './cache/dist-index.js';
+import { cacheDisabled, DistIndex, folderMatchesIndex, indexHashes, readIndex, sha256, writeIndex } from './cache/dist-index.js';
 import { codeVersion, renderKey } from './cache/run-key.js';
 import { AppManifestCache } from './cache/app-cache.js';
 import { ADDON_CATALOG } from '../charts/addons/catalog.js';
@@ -122,7 +122,19 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
 
     if (command === 'synth') {
       // One writer at a time (a lock beside the folder); the counts are against the folder as found under it.
-      const r = writeTreeAtomic(dir, files, { afterWrite: key === undefined ? undefined : () => writeIndex(dir, key, files, tree.hashes) });
+      // With an index the folder still matches (checked under the lock), the comparison reads no file.
+      let verified: DistIndex | undefined;
+      const r = writeTreeAtomic(dir, files, {
+        hashes: tree.hashes,
+        currentHashes: () => {
+          verified = index && folderMatchesIndex(dir, index) ? index : undefined;
+          return verified && indexHashes(verified);
+        },
+        afterWrite:
+          key === undefined
+            ? undefined
+            : (d) => writeIndex(dir, key, files, tree.hashes, verified && { index: verified, written: new Set([...d.added, ...d.changed]) }),
+      });
       if (r.completed) console.log(`cdk8s-fleet: completed first the write that pid ${r.completed.pid} (${r.completed.host}) had committed and not finished`);
       const unchanged = r.total - r.added.length - r.changed.length;
       console.log(`cdk8s-fleet: ${r.total} files in ${rel}/: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed, ${unchanged} unchanged, in ${seconds()}`);

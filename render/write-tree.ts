@@ -34,7 +34,16 @@ export interface WriteOptions {
    * the folder holds exactly the files written, and no other writer can change that meanwhile.
    * @default - nothing
    */
-  readonly afterWrite?: () => void;
+  readonly afterWrite?: (result: TreeDiff) => void;
+  /**
+   * What the folder holds, by content hash, when that can be known without reading it (the index of the
+   * folder, verified by its file times): called under the lock, before comparing. With `hashes` (the new
+   * files' content hashes) the comparison reads no file.
+   * @default - the folder is read
+   */
+  readonly currentHashes?: () => ReadonlyMap<string, string> | undefined;
+  /** The sha256 of each new file's text, for `currentHashes`. */
+  readonly hashes?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -572,9 +581,9 @@ export function writeTreeAtomic(dir: string, files: ReadonlyMap<string, string>,
   }
   try {
     const completed = recoverLocked(s);
-    const result = writeLocked(s, files, lock, completed);
+    const result = writeLocked(s, files, lock, completed, options);
     try {
-      options.afterWrite?.();
+      options.afterWrite?.(result);
     } catch {
       // The write itself completed; what runs after it cannot undo that.
     }
@@ -587,12 +596,27 @@ export function writeTreeAtomic(dir: string, files: ReadonlyMap<string, string>,
   }
 }
 
-function writeLocked(s: Siblings, files: ReadonlyMap<string, string>, lock: HeldLock, completed: WriterInfo | undefined): WriteResult {
+/** The difference between new files and a folder known by content hash: no file is read. */
+function diffByHash(files: ReadonlyMap<string, string>, hashes: ReadonlyMap<string, string>, current: ReadonlyMap<string, string>): TreeDiff {
+  const added: string[] = [];
+  const changed: string[] = [];
+  for (const p of files.keys()) {
+    const have = current.get(p);
+    if (have === undefined) added.push(p);
+    else if (have !== hashes.get(p)) changed.push(p);
+  }
+  const removed = [...current.keys()].filter((p) => !files.has(p));
+  return { added, changed: changed.sort(), removed: removed.sort() };
+}
+
+function writeLocked(s: Siblings, files: ReadonlyMap<string, string>, lock: HeldLock, completed: WriterInfo | undefined, options: WriteOptions): WriteResult {
   const before = completed
     ? `${s.shown}/ holds the completed write of ${who(completed)}; nothing of this run was written.`
     : 'Nothing was written.';
   const exists = fs.existsSync(s.abs);
-  const diff = diffTree(files, exists ? readTree(s.abs) : new Map());
+  // After completing another writer's journal the folder is not what any index says: read it.
+  const known = exists && !completed && options.hashes ? options.currentHashes?.() : undefined;
+  const diff = known ? diffByHash(files, options.hashes!, known) : diffTree(files, exists ? readTree(s.abs) : new Map());
   if (isClean(diff) && exists) return { ...diff, total: files.size };
 
   const op = failureHook();

@@ -118,6 +118,26 @@ describe('an unchanged fleet is not rendered again', () => {
     assert.match(r.stdout, /: 0 added, [1-9]\d* changed, 0 removed/);
   });
 
+  it('a changed input writes what a render without caches writes, also over a hand-edited folder', (t) => {
+    const { dist } = setUp(t);
+    const fresh = path.join(path.dirname(dist), 'fresh');
+    assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+    const spec = fleetCopy();
+    const app = spec.teams![0].apps[1] as any;
+    app.environments.prod.images = [{ ...app.environments.prod.images[0], newTag: 'v7.7' }];
+    // Folder as the index says: the comparison goes by hashes.
+    assert.equal(run(t, ['synth', '--out', dist], withSpec(spec)).code, 0);
+    assert.equal(run(t, ['synth', '--out', fresh, '--no-cache'], withSpec(spec)).code, 0);
+    assert.deepEqual(bytes(dist), bytes(fresh));
+    // A hand edit and a changed input at once: the folder no longer matches its index, so it is read.
+    fs.appendFileSync(path.join(dist, 'hub', 'argocd', 'clusters', 'spoke-prod.yaml'), '# hand edit\n');
+    fs.writeFileSync(path.join(dist, 'stray.yaml'), 'a: 1\n');
+    assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+    assert.equal(run(t, ['synth', '--out', fresh, '--no-cache']).code, 0);
+    assert.deepEqual(bytes(dist), bytes(fresh));
+    assert.match(run(t, ['check', '--out', dist]).stdout, NOTHING_RENDERED, 'and the index vouches for the result');
+  });
+
   for (const [what, damage, expect] of [
     ['an edited file (same size, times set back)', (_dist: string, file: string) => {
       const st = fs.statSync(file);

@@ -82,18 +82,39 @@ export function dropIndex(dir: string): void {
 }
 
 /**
+ * What a write knows of the files it did not touch: the index the folder was verified against (under
+ * the write lock, by `folderMatchesIndex`) and the files the write added or changed. The records of the
+ * other files still hold.
+ */
+export interface IndexReuse {
+  readonly index: DistIndex;
+  readonly written: ReadonlySet<string>;
+}
+
+/** Each recorded file's content hash. */
+export function indexHashes(index: DistIndex): Map<string, string> {
+  return new Map(Object.entries(index.files).map(([rel, f]) => [rel, f[4]]));
+}
+
+/**
  * Records that `dir` holds exactly `files` (rendered with `key`). Call only while holding the folder's
  * write lock, right after a write that completed. Failing to record is harmless: the next render
  * renders in full.
  */
-export function writeIndex(dir: string, key: string, files: ReadonlyMap<string, string>, hashes?: ReadonlyMap<string, string>): void {
+export function writeIndex(dir: string, key: string, files: ReadonlyMap<string, string>, hashes?: ReadonlyMap<string, string>, reuse?: IndexReuse): void {
   const abs = path.resolve(dir);
   const file = indexFile(dir);
   try {
     const recorded: Record<string, IndexedFile> = {};
     for (const [rel, text] of files) {
+      const sha = hashes?.get(rel) ?? sha256(text);
+      const before = reuse && !reuse.written.has(rel) && Object.prototype.hasOwnProperty.call(reuse.index.files, rel) ? reuse.index.files[rel] : undefined;
+      if (before && before[4] === sha) {
+        recorded[rel] = before;
+        continue;
+      }
       const st = fs.statSync(path.join(abs, rel));
-      recorded[rel] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, hashes?.get(rel) ?? sha256(text)];
+      recorded[rel] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha];
     }
     const index: DistIndex = { format: FORMAT, key, code: codeVersion(), dir: abs, written: Date.now(), files: recorded };
     fs.mkdirSync(path.dirname(file), { recursive: true });
