@@ -393,16 +393,7 @@ const byProblem = (a: PlanProblem, b: PlanProblem) => compareStrings(a.file, b.f
  * Applications of an ApplicationSet usually agree on all of it (one app and environment on every
  * cluster of that environment, one add-on version on many clusters), so they share one.
  */
-interface EntryKind {
-  readonly namespace: string;
-  readonly applicationSet: string | undefined;
-  readonly project: string;
-  readonly source: string;
-  readonly repoURL: string;
-  readonly destinationNamespace: string;
-  readonly file: string;
-  readonly onRemoval: RemovalOutcome;
-}
+type EntryKind = Omit<PlanEntry, 'cluster' | 'server' | 'application'>;
 
 /** The entries of one cluster, as parallel arrays: three pointers an Application instead of an object of eleven. */
 class Bucket {
