@@ -64,6 +64,9 @@ describe('the render key', () => {
       assert.equal(stableJson({ nested: [value] }), undefined, String(value));
     }
     assert.equal(renderKey({ spec: { teams: [{ apps: [{ chart: () => undefined }] }] } }), undefined, 'an app with a chart function has no key');
+    const cycle: Record<string, unknown> = { a: {} };
+    (cycle.a as Record<string, unknown>).back = cycle;
+    assert.equal(stableJson(cycle), undefined, 'a cycle is not data (validation names it)');
   });
 
   it('changes with the input and with every source file of the code', () => {

@@ -32,7 +32,7 @@ const UNDEFINED = '\u0000undefined';
 /**
  * The value as JSON text that differs whenever the value does, or undefined when the value holds
  * something that is not plain data (functions, Maps, Sets, Dates, class instances, symbols, bigints,
- * NaN or infinities): what JSON.stringify would drop or flatten.
+ * NaN or infinities: what JSON.stringify would drop or flatten; or a cycle).
  */
 export function stableJson(value: unknown): string | undefined {
   try {
@@ -61,7 +61,8 @@ export function stableJson(value: unknown): string | undefined {
       }
     });
   } catch (e) {
-    if (e instanceof NotData) return undefined;
+    // A cycle (JSON.stringify's TypeError) is not data either: validation reports it where it is.
+    if (e instanceof NotData || e instanceof TypeError) return undefined;
     throw e;
   }
 }
