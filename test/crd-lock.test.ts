@@ -10,7 +10,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { CRDS_DIR, CrdLockError, lockedCrds, mismatchLine, readLock, sha256, verifiedCrdFiles } from '../render/validate/crd-lock.js';
+import { CRDS_DIR, CrdLockError, mismatchLine, readLock, sha256, verifiedCrdFiles } from '../render/validate/crd-lock.js';
+// What each locked file defines, from the shared validator cache's index (parsed from the verified file when not cached).
+import { lockedCrdKinds } from '../render/validate/validate-schemas.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const lock = readLock();
@@ -62,14 +64,13 @@ describe('crds.lock.json', () => {
   it('every locked copy exists, matches its sha256 and is the CRD the entry names', { skip }, () => {
     const files = verifiedCrdFiles();
     assert.equal(files.length, lock.length);
-    for (const { entry, text } of files) {
-      const crds = parseAllDocuments(text).map((d) => d.toJS()).filter((d) => d?.kind === 'CustomResourceDefinition');
-      assert.deepEqual(crds.map((c) => c.metadata.name), [entry.name], entry.path);
-    }
+    const kinds = lockedCrdKinds();
+    assert.deepEqual(kinds.map((k) => k.entry.name), lock.map((e) => e.name));
+    for (const { entry, crds } of kinds) assert.deepEqual(crds.map((c) => c.name), [entry.name], entry.path);
   });
 
   it('pins the CRD of every custom kind the rendered dist/ uses (nested ones too: composed resources, function inputs)', { skip }, () => {
-    const served = new Set(lockedCrds().flatMap(({ crd }) => crd.spec.versions.filter((v: any) => v.served).map((v: any) => `${crd.spec.group}/${v.name} ${crd.spec.names.kind}`)));
+    const served = new Set(lockedCrdKinds().flatMap(({ crds }) => crds.flatMap((crd) => crd.versions.filter((v) => v.served).map((v) => `${crd.group}/${v.name} ${crd.kind}`))));
     const docs = distDocuments();
     // Kinds our own XRDs define (composites and claims) need no upstream CRD.
     const ours = new Set<string>();

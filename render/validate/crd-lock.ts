@@ -3,12 +3,12 @@
  * the local copy inside the CRD folder, its sha256; `imports` names the ones behind imports/). `npm run
  * import`, `npm run validate`, the tests and the workflow's fetch step (scripts/fetch-crds.mjs) all read it.
  * The CRD folder is $CRDS_DIR, else ../shared/crds. Only the files the lock lists are loaded, and each only
- * after its sha256 matches: a copy that differs fails with one line naming it.
+ * after its sha256 matches: a copy that differs fails with one line naming it. What the files define is
+ * indexed, and their schemas compiled, by validator-cache.ts (cached on disk by the files' sha256).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 
 export interface CrdLockEntry {
   /** The CRD's metadata.name (`<plural>.<group>`). */
@@ -84,19 +84,4 @@ export function verifiedCrdFiles(dir: string = CRDS_DIR, lock: readonly CrdLockE
     if (actual !== entry.sha256) throw new CrdLockError(mismatchLine(entry, actual));
     return { entry, file, text: bytes.toString('utf8') };
   });
-}
-
-const cache = new Map<string, { entry: CrdLockEntry; crd: any }[]>();
-
-/** The CustomResourceDefinitions of the lock, parsed from `dir` after their checksums match (cached per folder). */
-export function lockedCrds(dir: string = CRDS_DIR): { entry: CrdLockEntry; crd: any }[] {
-  const key = path.resolve(dir);
-  let crds = cache.get(key);
-  if (!crds) {
-    crds = verifiedCrdFiles(key).flatMap(({ entry, text }) =>
-      parseAllDocuments(text).map((doc) => ({ entry, crd: doc.toJS() })).filter(({ crd }) => crd?.kind === 'CustomResourceDefinition'),
-    );
-    cache.set(key, crds);
-  }
-  return crds;
 }

@@ -10,6 +10,8 @@ import { crdsAvailable, CRDS_DIR, treeSchemaProblems } from './validate-schemas.
  * real schema of its kind (Kubernetes OpenAPI through kubernetes-models; Argo CD, Crossplane, Upbound and
  * External Secrets CRDs pinned in crds.lock.json, from $CRDS_DIR or ../shared/crds; our own XRD for claims).
  * One line per problem; a CRD copy that does not match its sha256 in the lock fails with one line naming it.
+ * The CRD schemas' compiled validators are cached in node_modules/.cache/cdk8s-fleet/ (validator-cache.ts):
+ * the first run on a machine compiles the kinds it meets, later runs load them.
  */
 export function runValidate(source: FleetSource, options: FleetOutputsOptions = {}): number {
   try {

@@ -3,53 +3,55 @@
  * Upbound, External Secrets, ...) against the CRDs pinned in crds.lock.json (the copies in $CRDS_DIR or
  * ../shared/crds, each checked against its sha256) with ajv, core kinds against the Kubernetes OpenAPI
  * through kubernetes-models. A kind with no known schema is a problem: a CRD the lock does not pin is one.
+ *
+ * A CRD schema is compiled once per machine, not per process: validator-cache.ts keeps its standalone
+ * validator (and which kinds each CRD file defines) in node_modules/.cache, so a run loads only the
+ * validators of the kinds it meets and parses no CRD YAML once those are there.
  */
 import * as fs from 'node:fs';
-import { Ajv, ValidateFunction } from 'ajv';
-import * as coreV1 from 'kubernetes-models/v1';
-import * as appsV1 from 'kubernetes-models/apps/v1';
-import * as autoscalingV2 from 'kubernetes-models/autoscaling/v2';
-import * as policyV1 from 'kubernetes-models/policy/v1';
-import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
-import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { CRDS_DIR, lockedCrds } from './crd-lock.js';
+import { createRequire } from 'node:module';
+import { CrdLockEntry, CRDS_DIR, verifiedCrdFiles } from './crd-lock.js';
+import { CompiledValidator, CrdKinds, LockedKinds, ValidatorCache } from './validator-cache.js';
 
-/** Kubernetes API groups whose kinds are checked against the Kubernetes OpenAPI (kubernetes-models). */
-const BUILTIN: Record<string, Record<string, unknown>> = {
-  v1: coreV1,
-  'apps/v1': appsV1,
-  'autoscaling/v2': autoscalingV2,
-  'policy/v1': policyV1,
-  'networking.k8s.io/v1': networkingV1,
-  'rbac.authorization.k8s.io/v1': rbacV1,
+const localRequire = createRequire(import.meta.url);
+
+/**
+ * Kubernetes API groups whose kinds are checked against the Kubernetes OpenAPI (kubernetes-models), with
+ * the folder of their models: a kind's model (and its precompiled validator) is loaded when first met.
+ */
+const BUILTIN: Record<string, string> = {
+  v1: 'v1',
+  'apps/v1': 'apps/v1',
+  'autoscaling/v2': 'autoscaling/v2',
+  'policy/v1': 'policy/v1',
+  'networking.k8s.io/v1': 'networking.k8s.io/v1',
+  'rbac.authorization.k8s.io/v1': 'rbac.authorization.k8s.io/v1',
 };
 
 export { CRDS_DIR, CrdLockError } from './crd-lock.js';
 
 type Validator = (obj: any) => string[];
-const validators = new Map<string, Validator>();
+/** Kinds of the XRDs registered (composites and claims): they come before any CRD of the same kind. */
+const xrdValidators = new Map<string, Validator>();
+/** Validators found so far by key (`<group>/<version>/<kind>`, `core/<version>/<kind>`); null: none. */
+const validators = new Map<string, Validator | null>();
+let locked: LockedKinds | undefined;
 
-/**
- * Registers a validator per kind and version of every locked CRD. Each schema is compiled on first use:
- * compiling all of them up front took most of `npm run validate` for a fleet that uses a few kinds.
- */
-function loadCrds(): void {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  for (const { crd } of lockedCrds()) {
-    for (const version of crd.spec.versions) {
-      const schema = version.schema?.openAPIV3Schema;
-      if (!schema) continue;
-      let validate: ValidateFunction | undefined;
-      validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, (obj) => {
-        validate ??= ajv.compile(schema);
-        return validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
-      });
-    }
-  }
+/** The locked CRDs, verified against their sha256 on first use (a CrdLockError when one does not match). */
+function lockedKinds(): LockedKinds {
+  locked ??= new LockedKinds(
+    verifiedCrdFiles().map(({ entry, file }) => ({ entry, file, sha256: entry.sha256 })),
+    new ValidatorCache(),
+  );
+  return locked;
+}
+
+function crdValidator(validate: CompiledValidator): Validator {
+  return (obj) => (validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`));
 }
 
 function builtinValidator(apiVersion: string, kind: string): Validator | undefined {
-  const Model = (BUILTIN[apiVersion] as Record<string, any> | undefined)?.[kind];
+  const Model = builtinModel(apiVersion, kind);
   if (typeof Model !== 'function') return undefined;
   return (obj) => {
     try {
@@ -61,15 +63,30 @@ function builtinValidator(apiVersion: string, kind: string): Validator | undefin
   };
 }
 
+/** The kubernetes-models class of a kind: its own module, else (a name that is no module) the group's exports. */
+function builtinModel(apiVersion: string, kind: string): any {
+  if (!Object.hasOwn(BUILTIN, apiVersion)) return undefined;
+  const folder = `kubernetes-models/${BUILTIN[apiVersion]}`;
+  if (/^[A-Z][A-Za-z0-9]*$/.test(kind)) {
+    try {
+      const own = localRequire(`${folder}/${kind}`);
+      if (Object.hasOwn(own, kind)) return own[kind];
+    } catch (e) {
+      if (!['MODULE_NOT_FOUND', 'ERR_PACKAGE_PATH_NOT_EXPORTED'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
+  }
+  const all = localRequire(folder);
+  return Object.hasOwn(all, kind) ? all[kind] : undefined;
+}
+
 /**
  * Teaches the validator the kinds an XRD rendered by us defines (composite and claim), from the XRD's
  * own schema with the standard object fields around it, as Crossplane serves them.
  */
 export function registerXrd(xrd: any): void {
-  if (validators.size === 0) loadCrds();
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const { cache } = lockedKinds();
   for (const version of xrd.spec.versions) {
-    const validate = ajv.compile(version.schema.openAPIV3Schema);
+    const validate = cache.validatorOf(version.schema.openAPIV3Schema);
     const check: Validator = (obj) => {
       const { spec, status } = obj;
       const body: Record<string, unknown> = { spec: { ...spec } };
@@ -80,26 +97,56 @@ export function registerXrd(xrd: any): void {
       return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
     };
     for (const kind of [xrd.spec.names.kind, xrd.spec.claimNames?.kind].filter(Boolean)) {
-      validators.set(`${xrd.spec.group}/${version.name}/${kind}`, check);
+      xrdValidators.set(`${xrd.spec.group}/${version.name}/${kind}`, check);
     }
   }
+}
+
+/**
+ * What each locked CRD file defines (names, groups, kinds, versions served), from the cached index: the
+ * files are verified against the lock, and parsed only when their index is not cached yet.
+ */
+export function lockedCrdKinds(): Array<{ entry: CrdLockEntry; crds: CrdKinds[] }> {
+  return lockedKinds().all();
 }
 
 /** The JSON schema of a kind's version in the locked CRDs, for path checks. */
 export function crdSchema(apiVersion: string, kind: string): any {
   const [group, version] = apiVersion.split('/');
-  const found = lockedCrds().find(({ crd }) => crd.spec.group === group && crd.spec.names.kind === kind);
-  return found?.crd.spec.versions.find((v: any) => v.name === version)?.schema?.openAPIV3Schema;
+  const kinds = lockedKinds();
+  const ref = kinds.versionOf(group, version, kind);
+  return ref ? kinds.schema(ref) : undefined;
+}
+
+/**
+ * The validator of a key: a registered XRD's, else the locked CRD's of the kind (looked up first in the
+ * files of its group), else the Kubernetes model's, else a CRD's found in any other locked file.
+ */
+function validatorOf(apiVersion: string, kind: string, key: string): Validator | undefined {
+  const xrd = xrdValidators.get(key);
+  if (xrd) return xrd;
+  const found = validators.get(key);
+  if (found !== undefined) return found ?? undefined;
+  const kinds = lockedKinds();
+  const slash = apiVersion.indexOf('/');
+  const [group, version] = slash < 0 ? ['core', apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
+  const ref = kinds.schemaOf(group, version, kind, false);
+  let validate = ref ? crdValidator(kinds.validator(ref)) : builtinValidator(apiVersion, kind);
+  if (!validate) {
+    const elsewhere = kinds.schemaOf(group, version, kind, true);
+    if (elsewhere) validate = crdValidator(kinds.validator(elsewhere));
+  }
+  validators.set(key, validate ?? null);
+  return validate;
 }
 
 /** Problems of one object against its kind's schema; empty when valid. */
 export function schemaProblems(obj: any): string[] {
-  if (validators.size === 0) loadCrds();
+  lockedKinds();
   const apiVersion: string = obj?.apiVersion ?? '';
   const kind: string = obj?.kind ?? '';
   const key = apiVersion.includes('/') ? `${apiVersion}/${kind}` : `core/${apiVersion}/${kind}`;
-  let validate = validators.get(key);
-  if (!validate) validate = builtinValidator(apiVersion, kind);
+  const validate = validatorOf(apiVersion, kind, key);
   if (!validate) return [`no schema known for ${apiVersion} ${kind}`];
   return validate(obj);
 }
