@@ -5,6 +5,7 @@
  */
 import { describe, it, TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -288,5 +289,48 @@ describe('app manifests reused across runs', () => {
     const again = AppManifestCache.open(exampleFleet)!;
     assert.deepEqual([...rendered(exampleFleet, again)], [...first]);
     assert.equal(again.hits, 0);
+  });
+});
+
+describe('caches never serve stale output', () => {
+  /** Edits of one app, of the platform around the apps, or a step back to an earlier fleet. */
+  const edit = fc.oneof(
+    fc.record({ kind: fc.constant('tag' as const), app: fc.nat(8), tag: fc.constantFrom('v1.0', 'v2.0', 'v3.1') }),
+    fc.record({ kind: fc.constant('replicas' as const), app: fc.nat(8), count: fc.integer({ min: 1, max: 3 }) }),
+    fc.record({ kind: fc.constant('access' as const), level: fc.constantFrom('view' as const, 'edit' as const) }),
+    fc.record({ kind: fc.constant('back' as const) }),
+  );
+
+  it('a synth with caches writes what a synth without them writes, after any sequence of edits', { timeout: 300_000 }, (t) => {
+    const { dist } = setUp(t);
+    const fresh = path.join(path.dirname(dist), 'fresh');
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 2, maxLength: 4 }), (edits) => {
+        let spec = fleetCopy();
+        const history = [structuredClone(spec)];
+        for (const e of edits) {
+          if (e.kind === 'back') spec = structuredClone(history[0]);
+          else {
+            const apps = spec.teams!.flatMap((team) => team.apps) as any[];
+            if (e.kind === 'tag') {
+              const app = apps[e.app % apps.length];
+              app.environments.prod.images = (app.environments.prod.images ?? []).map((i: any) => ({ ...i, newTag: e.tag }));
+            } else if (e.kind === 'replicas') {
+              const app = apps[e.app % apps.length];
+              app.environments.staging.replicas = [{ name: app.name, count: e.count }];
+            } else {
+              (spec.teams![0] as any).access = { ...spec.teams![0].access, staging: e.level };
+            }
+            history.push(structuredClone(spec));
+          }
+          const cached = run(t, ['synth', '--out', dist], withSpec(spec));
+          assert.equal(cached.code, 0, cached.stderr);
+          const plain = run(t, ['synth', '--out', fresh, '--no-cache'], withSpec(spec));
+          assert.equal(plain.code, 0, plain.stderr);
+          assert.deepEqual(bytes(dist), bytes(fresh));
+        }
+      }),
+      { numRuns: 3, seed: 17 },
+    );
   });
 });
