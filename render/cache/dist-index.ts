@@ -105,7 +105,8 @@ export function writeIndex(dir: string, key: string, files: ReadonlyMap<string, 
   const abs = path.resolve(dir);
   const file = indexFile(dir);
   try {
-    const recorded: Record<string, IndexedFile> = {};
+    // No prototype: a file named __proto__ is a key like any other.
+    const recorded: Record<string, IndexedFile> = Object.create(null);
     for (const [rel, text] of files) {
       const sha = hashes?.get(rel) ?? sha256(text);
       const before = reuse && !reuse.written.has(rel) && Object.prototype.hasOwnProperty.call(reuse.index.files, rel) ? reuse.index.files[rel] : undefined;
