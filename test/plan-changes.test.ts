@@ -1,7 +1,10 @@
 /** The diff's Application section: both sides planned, compared per cluster and Application. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applicationChangesMarkdown, comparePlans, planOfFiles } from '../render/diff/plan-changes.js';
+import { applicationChangesMarkdown, comparePlans, PLANNED_FILE, planOfFiles } from '../render/diff/plan-changes.js';
+import { isPlanInput, planFleet } from '../render/plan/plan.js';
+import { fleetOutputs } from '../charts/outputs/fleet-outputs.js';
+import { renderTree } from '../render/render.js';
 import { fleetCopy, render, withSpec } from './support/fleet.js';
 import { ADDON_CATALOG } from '../charts/index.js';
 
@@ -96,5 +99,33 @@ describe('Application changes of a diff', () => {
     const md = applicationChangesMarkdown(many, before, 10);
     assert.equal(md.split('\n').filter((l) => l.startsWith('| c |')).length, 10);
     assert.match(md, /…and 40 more/);
+  });
+});
+
+describe('what the plan reads (the diff skips the second plan when none of it changed)', () => {
+  const objectsOf = (source = withSpec(fleetCopy())) => renderTree(fleetOutputs(source)).objects;
+
+  it('isPlanInput keeps every object the plan depends on: the plan of those alone is the plan of all', () => {
+    const all = objectsOf();
+    const inputs = new Map([...all].map(([file, docs]) => [file, docs.filter(isPlanInput)]));
+    assert.deepEqual(planFleet(inputs), planFleet(all));
+    const kinds = new Set([...inputs.values()].flat().map((o: any) => o.kind));
+    // Cluster Secrets, and the repository credentials as ExternalSecrets: every kind the plan reads is there.
+    for (const kind of ['ApplicationSet', 'Application', 'AppProject', 'Secret', 'ExternalSecret']) assert.ok(kinds.has(kind), `the example has plan inputs of kind ${kind}`);
+  });
+
+  it('every plan input of the example is in a file the diff plans from (hub/)', () => {
+    for (const [file, docs] of objectsOf()) if (docs.some(isPlanInput)) assert.match(file, PLANNED_FILE, file);
+  });
+
+  it('an object that is not a plan input changes nothing in the plan', () => {
+    const spec = fleetCopy();
+    const app = spec.teams![0].apps[0] as any;
+    app.environments.prod.images = [{ ...app.environments.prod.images[0], newTag: 'v8.8' }];
+    const changed = render(withSpec(spec));
+    const base = render();
+    const differing = [...changed.keys()].filter((f) => changed.get(f) !== base.get(f));
+    assert.ok(differing.length > 0 && differing.every((f) => !PLANNED_FILE.test(f)), differing.join(', '));
+    assert.deepEqual(comparePlans(planOfFiles(base), planOfFiles(changed)), []);
   });
 });

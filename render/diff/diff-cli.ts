@@ -7,8 +7,8 @@ import { refTree } from './git-tree.js';
 import { DEFAULT_MAX_CHARS, renderMarkdown } from './markdown.js';
 import { compareTrees } from './object-diff.js';
 import { reportFailure, UsageError } from '../cli-failure.js';
-import { applicationChangesMarkdown, comparePlans, planOfFiles } from './plan-changes.js';
-import { planFleet } from '../plan/plan.js';
+import { applicationChangesMarkdown, comparePlans, PLANNED_FILE, planOfFiles } from './plan-changes.js';
+import { isPlanInput, planFleet } from '../plan/plan.js';
 
 const USAGE = `usage: npm run diff -- <git-ref> [--committed] [--max-chars N] [--out FILE]
   <git-ref>        what to compare the working tree with: main, origin/main, HEAD~1, a commit
@@ -84,9 +84,15 @@ export function runDiff(argv: readonly string[], source: FleetSource, options: D
     const comparison = compareTrees(base.files, tree.files);
     let applications = '';
     if (comparison.changes.length > 0) {
-      // The working tree's objects are at hand; only the ref's side is parsed from its files.
+      // The working tree's objects are at hand; only the ref's side is parsed from its files (those of
+      // hub/ or hubs/). When no object of those files changed and no other file holds anything the plan
+      // reads, the ref's plan is the working tree's: no Application changes, and no second plan to make.
       const after = planFleet(tree.objects);
-      applications = applicationChangesMarkdown(comparePlans(planOfFiles(base.files), after), after);
+      const hubFile = (p: string) => PLANNED_FILE.test(p);
+      const hubsUnchanged =
+        !comparison.changes.some((c) => hubFile(c.path) || (c.movedFrom !== undefined && hubFile(c.movedFrom))) &&
+        ![...tree.objects].some(([file, docs]) => !hubFile(file) && docs.some(isPlanInput));
+      applications = applicationChangesMarkdown(hubsUnchanged ? [] : comparePlans(planOfFiles(base.files), after), after);
     }
     const markdown = renderMarkdown(comparison, {
       baseRef: args.ref,

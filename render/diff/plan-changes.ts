@@ -26,11 +26,14 @@ export interface ApplicationChange {
   readonly removal?: { readonly outcome: RemovalOutcome; readonly clusterRemoved: boolean };
 }
 
+/** The files of dist/ that hold what Argo CD's plan reads: the YAML of hub/ (hubs/<hub>/ with several hubs). */
+export const PLANNED_FILE = /^hubs?\/.*\.yaml$/;
+
 /** The plan of a tree given as file bytes: only the hub's files hold Argo CD objects, so only they are parsed. */
 export function planOfFiles(files: ReadonlyMap<string, string>): FleetPlan {
   const objects = new Map<string, unknown[]>();
   for (const [file, text] of files) {
-    if (!/^hubs?\//.test(file) || !file.endsWith('.yaml')) continue;
+    if (!PLANNED_FILE.test(file)) continue;
     objects.set(file, parseAllDocuments(text).map((d) => d.toJS()));
   }
   return planFleet(objects);

@@ -174,6 +174,24 @@ function repoCredentials(objects: ReadonlyMap<string, readonly unknown[]>): Repo
   return out;
 }
 
+/**
+ * Whether the plan reads this object: a cluster Secret, an ApplicationSet, Application or AppProject,
+ * or repository credentials (a Secret, or an ExternalSecret's template, labelled with Argo CD's secret
+ * type). Any other object can change without changing the plan.
+ */
+export function isPlanInput(doc: unknown): boolean {
+  if (!isObj(doc)) return false;
+  if (isClusterSecret(doc)) return true;
+  const apiVersion = str(doc.apiVersion);
+  if (apiVersion.split('/')[0] === 'argoproj.io') return doc.kind === 'ApplicationSet' || doc.kind === 'Application' || doc.kind === 'AppProject';
+  const labelled = (meta: unknown) => isObj(meta) && isObj(meta.labels) && meta.labels['argocd.argoproj.io/secret-type'] !== undefined;
+  if (doc.kind === 'Secret' && apiVersion === 'v1') return labelled(doc.metadata);
+  if (doc.kind === 'ExternalSecret' && apiVersion.startsWith('external-secrets.io/')) {
+    return isObj(doc.spec) && isObj(doc.spec.target) && isObj(doc.spec.target.template) && labelled(doc.spec.target.template.metadata);
+  }
+  return false;
+}
+
 /** Whether Argo CD has credentials for a Git repoURL, by its matching rules. */
 function credentialsCover(creds: RepoCredentials, repoURL: string): boolean {
   if (AWS_GIT_HOST.test(repoURL)) return true;
