@@ -9,7 +9,9 @@ import { renderTree, RenderedTree } from './render.js';
 import { diffTree, isClean } from './tree.js';
 import { reportFailure, UsageError } from './cli-failure.js';
 import { folderIdle, readTreeSettled, TreeWriteError, writeTreeAtomic } from './write-tree.js';
-import { cacheDisabled, DistIndex, folderMatchesIndex, indexHashes, readIndex, sha256, writeIndex } from './cache/dist-index.js';
+import { DistIndex, folderMatchesIndex, indexHashes, readIndex, writeIndex } from './cache/dist-index.js';
+import { cacheDisabled } from './cache/cache-dir.js';
+import { sha256 } from '../engines/util/index.js';
 import { codeVersion, renderKey } from './cache/run-key.js';
 import { AppManifestCache } from './cache/app-cache.js';
 import { ADDON_CATALOG } from '../charts/addons/catalog.js';
@@ -38,7 +40,7 @@ function seconds(): string {
   return `${process.uptime().toFixed(2)} s`;
 }
 
-/** A rendered tree that passed every check, with the sha256 of each file's text (when caching is on). */
+/** A rendered tree that passed every check, with the sha256 of each file's text when asked for. */
 export interface CheckedTree extends RenderedTree {
   readonly hashes?: ReadonlyMap<string, string>;
 }
@@ -59,15 +61,20 @@ function cacheable(options: FleetOutputsOptions, noCache = false): boolean {
  * from the library as values; here, at the command's edge, they become the one `FleetValidationError`
  * that every command reports the same way.
  *
- * With caching on, apps rendered before are reused (`AppManifestCache`), and files whose bytes are those
- * the output folder's index recorded, written by the same code, are not scanned for credentials again.
+ * With caching on, apps rendered before are reused (`AppManifestCache`). With `hashes` (what synth
+ * records in the index) or an `index`, each file's sha256 is computed, and files whose bytes are those the
+ * output folder's index recorded, written by the same code, are not scanned for credentials again.
  */
-export function renderChecked(source: FleetSource, options: FleetOutputsOptions = {}, reuse: { readonly noCache?: boolean; readonly index?: DistIndex } = {}): CheckedTree | number {
+export function renderChecked(
+  source: FleetSource,
+  options: FleetOutputsOptions = {},
+  reuse: { readonly noCache?: boolean; readonly index?: DistIndex; readonly hashes?: boolean } = {},
+): CheckedTree | number {
   const cache = cacheable(options, reuse.noCache) ? AppManifestCache.open(source) : undefined;
   const render = fleetRender(source, cache ? { ...options, appManifests: cache } : options);
   if (!render.ok) throw new FleetValidationError(render.problems);
   const tree = renderTree(render.outputs);
-  const hashes = cache ? new Map([...tree.files].map(([file, text]) => [file, sha256(text)])) : undefined;
+  const hashes = reuse.hashes || reuse.index ? new Map([...tree.files].map(([file, text]) => [file, sha256(text)])) : undefined;
   const scanned = reuse.index && hashes && reuse.index.code === codeVersion() ? reuse.index.files : undefined;
   const alreadyScanned = (file: string) => scanned !== undefined && Object.prototype.hasOwnProperty.call(scanned, file) && scanned[file][4] === hashes!.get(file);
   // Credentials in the bytes about to be written: planted in Helm values, app config, annotations...
@@ -88,15 +95,6 @@ export function renderChecked(source: FleetSource, options: FleetOutputsOptions 
 }
 
 /**
- * The key of this render for the index of the output folder (render/cache), or undefined when the
- * render must not be cached: caching turned off, a catalog or option other than the defaults, or an
- * input that is not plain data (an app's \`chart\` function, say).
- */
-function cacheKey(args: readonly string[], source: FleetSource, options: FleetOutputsOptions): string | undefined {
-  return cacheable(options, args.includes('--no-cache')) ? renderKey(source) : undefined;
-}
-
-/**
  * The command line: validates, renders, then writes (`synth`) or compares (`check`). Returns the exit
  * code. Every failure is one clear message on stderr and a non-zero code; the output folder is only
  * ever replaced whole, after everything rendered.
@@ -108,7 +106,10 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
     const dir = outDir(args);
     const rel = path.relative(process.cwd(), path.resolve(dir)) || '.';
     // Same input, same code, and the folder untouched since the synth that rendered them: nothing to render.
-    const key = cacheKey(args, source, options);
+    // No key when the render must not be cached: caching off, a catalog or option other than the
+    // defaults, or an input that is not plain data (an app's `chart` function, say).
+    const noCache = args.includes('--no-cache');
+    const key = cacheable(options, noCache) ? renderKey(source) : undefined;
     const index = key === undefined ? undefined : readIndex(dir);
     if (index && index.key === key && folderIdle(dir) && folderMatchesIndex(dir, index)) {
       const n = Object.keys(index.files).length;
@@ -116,7 +117,7 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
       else console.log(`cdk8s-fleet: ${rel}/ is up to date (${n} files) in ${seconds()} (input, code and folder as at the last synth: nothing rendered)`);
       return 0;
     }
-    const tree = renderChecked(source, options, { noCache: args.includes('--no-cache'), index });
+    const tree = renderChecked(source, options, { noCache, index, hashes: key !== undefined });
     if (typeof tree === 'number') return tree;
     const files = tree.files;
 

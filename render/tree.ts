@@ -27,15 +27,21 @@ export interface TreeDiff {
 
 /** Compares expected files with the folder's current content. */
 export function diffTree(expected: ReadonlyMap<string, string>, current: ReadonlyMap<string, Buffer>): TreeDiff {
+  return diffBy(expected, current, (p) => current.get(p)!.equals(Buffer.from(expected.get(p)!)));
+}
+
+/**
+ * Compares expected files with what the folder holds, both keyed by path; `same` says whether a path in
+ * both is unchanged (by bytes, or by content hash when the folder is known by hashes).
+ */
+export function diffBy(expected: ReadonlyMap<string, unknown>, current: ReadonlyMap<string, unknown>, same: (path: string) => boolean): TreeDiff {
   const added: string[] = [];
   const changed: string[] = [];
-  const removed: string[] = [];
-  for (const [p, content] of expected) {
-    const have = current.get(p);
-    if (!have) added.push(p);
-    else if (!have.equals(Buffer.from(content))) changed.push(p);
+  for (const p of expected.keys()) {
+    if (!current.has(p)) added.push(p);
+    else if (!same(p)) changed.push(p);
   }
-  for (const p of current.keys()) if (!expected.has(p)) removed.push(p);
+  const removed = [...current.keys()].filter((p) => !expected.has(p));
   return { added, changed: changed.sort(), removed: removed.sort() };
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { diffTree, isClean, readTree, TreeDiff } from './tree.js';
+import { diffBy, diffTree, isClean, readTree, TreeDiff } from './tree.js';
 import { ExpectedError } from './cli-failure.js';
 
 /** Who holds the write lock, or who committed a journal. */
@@ -596,19 +596,6 @@ export function writeTreeAtomic(dir: string, files: ReadonlyMap<string, string>,
   }
 }
 
-/** The difference between new files and a folder known by content hash: no file is read. */
-function diffByHash(files: ReadonlyMap<string, string>, hashes: ReadonlyMap<string, string>, current: ReadonlyMap<string, string>): TreeDiff {
-  const added: string[] = [];
-  const changed: string[] = [];
-  for (const p of files.keys()) {
-    const have = current.get(p);
-    if (have === undefined) added.push(p);
-    else if (have !== hashes.get(p)) changed.push(p);
-  }
-  const removed = [...current.keys()].filter((p) => !files.has(p));
-  return { added, changed: changed.sort(), removed: removed.sort() };
-}
-
 function writeLocked(s: Siblings, files: ReadonlyMap<string, string>, lock: HeldLock, completed: WriterInfo | undefined, options: WriteOptions): WriteResult {
   const before = completed
     ? `${s.shown}/ holds the completed write of ${who(completed)}; nothing of this run was written.`
@@ -616,7 +603,8 @@ function writeLocked(s: Siblings, files: ReadonlyMap<string, string>, lock: Held
   const exists = fs.existsSync(s.abs);
   // After completing another writer's journal the folder is not what any index says: read it.
   const known = exists && !completed && options.hashes ? options.currentHashes?.() : undefined;
-  const diff = known ? diffByHash(files, options.hashes!, known) : diffTree(files, exists ? readTree(s.abs) : new Map());
+  // A folder known by content hash is compared without reading a file.
+  const diff = known ? diffBy(files, known, (p) => known.get(p) === options.hashes!.get(p)) : diffTree(files, exists ? readTree(s.abs) : new Map());
   if (isClean(diff) && exists) return { ...diff, total: files.size };
 
   const op = failureHook();

@@ -413,7 +413,7 @@ async function main(argv) {
   const cwd = process.cwd();
   const dir = path.resolve(opts.dir);
   const rel = path.relative(cwd, dir) || '.';
-  // The render's caches' folder and switch (render/cache/dist-index.ts), for this one too.
+  // The render's caches' folder and switch (render/cache/cache-dir.ts), for this one too.
   const cacheDir = path.resolve(process.env.CDK8S_FLEET_CACHE_DIR || path.join(ROOT, 'node_modules', '.cache', 'cdk8s-fleet'));
   if (/^(off|0|false|no)$/i.test(process.env.CDK8S_FLEET_CACHE ?? '')) opts.useCache = false;
 

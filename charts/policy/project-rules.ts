@@ -2,6 +2,7 @@ import { Finding, objectId, PolicyContext, RenderedObjects } from './finding.js'
 import { groupKindKey, isTeamAppKind } from '../teams/team-kinds.js';
 import { ClusterLabel, TRUE } from '../model/contract.js';
 import { argoGlobMatch, IN_CLUSTER_NAME, isGlobPattern, namesMatched } from '../argocd/destination-patterns.js';
+import { isClusterSecret, secretData } from '../../engines/applicationset/clusters.js';
 
 const GUARDRAILS = ['ResourceQuota', 'LimitRange', 'NetworkPolicy'];
 /** External Secrets kinds a team may not manage: access to AWS secrets is the platform's. */
@@ -25,10 +26,9 @@ function clusterSecrets(rendered: RenderedObjects): Map<string, KnownCluster[]> 
   const out = new Map<string, KnownCluster[]>();
   for (const [file, objects] of rendered) {
     for (const o of objects) {
-      if (o?.kind !== 'Secret' || o.metadata?.labels?.['argocd.argoproj.io/secret-type'] !== 'cluster') continue;
-      const encoded = o.data?.name;
-      const name = o.stringData?.name ?? (typeof encoded === 'string' ? Buffer.from(encoded, 'base64').toString('utf8') : undefined);
-      if (typeof name !== 'string') continue;
+      if (!isClusterSecret(o)) continue;
+      const name = secretData(o).name;
+      if (name === undefined) continue;
       const labels = o.metadata.labels;
       const list = out.get(hubFolder(file)) ?? [];
       list.push({ name, environment: labels[ClusterLabel.environment], workloads: labels[ClusterLabel.workloads] === TRUE });

@@ -86,7 +86,7 @@ function stringRecord(v: unknown): Record<string, string> {
 }
 
 /** The Secret's data as Kubernetes stores it: base64 `data`, with `stringData` written over it. */
-function secretData(secret: Obj): Record<string, string> {
+export function secretData(secret: Obj): Record<string, string> {
   const data: Record<string, string> = {};
   for (const [k, v] of Object.entries(stringRecord(secret.data))) data[k] = Buffer.from(v, 'base64').toString('utf8');
   return { ...data, ...stringRecord(secret.stringData) };

@@ -2,3 +2,4 @@
 export * from './json.js';
 export * from './order.js';
 export * from './text.js';
+export * from './hash.js';

@@ -18,3 +18,8 @@ export function kindOf(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
 }
+
+/** A URL without its trailing slashes (`https://host/` and `https://host` name one server). */
+export function trimTrailingSlashes(s: string): string {
+  return s.endsWith('/') ? s.replace(/\/+$/, '') : s;
+}

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppManifestStore } from '../../charts/outputs/app-manifests.js';
 import type { AppSpec, FleetSource, TeamSpec } from '../../charts/model/spec.js';
 import type { KubeObject } from '../../engines/kustomize/index.js';
-import { cacheDir } from './dist-index.js';
+import { sha256 } from '../../engines/util/index.js';
+import { cacheDir } from './cache-dir.js';
 import { renderKey, stableJson } from './run-key.js';
 
 /**
@@ -64,7 +64,7 @@ export class AppManifestCache implements AppManifestStore {
 
   private key(team: TeamSpec, app: AppSpec): string | undefined {
     const json = stableJson(app);
-    return json === undefined ? undefined : createHash('sha256').update(team.name).update('\0').update(json).digest('hex');
+    return json === undefined ? undefined : sha256(`${team.name}\0${json}`);
   }
 
   private pack(): Map<string, string> {

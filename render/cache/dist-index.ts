@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { codeVersion, PROJECT_ROOT } from './run-key.js';
+import { sha256 } from '../../engines/util/index.js';
+import { cacheDir } from './cache-dir.js';
+import { codeVersion } from './run-key.js';
 
 /**
  * The index of an output folder: what a successful synth wrote there (each file's size, modification
@@ -46,23 +47,9 @@ export interface DistIndex {
   readonly files: Readonly<Record<string, IndexedFile>>;
 }
 
-/** Whether render caching is off: CDK8S_FLEET_CACHE=off (or 0, false, no). */
-export function cacheDisabled(): boolean {
-  return /^(off|0|false|no)$/i.test(process.env.CDK8S_FLEET_CACHE ?? '');
-}
-
-/** The folder caches are kept in: $CDK8S_FLEET_CACHE_DIR, else node_modules/.cache/cdk8s-fleet/. */
-export function cacheDir(): string {
-  return path.resolve(process.env.CDK8S_FLEET_CACHE_DIR || path.join(PROJECT_ROOT, 'node_modules', '.cache', 'cdk8s-fleet'));
-}
-
 function indexFile(dir: string): string {
-  const id = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16);
+  const id = sha256(path.resolve(dir)).slice(0, 16);
   return path.join(cacheDir(), `dist-index-${id}.json`);
-}
-
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The index recorded for `dir`, or undefined (none, unreadable, another format, another folder). */

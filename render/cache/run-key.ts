@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sha256 } from '../../engines/util/index.js';
+import { PROJECT_ROOT } from './cache-dir.js';
 
 /**
  * The key of a render: a hash of everything its bytes depend on, so a cached result is only ever
@@ -13,9 +15,6 @@ import * as path from 'node:path';
  *   imports, main.ts, the package and TypeScript settings, the lockfile), the versions of the packages
  *   that shape the output (cdk8s, cdk8s-plus-28, constructs, yaml) and the Node.js version.
  */
-
-/** The project root: this file is render/cache/run-key.ts (in the esbuild bundle too, see scripts/run.mjs). */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** Bump when the meaning of a key or of the cached data changes. */
 const KEY_FORMAT = 'cdk8s-fleet-render-key/1';
@@ -109,5 +108,5 @@ export function codeVersion(root: string = PROJECT_ROOT): string {
 export function renderKey(input: unknown, root: string = PROJECT_ROOT): string | undefined {
   const json = stableJson(input);
   if (json === undefined) return undefined;
-  return createHash('sha256').update(codeVersion(root)).update('\0').update(json).digest('hex');
+  return sha256(`${codeVersion(root)}\0${json}`);
 }

@@ -5,7 +5,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { FleetPlan, planFleet, PlanEntry, RemovalOutcome } from '../plan/plan.js';
-import { compareStrings } from '../../engines/util/index.js';
+import { compareStrings, trimTrailingSlashes } from '../../engines/util/index.js';
 
 /** One Application added, removed or changed on one cluster. */
 export interface ApplicationChange {
@@ -42,7 +42,6 @@ export function planOfFiles(files: ReadonlyMap<string, string>): FleetPlan {
 const key = (e: PlanEntry) => `${e.cluster}\u0000${e.namespace}\u0000${e.application}`;
 /** What a reviewer cares about in an Application: where it comes from, where it goes, and what its removal would do. */
 const shape = (e: PlanEntry) => [e.project, e.source, e.repoURL, e.destinationNamespace, e.server, e.onRemoval].join('\u0000');
-const trimSlash = (s: string) => s.replace(/\/+$/, '');
 
 /** The Applications added, removed and changed between two plans, sorted by cluster and name. */
 export function comparePlans(before: FleetPlan, after: FleetPlan): ApplicationChange[] {
@@ -54,9 +53,9 @@ export function comparePlans(before: FleetPlan, after: FleetPlan): ApplicationCh
     if (!was) out.push({ change: 'added', cluster: e.cluster, application: e.application, after: e });
     else if (shape(was) !== shape(e)) out.push({ change: 'changed', cluster: e.cluster, application: e.application, before: was, after: e });
   }
-  const servers = new Set(after.clusters.map((c) => trimSlash(c.server)));
+  const servers = new Set(after.clusters.map((c) => trimTrailingSlashes(c.server)));
   for (const e of old.values()) {
-    const clusterRemoved = e.cluster === '' || !servers.has(trimSlash(e.server));
+    const clusterRemoved = e.cluster === '' || !servers.has(trimTrailingSlashes(e.server));
     out.push({ change: 'removed', cluster: e.cluster, application: e.application, before: e, removal: { outcome: clusterRemoved ? 'orphan' : e.onRemoval, clusterRemoved } });
   }
   return out.sort((a, b) => compareStrings(a.cluster, b.cluster) || compareStrings(a.application, b.application));

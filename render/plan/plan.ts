@@ -1,7 +1,7 @@
 import { ArgoCluster, clusterInventory, ClusterInventoryOptions, ClusterSecretInput, isClusterSecret } from '../../engines/applicationset/clusters.js';
 import { expandApplicationSet } from '../../engines/applicationset/expand.js';
 import { hubOfPath } from '../../charts/layout/dist-layout.js';
-import { compareStrings, isObject as isObj } from '../../engines/util/index.js';
+import { compareStrings, isObject as isObj, trimTrailingSlashes } from '../../engines/util/index.js';
 
 /** One Application Argo CD will run, on one cluster. */
 export interface PlanEntry {
@@ -211,7 +211,6 @@ function gitSources(spec: Obj): Array<{ field: string; repoURL: string }> {
 
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const trimSlash = (s: string) => (s.endsWith('/') ? s.replace(/\/+$/, '') : s);
 
 /**
  * A shared copy of each distinct string: rendered templates give every Application its own copy of the
@@ -337,7 +336,7 @@ class Destinations {
 
   public constructor(clusters: readonly ArgoCluster[]) {
     for (const c of clusters) {
-      const server = trimSlash(c.server);
+      const server = trimTrailingSlashes(c.server);
       if (!this.byServer.has(server)) this.byServer.set(server, c);
       const named = this.byName.get(c.name);
       if (named) named.push(c);
@@ -351,7 +350,7 @@ class Destinations {
     const name = str(dest.name);
     if (server && name) return `application destination can't have both name and server defined: ${name} ${server}`;
     if (server) {
-      return this.byServer.get(trimSlash(server)) ?? `destination server ${server} is no cluster Argo CD knows: add its cluster Secret, or fix the server`;
+      return this.byServer.get(trimTrailingSlashes(server)) ?? `destination server ${server} is no cluster Argo CD knows: add its cluster Secret, or fix the server`;
     }
     if (name) {
       const found = this.byName.get(name) ?? [];

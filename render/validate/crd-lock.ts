@@ -6,7 +6,7 @@
  * after its sha256 matches: a copy that differs fails with one line naming it. What the files define is
  * indexed, and their schemas compiled, by validator-cache.ts (cached on disk by the files' sha256).
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../engines/util/index.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -57,10 +57,8 @@ export function readLock(file: string = LOCK_FILE): CrdLockEntry[] {
   return list as CrdLockEntry[];
 }
 
-/** The sha256 (hex) of some bytes. */
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+/** The sha256 (hex) of some bytes (what the lock pins). */
+export { sha256 };
 
 /** The one line a copy that does not match its pin fails with. */
 export function mismatchLine(entry: CrdLockEntry, actual: string): string {

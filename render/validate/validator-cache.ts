@@ -19,9 +19,9 @@
  * checked on read (its hash) and rebuilt when it is missing or does not match; writes go to a temporary
  * file renamed into place, so processes building the same entry at once each leave a whole one.
  * The cache is best effort: when it cannot be written the validators live in memory only.
- * FLEET_SCHEMA_CACHE=off turns it off; FLEET_SCHEMA_CACHE=<dir> puts it in another folder.
+ * FLEET_SCHEMA_CACHE=off (or CDK8S_FLEET_CACHE=off) turns it off; FLEET_SCHEMA_CACHE=<dir> puts it in another folder.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
 import { parseAllDocuments } from 'yaml';
 import { CrdLockEntry, CrdLockError, mismatchLine, sha256 } from './crd-lock.js';
+import { cacheDir, cacheDisabled } from '../cache/cache-dir.js';
 
 const localRequire = createRequire(import.meta.url);
 
@@ -49,14 +50,6 @@ export interface CrdKinds {
   readonly versions: ReadonlyArray<{ readonly name: string; readonly served: boolean; readonly schema: string | null }>;
 }
 
-/** Where the caches of this project live (scripts/run.mjs keeps its bundles there too). */
-export const CACHE_ROOT = path.resolve(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'cdk8s-fleet');
-
-/** The sha256 (hex) of a string's UTF-8 bytes. */
-function hashText(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 let generatorKey: string | null | undefined;
 
 /**
@@ -68,26 +61,29 @@ export function validatorGeneratorKey(): string | null {
   try {
     const source = fs.readFileSync(fileURLToPath(import.meta.url));
     const versions = ['ajv', 'yaml'].map((p) => `${p}@${localRequire(`${p}/package.json`).version}`).join('\0');
-    generatorKey = hashText(`${FORMAT}\0${versions}\0${process.versions.node.split('.')[0]}\0${sha256(source)}`).slice(0, 16);
+    generatorKey = sha256(`${FORMAT}\0${versions}\0${process.versions.node.split('.')[0]}\0${sha256(source)}`).slice(0, 16);
   } catch {
     generatorKey = null;
   }
   return generatorKey;
 }
 
-/** The folder of the validators: under CACHE_ROOT, or $FLEET_SCHEMA_CACHE; undefined when caching is off. */
+/**
+ * The folder of the validators: under the project's cache folder (`cacheDir`), or $FLEET_SCHEMA_CACHE;
+ * undefined when caching is off (FLEET_SCHEMA_CACHE=off, or CDK8S_FLEET_CACHE=off like every cache).
+ */
 export function validatorCacheDir(root: string | undefined = process.env.FLEET_SCHEMA_CACHE): string | undefined {
-  if (root === 'off') return undefined;
+  if (root === 'off' || cacheDisabled()) return undefined;
   const key = validatorGeneratorKey();
   if (!key) return undefined;
-  return path.join(path.resolve(root || CACHE_ROOT), `validators-${key}`);
+  return path.join(path.resolve(root || cacheDir()), `validators-${key}`);
 }
 
 const TRAILER = '\n// sha256 ';
 
 /** Text followed by the sha256 of that text: a truncated or altered entry no longer matches. */
 function sealed(body: string): string {
-  return `${body}${TRAILER}${hashText(body)}\n`;
+  return `${body}${TRAILER}${sha256(body)}\n`;
 }
 
 /** The body of a sealed entry, or undefined when it is missing or does not match its hash. */
@@ -101,7 +97,7 @@ function readSealed(file: string): string | undefined {
   const at = text.lastIndexOf(TRAILER);
   if (at < 0 || !text.endsWith('\n')) return undefined;
   const body = text.slice(0, at);
-  return text.slice(at + TRAILER.length, -1) === hashText(body) ? body : undefined;
+  return text.slice(at + TRAILER.length, -1) === sha256(body) ? body : undefined;
 }
 
 /**
@@ -181,7 +177,7 @@ export function factorSchema(schema: unknown): unknown {
     if (top) return out;
     const text = JSON.stringify(out);
     if (text.length < FACTOR_MIN) return out;
-    const id = hashText(text).slice(0, 32);
+    const id = sha256(text).slice(0, 32);
     defs[id] = out;
     return { $ref: `#/$defs/${id}` };
   };
@@ -208,7 +204,7 @@ function evaluate(code: string, filename: string): CompiledValidator {
 
 /** The id of a schema: the sha256 of its JSON text (the text of its `schema-<id>.json` entry). */
 export function schemaId(schema: unknown): string {
-  return hashText(JSON.stringify(schema));
+  return sha256(JSON.stringify(schema));
 }
 
 /**
@@ -254,7 +250,7 @@ export class ValidatorCache {
   /** Keeps a schema (in memory and on disk: `rewrite` replaces an entry already there) and returns its id. */
   putSchema(schema: unknown, rewrite = false): string {
     const text = JSON.stringify(schema);
-    const id = hashText(text);
+    const id = sha256(text);
     if (!this.schemas.has(id)) {
       this.schemas.set(id, schema);
       if (this.dir && (rewrite || !fs.existsSync(path.join(this.dir, `schema-${id}.json`)))) writeEntry(this.dir, `schema-${id}.json`, text);
@@ -272,7 +268,7 @@ export class ValidatorCache {
     } catch {
       return undefined;
     }
-    if (hashText(text) !== id) return undefined;
+    if (sha256(text) !== id) return undefined;
     const schema = JSON.parse(text);
     this.schemas.set(id, schema);
     return schema;
