@@ -14,6 +14,8 @@ import { cacheDisabled } from './cache/cache-dir.js';
 import { sha256 } from '../engines/util/index.js';
 import { codeVersion, renderKey } from './cache/run-key.js';
 import { AppManifestCache } from './cache/app-cache.js';
+import { appKeys } from './cache/app-keys.js';
+import { synthAppsOnly } from './app-only.js';
 import { ADDON_CATALOG } from '../charts/addons/catalog.js';
 
 const USAGE = `usage: main.ts <synth|check|validate|plan|diff> [options]
@@ -25,7 +27,7 @@ const USAGE = `usage: main.ts <synth|check|validate|plan|diff> [options]
   diff <ref>         what the working tree changes against a git ref, as Markdown for a PR (diff --help)`;
 
 /** Where output goes: --out, else cdk8s synth's $CDK8S_OUTDIR, else dist/. */
-function outDir(args: string[]): string {
+export function outDir(args: readonly string[]): string {
   const i = args.indexOf('--out');
   if (i >= 0) {
     const dir = args[i + 1];
@@ -117,6 +119,16 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
       else console.log(`cdk8s-fleet: ${rel}/ is up to date (${n} files) in ${seconds()} (input, code and folder as at the last synth: nothing rendered)`);
       return 0;
     }
+    // Only some apps' own fields changed: render those apps alone, when that is shown to give the same bytes.
+    const keys = key === undefined ? undefined : appKeys(source);
+    if (command === 'synth' && key !== undefined && keys && index?.apps) {
+      const w = synthAppsOnly(dir, source, index, key, keys);
+      if (w) {
+        const what = w.apps.length === 1 ? `app ${w.apps[0]}` : `${w.apps.length} apps`;
+        console.log(`cdk8s-fleet: ${w.total} files in ${rel}/: ${w.added.length} added, ${w.changed.length} changed, ${w.removed.length} removed, ${w.total - w.added.length - w.changed.length} unchanged, in ${seconds()} (only the changed ${what} rendered)`);
+        return 0;
+      }
+    }
     const tree = renderChecked(source, options, { noCache, index, hashes: key !== undefined });
     if (typeof tree === 'number') return tree;
     const files = tree.files;
@@ -134,7 +146,7 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
         afterWrite:
           key === undefined
             ? undefined
-            : (d) => writeIndex(dir, key, files, tree.hashes, verified && { index: verified, written: new Set([...d.added, ...d.changed]) }),
+            : (d) => writeIndex(dir, key, files, tree.hashes, verified && { index: verified, written: new Set([...d.added, ...d.changed]) }, keys),
       });
       if (r.completed) console.log(`cdk8s-fleet: completed first the write that pid ${r.completed.pid} (${r.completed.host}) had committed and not finished`);
       const unchanged = r.total - r.added.length - r.changed.length;

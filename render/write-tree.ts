@@ -44,6 +44,21 @@ export interface WriteOptions {
   readonly currentHashes?: () => ReadonlyMap<string, string> | undefined;
   /** The sha256 of each new file's text, for `currentHashes`. */
   readonly hashes?: ReadonlyMap<string, string>;
+  /**
+   * `files` holds real text only for what changed; every other file's text is a placeholder, and its
+   * hash in `hashes` is that of the file in the folder. Such a write must be compared by hash: when
+   * `currentHashes` cannot say what the folder holds (it changed, or is gone), nothing is written and
+   * the write fails with `PartialWriteRefused`.
+   * @default false
+   */
+  readonly partial?: boolean;
+}
+
+/** A partial write (`WriteOptions.partial`) found the folder not as its index says: nothing was written. */
+export class PartialWriteRefused extends Error {
+  constructor() {
+    super('the output folder changed since it was checked: nothing was written');
+  }
 }
 
 /**
@@ -603,6 +618,7 @@ function writeLocked(s: Siblings, files: ReadonlyMap<string, string>, lock: Held
   const exists = fs.existsSync(s.abs);
   // After completing another writer's journal the folder is not what any index says: read it.
   const known = exists && !completed && options.hashes ? options.currentHashes?.() : undefined;
+  if (options.partial && (!known || !options.hashes)) throw new TreeWriteError(new PartialWriteRefused(), before, completed !== undefined);
   // A folder known by content hash is compared without reading a file.
   const diff = known ? diffBy(files, known, (p) => known.get(p) === options.hashes!.get(p)) : diffTree(files, exists ? readTree(s.abs) : new Map());
   if (isClean(diff) && exists) return { ...diff, total: files.size };

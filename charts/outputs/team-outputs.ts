@@ -1,5 +1,6 @@
 import { appManifestKey } from '../readme/image-matrix.js';
 import type { WebServiceProps } from '../model/workload.js';
+import type { AppSpec } from '../model/spec.js';
 import { FleetAppProject } from '../argocd/fleet-app-project.js';
 import { teamProjectDestinations } from '../argocd/destination-patterns.js';
 import { TeamBoundariesApplicationSet } from '../argocd/team-boundaries-application-set.js';
@@ -68,6 +69,16 @@ function traffic(team: ResolvedTeam, environment: string, databaseCidr?: string)
         databaseCidr: a.database ? databaseCidr : undefined,
       };
     });
+}
+
+/**
+ * An app's files: per environment of its team, one file per rendered object in
+ * `apps/<team>/<app>/<env>/` (`manifests` keyed by `appManifestKey`).
+ */
+export function appFiles(team: ResolvedTeam, app: AppSpec, manifests: ReadonlyMap<string, readonly KubeObject[]>): OutputFile[] {
+  return team.environments.flatMap((env) =>
+    (manifests.get(appManifestKey(team.name, app.name, env.name)) ?? []).map((obj) => ({ path: joinPath(appDir(team.name, app.name, env.name), objectFileName(obj)), data: obj })),
+  );
 }
 
 /**
@@ -160,12 +171,7 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
       }
     }
 
-    for (const app of team.apps) {
-      for (const env of team.environments) {
-        const objects = apps.get(appManifestKey(team.name, app.name, env.name));
-        for (const obj of objects ?? []) files.push({ path: joinPath(appDir(team.name, app.name, env.name), objectFileName(obj)), data: obj });
-      }
-    }
+    for (const app of team.apps) files.push(...appFiles(team, app, apps));
   }
 
   if (fleet.teams.length > 0) {

@@ -1,9 +1,10 @@
 /** The app x environment image matrix of the generated README, read from the rendered manifests. */
 import { POD_SPEC_PATH } from '../../engines/kustomize/container-patch.js';
 import type { KubeObject } from '../../engines/kustomize/kube-object.js';
-import { ResolvedFleet } from '../model/resolve.js';
+import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
+import type { AppSpec } from '../model/spec.js';
 import { appEnvironments } from './fleet-queries.js';
-import { table } from './markdown.js';
+import { table, tableRow } from './markdown.js';
 
 /** Key of an app's rendered manifests in an environment: `<team>/<app>/<environment>`. */
 export function appManifestKey(team: string, app: string, environment: string): string {
@@ -63,6 +64,22 @@ function shortImage(ref: string, rowRepository: string): string {
   return `\`${repository === rowRepository ? short : `${repository}${tag ? ':' : ''}${short}`}\``;
 }
 
+/** The matrix's row of an app (its cells unescaped), or undefined when the app runs in none of the environments. */
+function appRow(envs: readonly { name: string }[], team: ResolvedTeam, app: AppSpec, manifests: ReadonlyMap<string, readonly KubeObject[]>): string[] | undefined {
+  const props = app.webService ?? app.worker;
+  const runs = new Map(envs.map((e) => [e.name, appRun(manifests.get(appManifestKey(team.name, app.name, e.name)) ?? [])]));
+  const firstImage = [...runs.values()].find((r) => r.image)?.image;
+  const repository = props ? props.image.repository : firstImage ? splitReference(firstImage).repository : '';
+  const cells = envs.map((e) => {
+    if (!team.environments.some((te) => te.name === e.name) || app.environments[e.name] === undefined) return '—';
+    const run = runs.get(e.name)!;
+    const image = run.image ? shortImage(run.image, repository) : 'runs';
+    return run.replicas ? `${image} · ${run.replicas}` : image;
+  });
+  if (cells.every((c) => c === '—')) return undefined;
+  return [`${team.name}/${app.name}`, repository ? `\`${repository}\`` : '—', ...cells];
+}
+
 /**
  * The README's "App images" section: per app its image repository and, per environment, the tag or
  * digest and the replicas read from the rendered manifests; empty when no team deploys an app.
@@ -70,24 +87,18 @@ function shortImage(ref: string, rowRepository: string): string {
 export function imageMatrix(fleet: ResolvedFleet, manifests: ReadonlyMap<string, readonly KubeObject[]>): string {
   const envs = appEnvironments(fleet);
   if (envs.length === 0) return '';
-  const rows: string[][] = [];
-  for (const team of fleet.teams) {
-    for (const app of team.apps) {
-      const props = app.webService ?? app.worker;
-      const runs = new Map(envs.map((e) => [e.name, appRun(manifests.get(appManifestKey(team.name, app.name, e.name)) ?? [])]));
-      const firstImage = [...runs.values()].find((r) => r.image)?.image;
-      const repository = props ? props.image.repository : firstImage ? splitReference(firstImage).repository : '';
-      const cells = envs.map((e) => {
-        if (!team.environments.some((te) => te.name === e.name) || app.environments[e.name] === undefined) return '—';
-        const run = runs.get(e.name)!;
-        const image = run.image ? shortImage(run.image, repository) : 'runs';
-        return run.replicas ? `${image} · ${run.replicas}` : image;
-      });
-      if (cells.every((c) => c === '—')) continue;
-      rows.push([`${team.name}/${app.name}`, repository ? `\`${repository}\`` : '—', ...cells]);
-    }
-  }
+  const rows = fleet.teams.flatMap((team) => team.apps.flatMap((app) => { const row = appRow(envs, team, app, manifests); return row ? [row] : []; }));
   const note =
     'Image (tag, or digest shortened to 12 hex digits; the full reference when the environment changes the repository) and replicas of each app per environment, read from its rendered manifests. —: the app does not run there.';
   return ['## App images', '', note, '', table(['app', 'repository', ...envs.map((e) => e.name)], rows)].join('\n');
+}
+
+/**
+ * An app's line of the image matrix as `imageMatrix` writes it (it starts with `| <team>/<app> |`), or
+ * undefined when the matrix has no line for it. For an incremental render that changed only this app.
+ */
+export function imageMatrixLine(fleet: ResolvedFleet, team: ResolvedTeam, app: AppSpec, manifests: ReadonlyMap<string, readonly KubeObject[]>): string | undefined {
+  const envs = appEnvironments(fleet);
+  const row = envs.length === 0 ? undefined : appRow(envs, team, app, manifests);
+  return row && tableRow(row);
 }

@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import type { AppManifestStore } from '../../charts/outputs/app-manifests.js';
 import type { AppSpec, FleetSource, TeamSpec } from '../../charts/model/spec.js';
 import type { KubeObject } from '../../engines/kustomize/index.js';
-import { sha256 } from '../../engines/util/index.js';
 import { cacheDir } from './cache-dir.js';
-import { renderKey, stableJson } from './run-key.js';
+import { renderKey } from './run-key.js';
+import { appKey } from './app-keys.js';
 
 /**
  * Rendered app manifests kept between runs, so that a change to one app renders that app only (the
@@ -63,8 +63,7 @@ export class AppManifestCache implements AppManifestStore {
   }
 
   private key(team: TeamSpec, app: AppSpec): string | undefined {
-    const json = stableJson(app);
-    return json === undefined ? undefined : sha256(`${team.name}\0${json}`);
+    return appKey(team, app);
   }
 
   private pack(): Map<string, string> {
@@ -104,8 +103,13 @@ export class AppManifestCache implements AppManifestStore {
     this.changed = true;
   }
 
-  /** Writes the pack when this run rendered an app or stopped using one. Failing to write is harmless. */
-  public save(): void {
+  /**
+   * Writes the pack when this run rendered an app or stopped using one. Failing to write is harmless.
+   * With `keepUnused` (a run that rendered only some apps), the entries this run did not ask for stay,
+   * except those it names (the apps' keys before their change).
+   */
+  public save(keepUnused?: { readonly except: ReadonlySet<string> }): void {
+    if (keepUnused) for (const [key, text] of this.pack()) if (!this.used.has(key) && !keepUnused.except.has(key)) this.used.set(key, text);
     if (!this.changed && this.pack().size === this.used.size) return;
     const file = this.file;
     const dir = path.dirname(file);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { sha256 } from '../../engines/util/index.js';
 import { cacheDir } from './cache-dir.js';
 import { codeVersion } from './run-key.js';
+import type { AppKeys } from './app-keys.js';
 
 /**
  * The index of an output folder: what a successful synth wrote there (each file's size, modification
@@ -18,7 +19,7 @@ import { codeVersion } from './run-key.js';
  * words): its content is read and hashed instead.
  */
 
-const FORMAT = 3;
+const FORMAT = 4;
 /** At most this many indexes are kept (test runs make one per temporary folder); the oldest go first. */
 const MAX_INDEXES = 64;
 /**
@@ -45,6 +46,8 @@ export interface DistIndex {
   /** When the index was written, ms since the epoch, after every file it records was written. */
   readonly written: number;
   readonly files: Readonly<Record<string, IndexedFile>>;
+  /** What an app-only change is checked against (render/cache/app-keys.ts); absent when not known. */
+  readonly apps?: AppKeys;
 }
 
 function indexFile(dir: string): string {
@@ -88,7 +91,7 @@ export function indexHashes(index: DistIndex): Map<string, string> {
  * write lock, right after a write that completed. Failing to record is harmless: the next render
  * renders in full.
  */
-export function writeIndex(dir: string, key: string, files: ReadonlyMap<string, string>, hashes?: ReadonlyMap<string, string>, reuse?: IndexReuse): void {
+export function writeIndex(dir: string, key: string, files: ReadonlyMap<string, string>, hashes?: ReadonlyMap<string, string>, reuse?: IndexReuse, apps?: AppKeys): void {
   const abs = path.resolve(dir);
   const file = indexFile(dir);
   try {
@@ -104,7 +107,7 @@ export function writeIndex(dir: string, key: string, files: ReadonlyMap<string, 
       const st = fs.statSync(path.join(abs, rel));
       recorded[rel] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha];
     }
-    const index: DistIndex = { format: FORMAT, key, code: codeVersion(), dir: abs, written: Date.now(), files: recorded };
+    const index: DistIndex = { format: FORMAT, key, code: codeVersion(), dir: abs, written: Date.now(), files: recorded, ...(apps && { apps }) };
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, JSON.stringify(index));

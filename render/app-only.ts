@@ -1,0 +1,121 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { FleetSource } from '../charts/model/spec.js';
+import { AppRef, appUpdate } from '../charts/outputs/app-update.js';
+import { checkPolicies } from '../charts/policy/check-policies.js';
+import { README_FILE } from '../charts/layout/dist-layout.js';
+import { scanText } from '../engines/secret-scan/index.js';
+import { sha256 } from '../engines/util/index.js';
+import { renderTree } from './render.js';
+import { PartialWriteRefused, TreeWriteError, WriteResult, writeTreeAtomic } from './write-tree.js';
+import { DistIndex, folderMatchesIndex, indexHashes, writeIndex } from './cache/dist-index.js';
+import { AppKeys, changedApps } from './cache/app-keys.js';
+import { AppManifestCache } from './cache/app-cache.js';
+
+/**
+ * At most this many changed apps are rendered alone; more, and a complete render (which renders only
+ * the apps the app store does not hold) costs about the same.
+ */
+const MAX_APPS = 50;
+
+/** What a synth that rendered only the changed apps wrote. */
+export interface AppOnlyWrite extends WriteResult {
+  /** The apps rendered, `<team>/<app>`. */
+  readonly apps: readonly string[];
+}
+
+/**
+ * Synth when only some apps' own fields changed since the synth the folder's index records (an image
+ * tag promoted, replicas, an overlay): renders those apps, their lines of the README and nothing else,
+ * checks them as a complete render would, and writes the files that changed. Returns undefined, having
+ * written nothing, whenever that cannot be shown to give the bytes of a complete render: another
+ * platform key or set of apps, a problem or policy finding (the complete render reports it), an app the
+ * app store no longer holds, a file not as the index recorded it. The caller then renders in full.
+ *
+ * The folder is verified against the index under the write lock (a walk and a `stat` per file); the
+ * few files read before that (the README and the team boundaries the policies need) are verified by
+ * content hash.
+ */
+export function synthAppsOnly(dir: string, source: FleetSource, index: DistIndex, key: string, keys: AppKeys): AppOnlyWrite | undefined {
+  const changed = index.apps && changedApps(index.apps, keys);
+  if (!changed || changed.length === 0 || changed.length > MAX_APPS) return undefined;
+  const teams = source.spec.teams ?? [];
+  const refs: AppRef[] = [];
+  for (const id of changed) {
+    const cut = id.indexOf('/');
+    const team = teams.findIndex((t) => t.name === id.slice(0, cut));
+    const app = team < 0 ? -1 : teams[team].apps.findIndex((a) => a.name === id.slice(cut + 1));
+    if (app < 0) return undefined;
+    refs.push({ team, app });
+  }
+  const store = AppManifestCache.open(source);
+  if (!store) return undefined;
+  const update = appUpdate(source, refs, store);
+  if (!update) return undefined;
+
+  const abs = path.resolve(dir);
+  /** A file of the folder as the index recorded it, or undefined. */
+  const recordedText = (rel: string): string | undefined => {
+    const recorded = Object.prototype.hasOwnProperty.call(index.files, rel) ? index.files[rel] : undefined;
+    if (!recorded) return undefined;
+    try {
+      const text = fs.readFileSync(path.join(abs, rel), 'utf8');
+      return sha256(text) === recorded[4] ? text : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const tree = renderTree(update.files);
+  const readme = recordedText(README_FILE);
+  if (readme === undefined) return undefined;
+  const lines = readme.split('\n');
+  for (const { start, line } of update.readmeLines) {
+    const at = lines.flatMap((l, i) => (l.startsWith(start) ? [i] : []));
+    if (at.length !== 1) return undefined;
+    lines[at[0]] = line;
+  }
+  const written = new Map(tree.files).set(README_FILE, lines.join('\n'));
+
+  // What a complete render checks of these files: no credential, and the policies, which read the
+  // team boundaries beside the apps (an app's Secret comes from the boundaries' ExternalSecret).
+  for (const text of written.values()) if (scanText(text).length > 0) return undefined;
+  const checked = new Map<string, unknown[]>(tree.objects);
+  for (const rel of Object.keys(index.files)) {
+    if (!update.boundaries.some((b) => rel.startsWith(`${b}/`))) continue;
+    const text = recordedText(rel);
+    if (text === undefined) return undefined;
+    checked.set(rel, parseAllDocuments(text).map((d) => d.toJS()));
+  }
+  if (checkPolicies(checked, update.context).length > 0) return undefined;
+
+  // The whole tree: the new files, and a placeholder with the recorded hash for every file that stays.
+  const replaced = (rel: string) => rel === README_FILE || update.replaces.some((r) => rel.startsWith(`${r}/`));
+  const files = new Map<string, string>();
+  const hashes = new Map<string, string>();
+  for (const [rel, recorded] of Object.entries(index.files)) {
+    if (replaced(rel)) continue;
+    files.set(rel, '');
+    hashes.set(rel, recorded[4]);
+  }
+  for (const [rel, text] of written) {
+    files.set(rel, text);
+    hashes.set(rel, sha256(text));
+  }
+  let result: WriteResult;
+  try {
+    result = writeTreeAtomic(dir, files, {
+      partial: true,
+      hashes,
+      currentHashes: () => (folderMatchesIndex(dir, index) ? indexHashes(index) : undefined),
+      afterWrite: (d) => writeIndex(dir, key, files, hashes, { index, written: new Set([...d.added, ...d.changed]) }, keys),
+    });
+  } catch (e) {
+    if (e instanceof TreeWriteError && e.reason instanceof PartialWriteRefused) return undefined;
+    throw e;
+  }
+  for (const { team, app, byEnvironment } of update.rendered) store.set(teams.find((t) => t.name === team)!, app, byEnvironment);
+  store.save({ except: new Set(changed.map((id) => index.apps!.apps[id])) });
+  return { ...result, apps: changed };
+}
