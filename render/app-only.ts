@@ -1,3 +1,7 @@
+/**
+ * The tree after a change to some apps' own fields only, made and checked as `synthAppsOnly` says, or
+ * undefined when that cannot be shown to be what a complete render makes.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -8,7 +12,8 @@ import { README_FILE } from '../charts/layout/dist-layout.js';
 import { scanText } from '../engines/secret-scan/index.js';
 import { sha256 } from '../engines/util/index.js';
 import { renderTree } from './render.js';
-import { PartialWriteRefused, TreeWriteError, WriteResult, writeTreeAtomic } from './write-tree.js';
+import { folderIdle, PartialWriteRefused, TreeWriteError, WriteResult, writeTreeAtomic } from './write-tree.js';
+import { diffBy, TreeDiff } from './tree.js';
 import { DistIndex, folderMatchesIndex, indexHashes, writeIndex } from './cache/dist-index.js';
 import { AppKeys, changedApps } from './cache/app-keys.js';
 import { AppManifestCache } from './cache/app-cache.js';
@@ -26,18 +31,17 @@ export interface AppOnlyWrite extends WriteResult {
 }
 
 /**
- * Synth when only some apps' own fields changed since the synth the folder's index records (an image
- * tag promoted, replicas, an overlay): renders those apps, their lines of the README and nothing else,
- * checks them as a complete render would, and writes the files that changed. Returns undefined, having
- * written nothing, whenever that cannot be shown to give the bytes of a complete render: another
- * platform key or set of apps, a problem or policy finding (the complete render reports it), an app the
- * app store no longer holds, a file not as the index recorded it. The caller then renders in full.
- *
- * The folder is verified against the index under the write lock (a walk and a `stat` per file); the
- * few files read before that (the README and the team boundaries the policies need) are verified by
- * content hash.
+ * The folder's tree after a change to some apps' own fields: the new files with their text, every other
+ * file a placeholder (empty text) with its recorded hash; what the app store is to remember.
  */
-export function synthAppsOnly(dir: string, source: FleetSource, index: DistIndex, key: string, keys: AppKeys): AppOnlyWrite | undefined {
+interface AppOnlyTree {
+  readonly apps: readonly string[];
+  readonly files: Map<string, string>;
+  readonly hashes: Map<string, string>;
+  readonly save: () => void;
+}
+
+function appOnlyTree(dir: string, source: FleetSource, index: DistIndex, keys: AppKeys): AppOnlyTree | undefined {
   const changed = index.apps && changedApps(index.apps, keys);
   if (!changed || changed.length === 0 || changed.length > MAX_APPS) return undefined;
   const teams = source.spec.teams ?? [];
@@ -103,6 +107,29 @@ export function synthAppsOnly(dir: string, source: FleetSource, index: DistIndex
     files.set(rel, text);
     hashes.set(rel, sha256(text));
   }
+  const save = () => {
+    for (const { team, app, byEnvironment } of update.rendered) store.set(teams.find((t) => t.name === team)!, app, byEnvironment);
+    store.save({ except: new Set(changed.map((id) => index.apps!.apps[id])) });
+  };
+  return { apps: changed, files, hashes, save };
+}
+
+/**
+ * Synth when only some apps' own fields changed since the synth the folder's index records (an image
+ * tag promoted, replicas, an overlay): renders those apps, their lines of the README and nothing else,
+ * checks them as a complete render would, and writes the files that changed. Returns undefined, having
+ * written nothing, whenever that cannot be shown to give the bytes of a complete render: another
+ * platform key or set of apps, a problem or policy finding (the complete render reports it), an app the
+ * app store no longer holds, a file not as the index recorded it. The caller then renders in full.
+ *
+ * The folder is verified against the index under the write lock (a walk and a `stat` per file); the
+ * few files read before that (the README and the team boundaries the policies need) are verified by
+ * content hash.
+ */
+export function synthAppsOnly(dir: string, source: FleetSource, index: DistIndex, key: string, keys: AppKeys): AppOnlyWrite | undefined {
+  const tree = appOnlyTree(dir, source, index, keys);
+  if (!tree) return undefined;
+  const { files, hashes } = tree;
   let result: WriteResult;
   try {
     result = writeTreeAtomic(dir, files, {
@@ -115,7 +142,20 @@ export function synthAppsOnly(dir: string, source: FleetSource, index: DistIndex
     if (e instanceof TreeWriteError && e.reason instanceof PartialWriteRefused) return undefined;
     throw e;
   }
-  for (const { team, app, byEnvironment } of update.rendered) store.set(teams.find((t) => t.name === team)!, app, byEnvironment);
-  store.save({ except: new Set(changed.map((id) => index.apps!.apps[id])) });
-  return { ...result, apps: changed };
+  tree.save();
+  return { ...result, apps: tree.apps };
+}
+
+/**
+ * Check when only some apps' own fields changed since the synth the folder's index records: what a
+ * complete render would find different, from those apps alone, or undefined (then the check renders in
+ * full) when that cannot be shown, or when the folder is being written or is not as the index says.
+ */
+export function checkAppsOnly(dir: string, source: FleetSource, index: DistIndex, keys: AppKeys): (TreeDiff & { readonly total: number; readonly apps: readonly string[] }) | undefined {
+  if (!folderIdle(dir) || !folderMatchesIndex(dir, index)) return undefined;
+  const tree = appOnlyTree(dir, source, index, keys);
+  if (!tree) return undefined;
+  const known = indexHashes(index);
+  const diff = diffBy(tree.files, known, (p) => known.get(p) === tree.hashes.get(p));
+  return { ...diff, total: tree.files.size, apps: tree.apps };
 }

@@ -6,7 +6,7 @@ import { scanText } from '../engines/secret-scan/index.js';
 import { FleetSource } from '../charts/model/spec.js';
 import { FleetValidationError } from '../charts/validate/problems.js';
 import { renderTree, RenderedTree } from './render.js';
-import { diffTree, isClean } from './tree.js';
+import { diffTree, isClean, TreeDiff } from './tree.js';
 import { reportFailure, UsageError } from './cli-failure.js';
 import { folderIdle, readTreeSettled, TreeWriteError, writeTreeAtomic } from './write-tree.js';
 import { DistIndex, folderMatchesIndex, indexHashes, readIndex, writeIndex } from './cache/dist-index.js';
@@ -15,7 +15,7 @@ import { sha256 } from '../engines/util/index.js';
 import { codeVersion, renderKey } from './cache/run-key.js';
 import { AppManifestCache } from './cache/app-cache.js';
 import { appKeys } from './cache/app-keys.js';
-import { synthAppsOnly } from './app-only.js';
+import { checkAppsOnly, synthAppsOnly } from './app-only.js';
 import { ADDON_CATALOG } from '../charts/addons/catalog.js';
 
 const USAGE = `usage: main.ts <synth|check|validate|plan|diff> [options]
@@ -96,6 +96,25 @@ export function renderChecked(
   return 1;
 }
 
+/** check's verdict: up to date (exit 0), or each file that differs (exit 1). */
+function reportCheck(rel: string, diff: TreeDiff, total: number, how?: string): number {
+  if (isClean(diff)) {
+    console.log(`cdk8s-fleet: ${rel}/ is up to date (${total} files) in ${seconds()}${how ? ` (${how})` : ''}`);
+    return 0;
+  }
+  if (how) console.log(`cdk8s-fleet: checked in ${seconds()} (${how})`);
+  const n = diff.added.length + diff.changed.length + diff.removed.length;
+  const lines = [
+    `cdk8s-fleet: ${rel}/ is not what the code renders: ${n} file${n === 1 ? '' : 's'} differ.`,
+    ...diff.changed.map((f) => `  changed  ${rel}/${f}`),
+    ...diff.added.map((f) => `  missing  ${rel}/${f}`),
+    ...diff.removed.map((f) => `  stale    ${rel}/${f}`),
+    'Run `npm run synth` and commit the result.',
+  ];
+  console.error(lines.join('\n'));
+  return 1;
+}
+
 /**
  * The command line: validates, renders, then writes (`synth`) or compares (`check`). Returns the exit
  * code. Every failure is one clear message on stderr and a non-zero code; the output folder is only
@@ -154,6 +173,10 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
       return 0;
     }
 
+    if (key !== undefined && keys && index?.apps) {
+      const d = checkAppsOnly(dir, source, index, keys);
+      if (d) return reportCheck(rel, d, d.total, `only the changed ${d.apps.length === 1 ? `app ${d.apps[0]}` : `${d.apps.length} apps`} rendered`);
+    }
     // check writes nothing and takes no lock: it waits out a running synth, and reports an unfinished one.
     const read = readTreeSettled(dir);
     if (read.kind === 'busy') {
@@ -168,21 +191,7 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
       );
       return 1;
     }
-    const diff = diffTree(files, read.files);
-    if (isClean(diff)) {
-      console.log(`cdk8s-fleet: ${rel}/ is up to date (${files.size} files) in ${seconds()}`);
-      return 0;
-    }
-    const n = diff.added.length + diff.changed.length + diff.removed.length;
-    const lines = [
-      `cdk8s-fleet: ${rel}/ is not what the code renders: ${n} file${n === 1 ? '' : 's'} differ.`,
-      ...diff.changed.map((f) => `  changed  ${rel}/${f}`),
-      ...diff.added.map((f) => `  missing  ${rel}/${f}`),
-      ...diff.removed.map((f) => `  stale    ${rel}/${f}`),
-      'Run `npm run synth` and commit the result.',
-    ];
-    console.error(lines.join('\n'));
-    return 1;
+    return reportCheck(rel, diffTree(files, read.files), files.size);
   } catch (e) {
     // A failed write says what the folder holds: exactly "Nothing was written." only when it is untouched.
     if (e instanceof TreeWriteError) return reportFailure(e.reason, USAGE, e.state);

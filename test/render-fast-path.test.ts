@@ -67,7 +67,7 @@ describe('the platform view of an app', () => {
       (s: Mutable<FleetSpec>) => (app(s, 'backend').internetEgress = false),
       (s: Mutable<FleetSpec>) => (app(s, 'backend').database = { engine: 'postgres', size: 'small' }),
       (s: Mutable<FleetSpec>) => delete app(s, 'mailer').environments.prod,
-      (s: Mutable<FleetSpec>) => (s.teams![0].apps = s.teams![0].apps.slice(1)),
+      (s: Mutable<FleetSpec>) => ((s.teams![0] as any).apps = s.teams![0].apps.slice(1)),
     ]) {
       const s = fleetCopy();
       change(s);
@@ -101,6 +101,22 @@ describe('synth after an app-only change', () => {
     assert.deepEqual(bytes(dist), bytes(fresh));
     const readme = fs.readFileSync(path.join(dist, 'README.md'), 'utf8');
     assert.match(readme, /^\| webstore\/frontend \| .*`v2\.0` · ×3 \|$/m, 'the README\'s image matrix shows the promoted tag');
+  });
+
+  it('check lists what a complete render would change, from the changed app alone', (t) => {
+    const { dist } = setUp(t);
+    const spec = fleetCopy();
+    assert.equal(run(t, ['synth', '--out', dist], spec).code, 0);
+    promote(spec, 'frontend', 'v2.0');
+    const fastCheck = run(t, ['check', '--out', dist], spec);
+    const plain = run(t, ['check', '--out', dist, '--no-cache'], spec);
+    assert.equal(fastCheck.code, 1);
+    assert.equal(fastCheck.stderr, plain.stderr);
+    assert.match(fastCheck.stderr, /2 files differ\.\n  changed  \S+\/README\.md\n  changed  \S+\/apps\/webstore\/frontend\/prod\/deployment-frontend\.yaml\n/);
+    assert.equal(run(t, ['synth', '--out', dist], spec).code, 0);
+    const clean = run(t, ['check', '--out', dist], spec);
+    assert.equal(clean.code, 0);
+    assert.match(clean.stdout, /nothing rendered/);
   });
 
   it('adds and removes an app\'s files (an overlay that adds an object, then drops it)', (t) => {
@@ -177,6 +193,7 @@ describe('synth after an app-only change', () => {
   it('writes what a complete render writes, after any sequence of edits', { timeout: 300_000 }, (t) => {
     const { dist, fresh } = setUp(t);
     let fast = 0;
+    let fastChecks = 0;
     fc.assert(
       fc.property(fc.array(edit, { minLength: 2, maxLength: 5 }), (edits) => {
         let spec = fleetCopy();
@@ -199,6 +216,12 @@ describe('synth after an app-only change', () => {
             else (a.webService ?? a.worker).config = { ...(a.webService ?? a.worker).config, MODE: e.value };
           }
           const before = fs.existsSync(dist) ? bytes(dist) : [];
+          // check before synth: the same verdict, listing the same files, with and without the caches.
+          const checked = run(t, ['check', '--out', dist], spec);
+          const checkedPlain = run(t, ['check', '--out', dist, '--no-cache'], spec);
+          assert.equal(checked.code, checkedPlain.code, checked.stderr + checkedPlain.stderr);
+          assert.equal(checked.stderr, checkedPlain.stderr);
+          if (APPS_ONLY.test(checked.stdout) || APPS_ONLY.test(checked.stderr)) fastChecks++;
           const cached = run(t, ['synth', '--out', dist], spec);
           const plain = run(t, ['synth', '--out', fresh, '--no-cache'], spec);
           assert.equal(cached.code, plain.code, cached.stderr + plain.stderr);
@@ -214,5 +237,6 @@ describe('synth after an app-only change', () => {
       { numRuns: 8, seed: 2026 },
     );
     assert.ok(fast >= 3, `the app-only synth ran ${fast} times`);
+    assert.ok(fastChecks >= 1, `the app-only check ran ${fastChecks} times`);
   });
 });
