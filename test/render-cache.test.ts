@@ -142,6 +142,37 @@ describe('an unchanged fleet is not rendered again', () => {
     assert.match(run(t, ['check', '--out', dist]).stdout, NOTHING_RENDERED, 'and the index vouches for the result');
   });
 
+  it('notices an entry added, removed or renamed in any folder once the index is no longer racy (folder times, not listings)', (t) => {
+    const { dist } = setUp(t);
+    assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+    const rendered = bytes(dist);
+    const clusters = path.join(dist, 'hub', 'argocd', 'clusters');
+    const [first, second] = fs.readdirSync(clusters).sort();
+    const damages: Array<[string, () => void]> = [
+      ['a file added deep down', () => fs.writeFileSync(path.join(clusters, 'zz-extra.yaml'), 'a: 1\n')],
+      ['an empty folder added', () => fs.mkdirSync(path.join(dist, 'hub', 'empty'))],
+      ['a file renamed within its folder', () => fs.renameSync(path.join(clusters, first), path.join(clusters, `x${first}`))],
+      ['two files swapped', () => {
+        fs.renameSync(path.join(clusters, first), path.join(clusters, 'tmp'));
+        fs.renameSync(path.join(clusters, second), path.join(clusters, first));
+        fs.renameSync(path.join(clusters, 'tmp'), path.join(clusters, second));
+      }],
+    ];
+    for (const [what, damage] of damages) {
+      // Past the racy window: a folder with its recorded times is trusted without being listed.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120);
+      assert.match(run(t, ['check', '--out', dist]).stdout, NOTHING_RENDERED, `before: ${what}`);
+      damage();
+      const check = run(t, ['check', '--out', dist]);
+      assert.doesNotMatch(check.stdout, NOTHING_RENDERED, what);
+      // An empty folder holds no file: git does not see it, nor does the comparison.
+      assert.equal(check.code, what === 'an empty folder added' ? 0 : 1, `${what}: ${check.stdout}`);
+      assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+      if (what === 'an empty folder added') fs.rmdirSync(path.join(dist, 'hub', 'empty'));
+      assert.deepEqual(bytes(dist), rendered, what);
+    }
+  });
+
   for (const [what, damage, expect] of [
     ['an edited file (same size, times set back)', (_dist: string, file: string) => {
       const st = fs.statSync(file);

@@ -19,7 +19,7 @@ import type { AppKeys } from './app-keys.js';
  * words): its content is read and hashed instead.
  */
 
-const FORMAT = 4;
+const FORMAT = 5;
 /** At most this many indexes are kept (test runs make one per temporary folder); the oldest go first. */
 const MAX_INDEXES = 64;
 /**
@@ -35,6 +35,13 @@ const RACY_MS = 50;
  */
 export type IndexedFile = readonly [size: number, mtimeMs: number, ctimeMs: number, ino: number, sha256: string];
 
+/**
+ * One folder as recorded: modification and change times in ms, inode. A folder's times move whenever an
+ * entry is added to it, removed or renamed, so a folder whose times are as recorded holds the entries it
+ * held then, and need not be listed again.
+ */
+export type IndexedDir = readonly [mtimeMs: number, ctimeMs: number, ino: number];
+
 export interface DistIndex {
   readonly format: number;
   /** The render key (`renderKey`) of the render that wrote the folder. */
@@ -46,6 +53,8 @@ export interface DistIndex {
   /** When the index was written, ms since the epoch, after every file it records was written. */
   readonly written: number;
   readonly files: Readonly<Record<string, IndexedFile>>;
+  /** Every folder that holds a recorded file, and the output folder itself (`''`). */
+  readonly dirs: Readonly<Record<string, IndexedDir>>;
   /** What an app-only change is checked against (render/cache/app-keys.ts); absent when not known. */
   readonly apps?: AppKeys;
 }
@@ -59,7 +68,7 @@ function indexFile(dir: string): string {
 export function readIndex(dir: string): DistIndex | undefined {
   try {
     const index = JSON.parse(fs.readFileSync(indexFile(dir), 'utf8')) as DistIndex;
-    if (index.format !== FORMAT || index.dir !== path.resolve(dir) || typeof index.key !== 'string' || typeof index.code !== 'string' || !index.files || typeof index.files !== 'object') return undefined;
+    if (index.format !== FORMAT || index.dir !== path.resolve(dir) || typeof index.key !== 'string' || typeof index.code !== 'string' || !index.files || typeof index.files !== 'object' || !index.dirs || typeof index.dirs !== 'object') return undefined;
     return index;
   } catch {
     return undefined;
@@ -107,7 +116,13 @@ export function writeIndex(dir: string, key: string, files: ReadonlyMap<string, 
       const st = fs.statSync(path.join(abs, rel));
       recorded[rel] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha];
     }
-    const index: DistIndex = { format: FORMAT, key, code: codeVersion(), dir: abs, written: Date.now(), files: recorded, ...(apps && { apps }) };
+    // The folders last, right before the time the index is written at: one changed after its stat is racy.
+    const dirs: Record<string, IndexedDir> = Object.create(null);
+    for (const rel of ['', ...foldersOf(Object.keys(recorded))]) {
+      const st = fs.statSync(rel === '' ? abs : path.join(abs, rel));
+      dirs[rel] = [st.mtimeMs, st.ctimeMs, st.ino];
+    }
+    const index: DistIndex = { format: FORMAT, key, code: codeVersion(), dir: abs, written: Date.now(), files: recorded, dirs, ...(apps && { apps }) };
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, JSON.stringify(index));
@@ -127,37 +142,65 @@ function prune(folder: string): void {
   for (const { n } of indexes.slice(MAX_INDEXES)) fs.rmSync(path.join(folder, n), { force: true });
 }
 
+/** Every folder above the given file paths (not the root), each once. */
+function foldersOf(files: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const file of files) {
+    for (let cut = file.lastIndexOf('/'); cut > 0; cut = file.lastIndexOf('/', cut - 1)) {
+      const folder = file.slice(0, cut);
+      if (out.has(folder)) break;
+      out.add(folder);
+    }
+  }
+  return out;
+}
+
 /**
- * Whether `dir` holds exactly what `index` recorded: the same set of files, each with the same size
- * and modification time (or, for a racily clean file, the same content hash). Any doubt is a no.
+ * Whether `dir` holds exactly what `index` recorded: the same folders, each holding the same entries,
+ * and the same files, each with the same size, times and inode (or, for a racily clean file, the same
+ * content hash). A folder whose times are as recorded holds the same entries; one whose times moved (or
+ * are racy) is listed and its entries compared with the recorded ones. Any doubt is a no.
  */
 export function folderMatchesIndex(dir: string, index: DistIndex): boolean {
   const abs = path.resolve(dir);
-  let count = 0;
-  const walk = (rel: string): boolean => {
-    let entries: fs.Dirent[];
+  const racy = (st: fs.Stats) => st.mtimeMs >= index.written - RACY_MS || st.ctimeMs >= index.written - RACY_MS;
+  let entries: Map<string, Map<string, 'file' | 'dir'>> | undefined;
+  /** The entries each recorded folder held: its files and its folders. Built only when a folder must be listed. */
+  const recordedEntries = () => {
+    if (!entries) {
+      entries = new Map(Object.keys(index.dirs).map((d) => [d, new Map()]));
+      const put = (rel: string, type: 'file' | 'dir') => {
+        const cut = rel.lastIndexOf('/');
+        entries!.get(cut < 0 ? '' : rel.slice(0, cut))?.set(rel.slice(cut + 1), type);
+      };
+      for (const rel of Object.keys(index.files)) put(rel, 'file');
+      for (const rel of Object.keys(index.dirs)) if (rel !== '') put(rel, 'dir');
+    }
+    return entries;
+  };
+  for (const [rel, recorded] of Object.entries(index.dirs)) {
+    const at = rel === '' ? abs : path.join(abs, rel);
+    const st = fs.statSync(at, { throwIfNoEntry: false });
+    if (!st || !st.isDirectory()) return false;
+    if (st.mtimeMs === recorded[0] && st.ctimeMs === recorded[1] && st.ino === recorded[2] && !racy(st)) continue;
+    const expected = recordedEntries().get(rel)!;
+    let found: fs.Dirent[];
     try {
-      entries = fs.readdirSync(rel === '' ? abs : path.join(abs, rel), { withFileTypes: true });
+      found = fs.readdirSync(at, { withFileTypes: true });
     } catch {
       return false;
     }
-    for (const entry of entries) {
-      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (!walk(child)) return false;
-        continue;
-      }
-      const recorded = Object.prototype.hasOwnProperty.call(index.files, child) ? index.files[child] : undefined;
-      if (!recorded || !entry.isFile()) return false;
-      count++;
-      const st = fs.statSync(path.join(abs, child), { throwIfNoEntry: false });
-      if (!st || st.size !== recorded[0] || st.mtimeMs !== recorded[1] || st.ctimeMs !== recorded[2] || st.ino !== recorded[3]) return false;
-      if (st.mtimeMs >= index.written - RACY_MS || st.ctimeMs >= index.written - RACY_MS) {
-        // Racily clean: it could have been changed right after being recorded; only its content can tell.
-        if (sha256(fs.readFileSync(path.join(abs, child))) !== recorded[4]) return false;
-      }
+    if (found.length !== expected.size) return false;
+    for (const entry of found) {
+      const type = expected.get(entry.name);
+      if (type === undefined || (type === 'dir' ? !entry.isDirectory() : !entry.isFile())) return false;
     }
-    return true;
-  };
-  return walk('') && count === Object.keys(index.files).length;
+  }
+  for (const [rel, recorded] of Object.entries(index.files)) {
+    const st = fs.statSync(path.join(abs, rel), { throwIfNoEntry: false });
+    if (!st || !st.isFile() || st.size !== recorded[0] || st.mtimeMs !== recorded[1] || st.ctimeMs !== recorded[2] || st.ino !== recorded[3]) return false;
+    // Racily clean: it could have been changed right after being recorded; only its content can tell.
+    if (racy(st) && sha256(fs.readFileSync(path.join(abs, rel))) !== recorded[4]) return false;
+  }
+  return true;
 }
