@@ -109,7 +109,7 @@ function appOnlyTree(dir: string, source: FleetSource, index: DistIndex, keys: A
   }
   const save = () => {
     for (const { team, app, byEnvironment } of update.rendered) store.set(teams.find((t) => t.name === team)!, app, byEnvironment);
-    store.save({ except: new Set(changed.map((id) => index.apps!.apps[id])) });
+    store.save(true);
   };
   return { apps: changed, files, hashes, save };
 }

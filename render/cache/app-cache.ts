@@ -51,6 +51,8 @@ export class AppManifestCache implements AppManifestStore {
 
   private loaded?: Map<string, string>;
   private readonly used = new Map<string, string>();
+  /** Keys of the apps this run rendered. */
+  private readonly fresh = new Set<string>();
   private changed = false;
   /** Apps found in the pack, and apps rendered (and stored when they are data), in this run. */
   public hits = 0;
@@ -100,16 +102,27 @@ export class AppManifestCache implements AppManifestStore {
     if (key === undefined) return;
     // Stored as the JSON text it is read back from: nothing this run does to the objects later can leak in.
     this.used.set(key, JSON.stringify(Object.fromEntries(byEnvironment)));
+    this.fresh.add(key);
     this.changed = true;
   }
 
   /**
    * Writes the pack when this run rendered an app or stopped using one. Failing to write is harmless.
-   * With `keepUnused` (a run that rendered only some apps), the entries this run did not ask for stay,
-   * except those it names (the apps' keys before their change).
+   * With `append` (a run that rendered only some apps and asked for few others), the apps it rendered
+   * are appended to the pack as it is: every other entry stays, and one no longer asked for is dropped
+   * by the next run that saves the pack whole. A line torn by two appends at once reads as no entry.
    */
-  public save(keepUnused?: { readonly except: ReadonlySet<string> }): void {
-    if (keepUnused) for (const [key, text] of this.pack()) if (!this.used.has(key) && !keepUnused.except.has(key)) this.used.set(key, text);
+  public save(append = false): void {
+    if (append && this.fresh.size === 0) return;
+    if (append && this.pack().size > 0) {
+      try {
+        fs.appendFileSync(this.file, [...this.fresh].map((key) => `${key} ${this.used.get(key)}\n`).join(''));
+        return;
+      } catch {
+        // Written whole below.
+      }
+    }
+    if (append) for (const [key, text] of this.pack()) if (!this.used.has(key)) this.used.set(key, text);
     if (!this.changed && this.pack().size === this.used.size) return;
     const file = this.file;
     const dir = path.dirname(file);
@@ -119,7 +132,16 @@ export class AppManifestCache implements AppManifestStore {
       const fd = fs.openSync(tmp, 'w');
       try {
         fs.writeSync(fd, `${FORMAT} ${this.platform}\n`);
-        for (const [key, text] of this.used) fs.writeSync(fd, `${key} ${text}\n`);
+        // In writes of about a megabyte, not one per app.
+        let chunk = '';
+        for (const [key, text] of this.used) {
+          chunk += `${key} ${text}\n`;
+          if (chunk.length > 1 << 20) {
+            fs.writeSync(fd, chunk);
+            chunk = '';
+          }
+        }
+        fs.writeSync(fd, chunk);
       } finally {
         fs.closeSync(fd);
       }
