@@ -16,6 +16,7 @@ import { appKeys, changedApps } from '../render/cache/app-keys.js';
 import { appPlatformView } from '../charts/model/app-platform-view.js';
 import { fleetCopy, Mutable, withSpec } from './support/fleet.js';
 import type { FleetSpec } from '../charts/index.js';
+import { POLICY_RULES } from '../charts/policy/check-policies.js';
 
 const APPS_ONLY = /only the changed (app \S+|\d+ apps) rendered\)$/m;
 
@@ -88,6 +89,18 @@ describe('the platform view of an app', () => {
 });
 
 describe('synth after an app-only change', () => {
+  it('knows every policy: an app\'s files are checked with the team boundaries beside them, nothing else', () => {
+    // A tripwire: the app-only path checks the changed apps' files together with teams/<team>/<env>/ (the
+    // ExternalSecrets ref-config and secret-reload read). A new rule that reads other files for an app's
+    // objects (another app's folder, the hub) must be given them in render/app-only.ts before it joins here.
+    assert.deepEqual([...POLICY_RULES].sort(), [
+      'image-pinned', 'namespace-pss', 'object-size', 'probes-present', 'project-least-privilege', 'rds-safety', 'ref-config', 'ref-path',
+      'ref-project', 'ref-service', 'resources-set', 'secret-credentials', 'secret-reload', 'secret-store-platform', 'pss-restricted',
+      'team-iam-role', 'team-kind', 'team-namespaced', 'team-sa-token',
+    ].sort());
+  });
+
+
   it('renders the changed app alone and writes the bytes of a complete render', (t) => {
     const { dist, fresh } = setUp(t);
     const spec = fleetCopy();
