@@ -136,7 +136,7 @@ export function synthAppsOnly(dir: string, source: FleetSource, index: DistIndex
       partial: true,
       hashes,
       currentHashes: () => (folderMatchesIndex(dir, index) ? indexHashes(index) : undefined),
-      afterWrite: (d) => writeIndex(dir, key, files, hashes, { index, written: new Set([...d.added, ...d.changed]) }, keys),
+      afterWrite: (d) => writeIndex(dir, key, files, hashes, { index, written: new Set([...d.added, ...d.changed]), removed: d.removed }, keys),
     });
   } catch (e) {
     if (e instanceof TreeWriteError && e.reason instanceof PartialWriteRefused) return undefined;

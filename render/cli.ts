@@ -165,7 +165,7 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
         afterWrite:
           key === undefined
             ? undefined
-            : (d) => writeIndex(dir, key, files, tree.hashes, verified && { index: verified, written: new Set([...d.added, ...d.changed]) }, keys),
+            : (d) => writeIndex(dir, key, files, tree.hashes, verified && { index: verified, written: new Set([...d.added, ...d.changed]), removed: d.removed }, keys),
       });
       if (r.completed) console.log(`cdk8s-fleet: completed first the write that pid ${r.completed.pid} (${r.completed.host}) had committed and not finished`);
       const unchanged = r.total - r.added.length - r.changed.length;

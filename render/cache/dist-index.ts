@@ -88,6 +88,8 @@ export function dropIndex(dir: string): void {
 export interface IndexReuse {
   readonly index: DistIndex;
   readonly written: ReadonlySet<string>;
+  /** The files the write deleted: their folders' times moved too. */
+  readonly removed: readonly string[];
 }
 
 /** Each recorded file's content hash. */
@@ -117,8 +119,15 @@ export function writeIndex(dir: string, key: string, files: ReadonlyMap<string, 
       recorded[rel] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha];
     }
     // The folders last, right before the time the index is written at: one changed after its stat is racy.
+    // A folder the write did not touch (no file or folder added, changed or deleted in it) keeps its record.
+    const touched = reuse ? new Set(['', ...foldersOf([...reuse.written, ...reuse.removed])]) : undefined;
     const dirs: Record<string, IndexedDir> = Object.create(null);
     for (const rel of ['', ...foldersOf(Object.keys(recorded))]) {
+      const before = touched && !touched.has(rel) && Object.prototype.hasOwnProperty.call(reuse!.index.dirs, rel) ? reuse!.index.dirs[rel] : undefined;
+      if (before) {
+        dirs[rel] = before;
+        continue;
+      }
       const st = fs.statSync(rel === '' ? abs : path.join(abs, rel));
       dirs[rel] = [st.mtimeMs, st.ctimeMs, st.ino];
     }
