@@ -4,8 +4,12 @@
  *   synth <size> <dir>                the real render path (runCli synth) of a synthetic fleet into <dir>
  *   promote <size> <dir>              the same after the inner-loop change (a new tag promoted to prod for one app)
  *   check <size> <dir>                the drift check against <dir>
- *   plan <size> <dir>                 `npm run plan` (runPlan): the table written to <dir>/plan.txt, as `npm run plan > plan.txt`
- *   plan-json <size> <dir>            `npm run plan -- --json`: <dir>/plan.json
+ *   plan <size> <dir>                 `npm run plan -- --out <dir>/dist` (runPlan): the table written to <dir>/plan.txt, as
+ *                                     `npm run plan > plan.txt`; with <dir>/dist synthesized first (its index present), the
+ *                                     plan reads it instead of rendering
+ *   plan-json <size> <dir>            `npm run plan -- --json --out <dir>/dist`: <dir>/plan.json
+ *   plan-render, plan-json-render     the same with `--out <dir>/no-dist`, a folder never synthesized (no index): the plan
+ *     <size> <dir>                    renders the fleet (render caches as the bench sets them)
  *   validate <size> <dir>             `npm run validate` (runValidate): schemas and policies; writes nothing, <dir> unused
  *   diff <size> <dir>                 `npm run diff -- HEAD --committed --out diff.md` (runDiff) of the promoted fleet
  *                                     in the git repository <dir>, whose HEAD commits <dir>/dist/ rendered from the
@@ -25,7 +29,7 @@ import { AppSpec, TeamSpec, WebService } from '../charts/index.js';
 import { runCli } from '../render/cli.js';
 import { parseSize, syntheticFleet } from './synthetic-fleet.js';
 
-const MODES = ['synth', 'promote', 'check', 'plan', 'plan-json', 'validate', 'diff', 'cdk8s', 'cdk8s-app-per-team', 'cdk8s-app-per-chart'];
+const MODES = ['synth', 'promote', 'check', 'plan', 'plan-json', 'plan-render', 'plan-json-render', 'validate', 'diff', 'cdk8s', 'cdk8s-app-per-team', 'cdk8s-app-per-chart'];
 const [mode, sizeName, dir] = process.argv.slice(2);
 if (!MODES.includes(mode) || !sizeName || !dir) throw new Error(`usage: render-size.ts <${MODES.join('|')}> <S|M|L|4L|APPSxCLUSTERS> <dir>`);
 const size = parseSize(sizeName);
@@ -36,7 +40,9 @@ const log = console.log;
 // The plan goes to a file as `npm run plan > plan.txt` would: written as it comes, synchronously (held in
 // memory, an L plan's 500,000 lines would weigh on the peak RSS the real command does not have); its
 // last two lines are the summary.
-const planFile = mode === 'plan' || mode === 'plan-json' ? path.join(dir, mode === 'plan' ? 'plan.txt' : 'plan.json') : undefined;
+const planMode = mode === 'plan' || mode === 'plan-json' || mode === 'plan-render' || mode === 'plan-json-render';
+const planJson = mode === 'plan-json' || mode === 'plan-json-render';
+const planFile = planMode ? path.join(dir, planJson ? 'plan.json' : 'plan.txt') : undefined;
 const planFd = planFile === undefined ? undefined : (fs.mkdirSync(dir, { recursive: true }), fs.openSync(planFile, 'w'));
 let planTail = '';
 const toPlanFile = (text: string): void => {
@@ -84,12 +90,13 @@ if (mode === 'cdk8s') {
       app.synth();
     }
   }
-} else if (mode === 'plan' || mode === 'plan-json') {
+} else if (planMode) {
   const { runPlan } = await import('../render/plan/plan-cli.js');
-  code = runPlan(mode === 'plan-json' ? ['--json'] : [], source, {}, toPlanFile);
+  const out = path.join(dir, mode.endsWith('-render') ? 'no-dist' : 'dist');
+  code = runPlan([...(planJson ? ['--json'] : []), '--out', out], source, {}, toPlanFile);
   fs.closeSync(planFd!);
   lines.push(`${fs.statSync(planFile!).size} bytes in ${path.basename(planFile!)}`);
-  if (mode === 'plan') lines.push(lastLines(planTail, 2).replace('\n', ' '));
+  if (!planJson) lines.push(lastLines(planTail, 2).replace('\n', ' '));
 } else if (mode === 'validate') {
   const { runValidate } = await import('../render/validate/validate-cli.js');
   code = runValidate(source);

@@ -25,7 +25,9 @@
  *             (again, nothing changed, no cache), the no-op (with the index synth leaves) and one app promoted
  *             (caches warm)
  *   check     `check` against a dist/ rendered once before (untimed): without cache, then with the index
- *   plan      `plan` (table; --json: `plan --json`) written to DIR/plan.txt (plan.json)
+ *   plan      `plan` (table; --json: `plan --json`) written to DIR/plan.txt (plan.json): from dist/ (synthesized,
+ *             untimed, before each run: the plan reads its index and files, nothing rendered), then rendered
+ *             (`--out` a folder no synth wrote: no index; render caches warm); the two outputs must be identical
  *   validate  `validate`: schemas and policies (writes nothing)
  *   diff      `diff -- HEAD --committed` of the fleet with one app promoted against the fleet as it was: DIR is made
  *             a throwaway git repository whose one commit holds dist/ of the fleet before the change (untimed)
@@ -489,9 +491,18 @@ async function fleetBench(): Promise<void> {
       main = await timed('check (dist/ up to date, no cache)', 'check', dist, () => {}, 'off');
       await timed('check (dist/ up to date, index: nothing rendered)', 'check', dist);
     } else if (command === 'plan') {
-      prepare();
-      main = await timed(json ? 'plan --json' : 'plan (table)', json ? 'plan-json' : 'plan', folder);
-      main.outputBytes = fs.statSync(path.join(folder, json ? 'plan.json' : 'plan.txt')).size;
+      // From dist/: synthesized (untimed) before each run, so that its index vouches for it; the plan reads
+      // the Argo CD objects from it. Rendered: `--out` a folder no synth wrote (no index), so the plan renders
+      // the fleet, as every plan did before it could read dist/ (render caches warm, as then).
+      const what = json ? 'plan --json' : 'plan (table)';
+      const outputFile = path.join(folder, json ? 'plan.json' : 'plan.txt');
+      main = await timed(`${what}, from dist/ (synthesized first: its index vouches for it, nothing rendered)`, json ? 'plan-json' : 'plan', folder, () => prepare());
+      main.outputBytes = fs.statSync(outputFile).size;
+      if (!main.summary.includes('nothing rendered')) throw new Error(`${what} from dist/ rendered instead (did the code change during the bench?): ${main.summary}`);
+      const fromDist = fs.readFileSync(outputFile);
+      const rendered = await timed(`${what}, rendered (--out a folder never synthesized: no index; render caches warm)`, json ? 'plan-json-render' : 'plan-render', folder);
+      rendered.outputBytes = fs.statSync(outputFile).size;
+      if (!fromDist.equals(fs.readFileSync(outputFile))) throw new Error(`${what}: the output from dist/ and the rendered output differ`);
     } else if (command === 'validate') {
       prepare();
       main = await timed('validate (schemas and policies)', 'validate', folder);

@@ -4,7 +4,7 @@ import { generateParamSets, GeneratorError, ParamSet, ClusterSelection } from '.
 import { GoTemplateError, MissingKey, parseGoTemplateOptions } from '../go-template/template.js';
 import { formatGoValue, GoMap, GoValue, isGoMap } from '../go-template/values.js';
 import { compileSelector, CompiledSelector, SelectorError } from './selector.js';
-import { objectRenderer, TemplateEngine, TemplateRenderError } from './template-object.js';
+import { FieldPick, objectRenderer, TemplateEngine, TemplateRenderError } from './template-object.js';
 
 /** An Application object as Argo CD would create it from an ApplicationSet. */
 export interface ApplicationObject {
@@ -74,31 +74,44 @@ function missingKeyHint(message: string, cluster: string | undefined): string {
 
 /**
  * With a RollingSync strategy, every generated Application must match a step (by its labels), or Argo CD
- * leaves it out of the rolling sync and never syncs it automatically.
+ * leaves it out of the rolling sync and never syncs it automatically. Undefined without RollingSync; a
+ * problem when a step's selector is invalid; else a check of one Application (a problem, or undefined).
  *
  * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Progressive-Syncs/
  */
-function rollingSyncProblems(spec: Obj, applications: readonly GeneratedApplication[]): ExpandProblem[] {
+function rollingSyncCheck(spec: Obj): ExpandProblem | ((a: GeneratedApplication) => ExpandProblem | undefined) | undefined {
   const strategy = isObj(spec.strategy) ? spec.strategy : undefined;
-  if (strategy?.type !== 'RollingSync') return [];
+  if (strategy?.type !== 'RollingSync') return undefined;
   const steps = isObj(strategy.rollingSync) && Array.isArray(strategy.rollingSync.steps) ? strategy.rollingSync.steps : [];
   const selectors: CompiledSelector[] = [];
   try {
     steps.forEach((step) => selectors.push(compileSelector({ matchExpressions: isObj(step) ? step.matchExpressions : undefined })));
   } catch (e) {
-    if (e instanceof SelectorError) return [{ path: 'spec.strategy.rollingSync.steps', message: `error converting label selector: ${e.message}` }];
+    if (e instanceof SelectorError) return { path: 'spec.strategy.rollingSync.steps', message: `error converting label selector: ${e.message}` };
     throw e;
   }
-  return applications
-    .filter((a) => {
-      const labels = (isObj(a.application.metadata.labels) ? a.application.metadata.labels : {}) as Record<string, string>;
-      return !selectors.some((s) => !s.empty && s.matches(labels));
-    })
-    .map((a) => ({
+  return (a) => {
+    const labels = (isObj(a.application.metadata.labels) ? a.application.metadata.labels : {}) as Record<string, string>;
+    if (selectors.some((s) => !s.empty && s.matches(labels))) return undefined;
+    return {
       path: 'spec.strategy.rollingSync.steps',
       message: `Application ${a.application.metadata.name} matches no RollingSync step: Argo CD leaves it out of the rolling sync and never syncs it automatically; add a step whose matchExpressions select its labels`,
       cluster: a.cluster,
-    }));
+    };
+  };
+}
+
+/** `fields` and what expansion itself reads: `metadata.name` (and `metadata.labels` for a RollingSync check). */
+function withMetadata(fields: FieldPick, labels: boolean): FieldPick {
+  const meta = fields.metadata;
+  if (meta === true) return fields;
+  return { ...fields, metadata: { ...meta, name: true, ...(labels ? { labels: true } : {}) } };
+}
+
+/** Whether a parameter set has no parameter (without listing its keys). */
+function noParams(params: ParamSet): boolean {
+  for (const k in params) if (Object.prototype.hasOwnProperty.call(params, k)) return false;
+  return true;
 }
 
 /**
@@ -113,12 +126,20 @@ function rollingSyncProblems(spec: Obj, applications: readonly GeneratedApplicat
  * server would refuse, two generated Applications with one name, and an ApplicationSet that generates
  * nothing. (Argo CD stops reconciling the whole ApplicationSet on the first such error.)
  *
+ * With `visit`, each Application is handed to it as it is generated instead of being kept
+ * (`applications` is then empty): what a plan of ~500k Applications needs, so that each is garbage as
+ * soon as it is read. With `fields` as well, those handed over hold only those fields of the template
+ * (and `metadata.name` and `metadata.namespace`; `metadata.labels` too with a RollingSync strategy, which
+ * reads them): the rest of the template is rendered all the same, for its errors. The problems are the same.
+ *
  * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/
  */
 export function expandApplicationSet(
   appSet: unknown,
   clusterSecrets: readonly unknown[] | ClusterInventory,
   options: ClusterInventoryOptions = {},
+  visit?: (application: GeneratedApplication) => void,
+  fields?: FieldPick,
 ): ExpandResult {
   const inventory = Array.isArray(clusterSecrets) ? clusterInventory(clusterSecrets, options) : (clusterSecrets as ClusterInventory);
   const problems: ExpandProblem[] = [];
@@ -154,8 +175,11 @@ export function expandApplicationSet(
   const generators = Array.isArray(spec.generators) ? spec.generators : [];
   if (generators.length === 0) problems.push({ path: 'spec.generators', message: 'the ApplicationSet has no generators: it generates nothing' });
 
-  const render = objectRenderer(template, 'spec.template');
+  const rolling = rollingSyncCheck(spec);
+  const render = objectRenderer(template, 'spec.template', visit && fields ? withMetadata(fields, rolling !== undefined) : undefined);
   const names = new Map<string, number>();
+  const rollingProblems: ExpandProblem[] = [];
+  let generated = 0;
   generators.forEach((generator, i) => {
     const path = `spec.generators[${i}]`;
     let paramSets: ParamSet[];
@@ -182,7 +206,7 @@ export function expandApplicationSet(
       let rendered: Obj;
       try {
         // Argo CD returns the template untouched for an empty parameter set.
-        rendered = (Object.keys(params).length === 0 ? template : render(params as GoMap, engine)) as Obj;
+        rendered = (noParams(params) ? template : render(params as GoMap, engine)) as Obj;
       } catch (e) {
         if (!(e instanceof TemplateRenderError)) throw e;
         const who = cluster !== undefined ? `cluster "${cluster}"` : `parameters ${describeParams(params)}`;
@@ -199,9 +223,10 @@ export function expandApplicationSet(
         });
         continue;
       }
-      const seen = names.get(appName) ?? 0;
-      names.set(appName, seen + 1);
-      if (seen > 0) {
+      const seen = names.get(appName);
+      if (seen === undefined) names.set(appName, 1);
+      else {
+        names.set(appName, seen + 1);
         if (seen === 1) {
           problems.push({
             path: 'spec.template.metadata.name',
@@ -211,13 +236,28 @@ export function expandApplicationSet(
         }
         continue;
       }
+      // A metadata map the template rendered is new for each parameter set: it is completed in place
+      // (same keys, same order as a copy); the template's own, shared, is copied.
+      let metadata: ApplicationObject['metadata'];
+      if (rendered !== template && tmeta !== template.metadata) {
+        tmeta.name = appName;
+        tmeta.namespace = namespace;
+        metadata = tmeta as ApplicationObject['metadata'];
+      } else metadata = { ...tmeta, name: appName, namespace };
       const application: ApplicationObject = {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Application',
-        metadata: { ...tmeta, name: appName, namespace },
+        metadata,
         spec: isObj(rendered.spec) ? rendered.spec : {},
       };
-      applications.push({ application, params, cluster });
+      const g: GeneratedApplication = { application, params, cluster };
+      generated++;
+      if (typeof rolling === 'function') {
+        const p = rolling(g);
+        if (p) rollingProblems.push(p);
+      }
+      if (visit) visit(g);
+      else applications.push(g);
     }
   });
 
@@ -234,8 +274,11 @@ export function expandApplicationSet(
       message: `selector ${selector}${context} matches no cluster: label a cluster Secret to match it, or remove the generator`,
     });
   }
-  problems.push(...rollingSyncProblems(spec, applications));
-  if (applications.length === 0 && problems.length === 0) {
+  if (rolling !== undefined) {
+    if (typeof rolling === 'function') problems.push(...rollingProblems);
+    else problems.push(rolling);
+  }
+  if (generated === 0 && problems.length === 0) {
     problems.push({ path: 'spec.generators', message: 'the ApplicationSet generates no Application: its generators produce no parameter sets' });
   }
   return result();

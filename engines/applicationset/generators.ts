@@ -80,8 +80,30 @@ function flattenParams(params: GoMap): Record<string, string> {
 
 const SELECTOR_CACHE = new Map<string, CompiledSelector>();
 
+/**
+ * The clusters a selector selects, in the order Argo CD lists them (the local cluster, only for an
+ * empty selector, first), per cluster list and compiled selector: a matrix runs its clusters child once
+ * per parameter set of its first child, mostly with one of a few selectors.
+ */
+const SELECTED = new WeakMap<readonly ArgoCluster[], WeakMap<CompiledSelector, readonly ArgoCluster[]>>();
+
+function selectedClusters(clusters: readonly ArgoCluster[], selector: CompiledSelector): readonly ArgoCluster[] {
+  let bySelector = SELECTED.get(clusters);
+  if (!bySelector) SELECTED.set(clusters, (bySelector = new WeakMap()));
+  let selected = bySelector.get(selector);
+  if (!selected) {
+    const local = clusters.filter((c) => !c.secret);
+    const remote = clusters.filter((c) => c.secret);
+    selected = [...(selector.empty ? local : []), ...remote.filter((r) => selector.matches(r.labels))];
+    bySelector.set(selector, selected);
+  }
+  return selected;
+}
+
 /** Each cluster's `metadata` parameter, built once. */
 const METADATA = new WeakMap<ArgoCluster, GoMap>();
+/** Each cluster's `nameNormalized` parameter, computed once. */
+const NORMALIZED = new WeakMap<ArgoCluster, string>();
 
 function cachedSelector(selector: unknown, validateValues: boolean): CompiledSelector {
   const key = `${validateValues}:${JSON.stringify(selector ?? null)}`;
@@ -222,10 +244,8 @@ class Generators {
     }
     const out: ParamSet[] = [];
     const matched: string[] = [];
-    const local = this.options.clusters.filter((c) => !c.secret);
-    const remote = this.options.clusters.filter((c) => c.secret);
     // Argo CD lists the local cluster (no Secret, no labels) only for an empty selector, and first.
-    for (const c of [...(selector.empty ? local : []), ...remote.filter((r) => selector.matches(r.labels))]) {
+    for (const c of selectedClusters(this.options.clusters, selector)) {
       const params = this.clusterParams(c);
       const rendered: Record<string, string> = {};
       for (const k of valueKeys) {
@@ -259,7 +279,9 @@ class Generators {
    */
   private clusterParams(c: ArgoCluster): ParamSet {
     if (!c.secret) return { name: c.name, nameNormalized: c.name, server: c.server };
-    const params: ParamSet = { name: c.name, nameNormalized: sanitizeName(c.name), server: c.server, project: c.project ?? '' };
+    let nameNormalized = NORMALIZED.get(c);
+    if (nameNormalized === undefined) NORMALIZED.set(c, (nameNormalized = sanitizeName(c.name)));
+    const params: ParamSet = { name: c.name, nameNormalized, server: c.server, project: c.project ?? '' };
     if (this.options.goTemplate) {
       let metadata = METADATA.get(c);
       if (!metadata) {

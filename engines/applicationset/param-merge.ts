@@ -23,7 +23,9 @@ function isEmpty(v: GoValue): boolean {
  * @see https://github.com/imdario/mergo (deepMerge, reflect.Map)
  */
 export function mergoMerge(dst: GoMap, src: GoMap, override: boolean): void {
-  for (const key of Object.keys(src)) {
+  // for-in over own keys: the same keys in the same order as Object.keys, without an array per call.
+  for (const key in src) {
+    if (!hasKey(src, key)) continue;
     const s = src[key];
     const present = hasKey(dst, key);
     const d = present ? dst[key] : undefined;

@@ -3,14 +3,19 @@ import { EntryList, FleetPlanView, planFleetView, PlanEntry } from './plan.js';
 import { FleetOutputsOptions } from '../../charts/outputs/fleet-outputs.js';
 import { FleetSource } from '../../charts/model/spec.js';
 import { reportFailure, UsageError } from '../cli-failure.js';
-import { renderChecked } from '../cli.js';
+import * as path from 'node:path';
+import { outDir, renderChecked } from '../cli.js';
 import { plural } from '../../engines/util/index.js';
+import { distVerdict, readPlanInputs } from './plan-source.js';
 
-const USAGE = `usage: main.ts plan [--json]
+const USAGE = `usage: main.ts plan [--json] [--out DIR] [--no-cache]
   plan         print, per cluster, every Application Argo CD will generate from the rendered ApplicationSets
                and cluster Secrets, and the plain Applications: name, project, source, namespace, and what
                removing it would do (uninstall: Argo CD deletes its resources; orphan: they keep running)
   plan --json  the same as JSON for tools: { clusters, applications, problems }
+  --out DIR    the output folder of synth (default dist/, or $CDK8S_OUTDIR): when input, code and DIR are
+               as at the last synth, the plan reads DIR's Argo CD objects instead of rendering the fleet
+  --no-cache   render even then (so does CDK8S_FLEET_CACHE=off)
 Exit 1 when Argo CD would fail on something (each problem on stderr), 2 on a usage error.`;
 
 /** Where output goes, one chunk at a time. */
@@ -252,43 +257,77 @@ export function privateGitRepos(source: FleetSource): string[] {
   return [...new Set([repos.addons?.url, repos.workloads?.url].filter((u): u is string => typeof u === 'string'))];
 }
 
-/** The rendered objects alone: the files' text is not needed to plan, and need not stay in memory meanwhile. */
-function renderedObjects(source: FleetSource, options: FleetOutputsOptions): Map<string, unknown[]> | number {
-  const tree = renderChecked(source, options);
-  return typeof tree === 'number' ? tree : tree.objects;
-}
-
-/** The plan of the fleet, or the exit code of a failed render; the rendered objects are garbage once it returns. */
-function planOf(source: FleetSource, options: FleetOutputsOptions): FleetPlanView | number {
-  const objects = renderedObjects(source, options);
-  if (typeof objects === 'number') return objects;
-  return planFleetView(objects, { argocdNamespace: source.spec.argocd?.namespace ?? 'argocd', privateGitRepos: privateGitRepos(source) });
+/** How the plan got the fleet's objects: from the output folder, or rendered; said on stderr. */
+interface PlanOrigin {
+  readonly fromDist: boolean;
+  readonly note: string;
 }
 
 /**
- * `npm run plan`: renders the fleet in memory (input validation and policies as in synth), expands every
- * ApplicationSet against the cluster Secrets with Argo CD's semantics, and prints what Argo CD will run
- * where (`--json` for tools), written to `stdout` in chunks of about 1 MB as it is formatted (default:
- * file descriptor 1, synchronously). Returns the exit code: 1 with one line per problem on stderr when
- * Argo CD would fail on something, 2 on a usage error. `argv` may start with the command name `plan`.
+ * The objects the plan reads: from the output folder when it holds exactly what the render would write
+ * (see `distVerdict`), else rendered (input validation, credential scan and policies as in synth). The
+ * rendered files' text is not needed to plan, and need not stay in memory meanwhile.
+ */
+function planObjects(source: FleetSource, options: FleetOutputsOptions, dir: string, noCache: boolean): { objects: Map<string, unknown[]>; origin: PlanOrigin } | number {
+  const rel = `${path.relative(process.cwd(), path.resolve(dir)) || '.'}/`;
+  const verdict = distVerdict(dir, source, options, noCache);
+  let why = verdict.ok ? '' : verdict.reason;
+  if (verdict.ok) {
+    const objects = readPlanInputs(dir, verdict.index);
+    if (objects) {
+      const n = Object.keys(verdict.index.files).length;
+      return { objects, origin: { fromDist: true, note: `from the ${n} files of ${rel}` } };
+    }
+    why = `${rel} changed since the last synth`;
+  }
+  const tree = renderChecked(source, options, { noCache });
+  if (typeof tree === 'number') return tree;
+  return { objects: tree.objects, origin: { fromDist: false, note: `from a render of the fleet (${why})` } };
+}
+
+/** The plan of the fleet, or the exit code of a failed render; the objects are garbage once it returns. */
+function planOf(source: FleetSource, options: FleetOutputsOptions, dir: string, noCache: boolean): { plan: FleetPlanView; origin: PlanOrigin } | number {
+  const read = planObjects(source, options, dir, noCache);
+  if (typeof read === 'number') return read;
+  const plan = planFleetView(read.objects, { argocdNamespace: source.spec.argocd?.namespace ?? 'argocd', privateGitRepos: privateGitRepos(source) });
+  return { plan, origin: read.origin };
+}
+
+/**
+ * `npm run plan`: expands every ApplicationSet against the cluster Secrets with Argo CD's semantics, and
+ * prints what Argo CD will run where (`--json` for tools), written to `stdout` in chunks of about 1 MB as
+ * it is formatted (default: file descriptor 1, synchronously). The Argo CD objects come from the output
+ * folder (`--out`, as synth) when input, code and folder are as at the last synth, else from rendering
+ * the fleet in memory (input validation and policies as in synth); either way the output is the same, byte
+ * for byte, and one line on stderr says which it was and how long the plan took. Returns the exit code:
+ * 1 with one line per problem on stderr when Argo CD would fail on something, 2 on a usage error.
+ * `argv` may start with the command name `plan`.
  */
 export function runPlan(argv: readonly string[], source: FleetSource, options: FleetOutputsOptions = {}, stdout: OutputSink = fdSink(1)): number {
   const args = argv[0] === 'plan' ? argv.slice(1) : argv;
   try {
     let json = false;
-    for (const a of args) {
+    let noCache = false;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
       if (a === '--json') json = true;
+      else if (a === '--no-cache') noCache = true;
+      else if (a === '--out') i++;
       else if (a === '-h' || a === '--help') {
         console.log(USAGE);
         return 0;
       } else throw new UsageError(`unknown option ${JSON.stringify(a)}`);
     }
-    const plan = planOf(source, options);
-    if (typeof plan === 'number') return plan;
+    const dir = outDir(args);
+    const planned = planOf(source, options, dir, noCache);
+    if (typeof planned === 'number') return planned;
+    const { plan, origin } = planned;
     const out = new ChunkedWriter(stdout);
     if (json) writePlanJson(plan, out);
     else writePlanTable(plan, out);
     out.end();
+    const done = origin.fromDist ? ' (input, code and folder as at the last synth: nothing rendered)' : '';
+    console.error(`cdk8s-fleet: planned ${plural(plan.entries.length, 'Application')} ${origin.note} in ${process.uptime().toFixed(2)} s${done}`);
     if (plan.problems.length === 0) return 0;
     const n = plan.problems.length;
     console.error(

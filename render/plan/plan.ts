@@ -1,5 +1,6 @@
 import { ArgoCluster, clusterInventory, ClusterInventoryOptions, ClusterSecretInput, isClusterSecret } from '../../engines/applicationset/clusters.js';
 import { expandApplicationSet } from '../../engines/applicationset/expand.js';
+import type { FieldPick } from '../../engines/applicationset/template-object.js';
 import { hubOfPath } from '../../charts/layout/dist-layout.js';
 import { compareStrings, isObject as isObj, trimTrailingSlashes } from '../../engines/util/index.js';
 
@@ -210,6 +211,11 @@ function gitSources(spec: Obj): Array<{ field: string; repoURL: string }> {
 }
 
 type Obj = Record<string, unknown>;
+/** What the plan reads of an Application (addEntry, removalOf): generated ones are built with these fields only. */
+const PLANNED_FIELDS: FieldPick = {
+  metadata: { name: true, namespace: true, finalizers: true },
+  spec: { destination: true, project: true, source: true, sources: true },
+};
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /**
@@ -243,10 +249,16 @@ class Sources {
   private readonly repos = new StringPool();
 
   public of(spec: Obj): { source: string; repoURL: string } {
-    const key = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources : spec.source;
+    const many = Array.isArray(spec.sources) && spec.sources.length > 0;
+    const key = many ? spec.sources : spec.source;
     if (key !== undefined && key === this.lastKey) return this.last;
-    const sources = (Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources : isObj(spec.source) ? [spec.source] : []).filter(isObj);
-    const pick = sources.find((s) => typeof s.chart === 'string') ?? sources.find((s) => s.ref === undefined) ?? sources[0];
+    let pick: Obj | undefined;
+    if (many) {
+      const sources = (spec.sources as unknown[]).filter(isObj);
+      pick = sources.find((s) => typeof s.chart === 'string') ?? sources.find((s) => s.ref === undefined) ?? sources[0];
+    } else if (isObj(spec.source)) {
+      pick = spec.source; // one source: the one a person asks about, whatever it is
+    }
     let out = { source: '', repoURL: '' };
     if (pick) {
       const revision = str(pick.targetRevision) || 'HEAD';
@@ -333,6 +345,8 @@ class NameIndex {
 class Destinations {
   private readonly byServer = new Map<string, ArgoCluster>();
   private readonly byName = new Map<string, ArgoCluster[]>();
+  /** Each server resolved to a cluster, exactly as written (without a destination name), and that cluster. */
+  private readonly resolved = new Map<string, ArgoCluster>();
 
   public constructor(clusters: readonly ArgoCluster[]) {
     for (const c of clusters) {
@@ -347,10 +361,17 @@ class Destinations {
   /** The cluster of a destination, or why there is none (a string). */
   public resolve(dest: Obj): ArgoCluster | string {
     const server = str(dest.server);
+    if (dest.name === undefined) {
+      // Servers as written, as they resolved: generated Applications share their cluster's server string.
+      const known = this.resolved.get(server);
+      if (known) return known;
+    }
     const name = str(dest.name);
     if (server && name) return `application destination can't have both name and server defined: ${name} ${server}`;
     if (server) {
-      return this.byServer.get(trimTrailingSlashes(server)) ?? `destination server ${server} is no cluster Argo CD knows: add its cluster Secret, or fix the server`;
+      const found = this.byServer.get(trimTrailingSlashes(server));
+      if (found && dest.name === undefined) this.resolved.set(server, found);
+      return found ?? `destination server ${server} is no cluster Argo CD knows: add its cluster Secret, or fix the server`;
     }
     if (name) {
       const found = this.byName.get(name) ?? [];
@@ -569,11 +590,14 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
     const dest = isObj(spec.destination) ? spec.destination : {};
     const resolved = destinations.resolve(dest);
     const cluster = typeof resolved === 'string' ? undefined : resolved;
-    const prefix = () => (applicationSet ? `Application ${name}: ` : '');
-    if (typeof resolved === 'string') problems.push({ file, object, message: `${prefix()}spec.destination: ${resolved}` });
+    if (typeof resolved === 'string') problems.push({ file, object, message: `${applicationSet ? `Application ${name}: ` : ''}spec.destination: ${resolved}` });
     const project = projectNames.get(str(spec.project));
     if (appSetObject !== undefined && !projects.has(project)) {
-      problems.push({ file, object, message: `${prefix()}spec.project: application references project ${project || '""'} which does not exist: render that AppProject or fix the project` });
+      problems.push({
+        file,
+        object,
+        message: `${applicationSet ? `Application ${name}: ` : ''}spec.project: application references project ${project || '""'} which does not exist: render that AppProject or fix the project`,
+      });
     }
     for (const { field, repoURL } of privateRepos.length > 0 ? gitSources(spec) : []) {
       const url = normalizeGitUrl(repoURL);
@@ -618,9 +642,10 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
   for (const { file, object } of appSets) {
     const name = str((object.metadata as Obj | undefined)?.name);
     const origin: Origin = { file, object: `ApplicationSet/${name}` };
-    const expanded = expandApplicationSet(object, inventory, options);
+    // Each generated Application is planned as it is generated, and is garbage right after (the order of
+    // the problems does not matter: they are sorted).
+    const expanded = expandApplicationSet(object, inventory, options, (g) => addEntry(g.application as unknown as Obj, origin, name, object), PLANNED_FIELDS);
     for (const p of expanded.problems) problems.push({ file, object: origin.object, message: `${p.path}: ${p.message}` });
-    for (const g of expanded.applications) addEntry(g.application as unknown as Obj, origin, name, object);
   }
   for (const { file, object } of apps) {
     addEntry(object, { file, object: `Application/${str((object.metadata as Obj | undefined)?.name)}` }, undefined);
