@@ -4,13 +4,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { FleetSource } from '../charts/model/spec.js';
 import { AppRef, appUpdate } from '../charts/outputs/app-update.js';
 import { checkPolicies } from '../charts/policy/check-policies.js';
 import { README_FILE } from '../charts/layout/dist-layout.js';
 import { scanText } from '../engines/secret-scan/index.js';
 import { sha256 } from '../engines/util/index.js';
+import { readYamlDocuments } from '../engines/yaml/index.js';
 import { renderTree } from './render.js';
 import { folderIdle, PartialWriteRefused, TreeWriteError, WriteResult, writeTreeAtomic } from './write-tree.js';
 import { diffBy, TreeDiff } from './tree.js';
@@ -90,7 +90,9 @@ function appOnlyTree(dir: string, source: FleetSource, index: DistIndex, keys: A
     if (!update.boundaries.some((b) => rel.startsWith(`${b}/`))) continue;
     const text = recordedText(rel);
     if (text === undefined) return undefined;
-    checked.set(rel, parseAllDocuments(text).map((d) => d.toJS()));
+    const docs = readYamlDocuments(text);
+    if (docs === undefined) return undefined;
+    checked.set(rel, docs);
   }
   if (checkPolicies(checked, update.context).length > 0) return undefined;
 

@@ -10,13 +10,12 @@ import { diffTree, isClean, TreeDiff } from './tree.js';
 import { reportFailure, UsageError } from './cli-failure.js';
 import { folderIdle, readTreeSettled, TreeWriteError, writeTreeAtomic } from './write-tree.js';
 import { DistIndex, folderMatchesIndex, indexHashes, readIndex, writeIndex } from './cache/dist-index.js';
-import { cacheDisabled } from './cache/cache-dir.js';
+import { renderCacheable } from './cache/cache-dir.js';
 import { sha256 } from '../engines/util/index.js';
-import { codeVersion, renderKey } from './cache/run-key.js';
+import { codeVersion } from './cache/run-key.js';
 import { AppManifestCache } from './cache/app-cache.js';
-import { appKeys } from './cache/app-keys.js';
+import { appKeys, fleetKey } from './cache/app-keys.js';
 import { checkAppsOnly, synthAppsOnly } from './app-only.js';
-import { ADDON_CATALOG } from '../charts/addons/catalog.js';
 
 const USAGE = `usage: main.ts <synth|check|validate|plan|diff> [options]
   synth [--out DIR] [--no-cache]  render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
@@ -48,16 +47,6 @@ export interface CheckedTree extends RenderedTree {
 }
 
 /**
- * Whether this render may use and fill the caches (render/cache): not with --no-cache or
- * CDK8S_FLEET_CACHE=off, and only with the default catalog and options (a test's own catalog is code
- * the cache keys do not cover).
- */
-function cacheable(options: FleetOutputsOptions, noCache = false): boolean {
-  if (noCache || cacheDisabled()) return false;
-  return Object.entries(options).every(([k, v]) => v === undefined || (k === 'catalog' && v === ADDON_CATALOG));
-}
-
-/**
  * Validates the input, renders, and runs the policies. Returns the tree, or exit code 1 after printing
  * every policy finding (one line each: file, object, rule id, message). The input's problems come back
  * from the library as values; here, at the command's edge, they become the one `FleetValidationError`
@@ -72,7 +61,7 @@ export function renderChecked(
   options: FleetOutputsOptions = {},
   reuse: { readonly noCache?: boolean; readonly index?: DistIndex; readonly hashes?: boolean } = {},
 ): CheckedTree | number {
-  const cache = cacheable(options, reuse.noCache) ? AppManifestCache.open(source) : undefined;
+  const cache = renderCacheable(options, reuse.noCache) ? AppManifestCache.open(source) : undefined;
   const render = fleetRender(source, cache ? { ...options, appManifests: cache } : options);
   if (!render.ok) throw new FleetValidationError(render.problems);
   const tree = renderTree(render.outputs);
@@ -130,7 +119,8 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
     // No key when the render must not be cached: caching off, a catalog or option other than the
     // defaults, or an input that is not plain data (an app's `chart` function, say).
     const noCache = args.includes('--no-cache');
-    const key = cacheable(options, noCache) ? renderKey(source) : undefined;
+    const keys = renderCacheable(options, noCache) ? appKeys(source) : undefined;
+    const key = keys && fleetKey(keys);
     const index = key === undefined ? undefined : readIndex(dir);
     if (index && index.key === key && folderIdle(dir) && folderMatchesIndex(dir, index)) {
       const n = Object.keys(index.files).length;
@@ -139,7 +129,6 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
       return 0;
     }
     // Only some apps' own fields changed: render those apps alone, when that is shown to give the same bytes.
-    const keys = key === undefined ? undefined : appKeys(source);
     if (command === 'synth' && key !== undefined && keys && index?.apps) {
       const w = synthAppsOnly(dir, source, index, key, keys);
       if (w) {

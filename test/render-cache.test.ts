@@ -16,6 +16,7 @@ import { renderTree } from '../render/render.js';
 import { readTree } from '../render/tree.js';
 import { codeVersion, renderKey, stableJson } from '../render/cache/run-key.js';
 import { readIndex } from '../render/cache/dist-index.js';
+import { sourceKey } from '../render/cache/app-keys.js';
 import { AppManifestCache } from '../render/cache/app-cache.js';
 import { exampleFleet, fleetCopy, withSpec } from './support/fleet.js';
 
@@ -94,6 +95,7 @@ describe('the render key', () => {
 
   it('the example fleet is plain data, so it can be cached', () => {
     assert.equal(typeof renderKey(exampleFleet), 'string');
+    assert.equal(typeof sourceKey(exampleFleet), 'string', 'the key the index records');
   });
 });
 
@@ -221,6 +223,7 @@ describe('an unchanged fleet is not rendered again', () => {
       throw new Error('never called: the test only checks the key');
     };
     assert.equal(renderKey(withSpec(spec)), undefined);
+    assert.equal(sourceKey(withSpec(spec)), undefined);
     app.chart = undefined;
     app.webService = webService;
     assert.match(run(t, ['synth', '--out', dist]).stdout, NOTHING_RENDERED, 'and the default again, as it was');

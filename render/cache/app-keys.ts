@@ -62,3 +62,18 @@ export function changedApps(before: AppKeys, now: AppKeys): string[] | undefined
   }
   return changed;
 }
+
+/**
+ * The render key of a fleet (what the index of its output folder records): its platform key and every
+ * app's key, which together state the whole source (the platform key holds each app's place and name).
+ * Computed from the app keys, so a render that needs both states the source once.
+ */
+export function fleetKey(keys: AppKeys): string {
+  return sha256(`${keys.platform}\0${stableJson(keys.apps)}`);
+}
+
+/** `fleetKey` of a source, or undefined when its apps cannot be keyed (see `appKeys`). */
+export function sourceKey(source: FleetSource): string | undefined {
+  const keys = appKeys(source);
+  return keys && fleetKey(keys);
+}

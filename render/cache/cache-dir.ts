@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { ADDON_CATALOG } from '../../charts/addons/catalog.js';
+import type { FleetOutputsOptions } from '../../charts/outputs/fleet-outputs.js';
 
 /** The project root: this file is render/cache/cache-dir.ts (in the esbuild bundle too, see scripts/run.mjs). */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -15,4 +17,13 @@ export function cacheDisabled(): boolean {
  */
 export function cacheDir(): string {
   return path.resolve(process.env.CDK8S_FLEET_CACHE_DIR || path.join(PROJECT_ROOT, 'node_modules', '.cache', 'cdk8s-fleet'));
+}
+
+/**
+ * Whether a render may use and fill the caches: not with --no-cache or CDK8S_FLEET_CACHE=off, and only
+ * with the default catalog and options (a test's own catalog is code the cache keys do not cover).
+ */
+export function renderCacheable(options: FleetOutputsOptions, noCache = false): boolean {
+  if (noCache || cacheDisabled()) return false;
+  return Object.entries(options).every(([k, v]) => v === undefined || (k === 'catalog' && v === ADDON_CATALOG));
 }
