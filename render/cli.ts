@@ -22,7 +22,8 @@ const USAGE = `usage: main.ts <synth|check|validate|plan|diff> [options]
   check [--out DIR] [--no-cache]  exit 1 and list the files that differ when DIR is not what the code renders
                      (--no-cache, or CDK8S_FLEET_CACHE=off: render even when neither input, code nor DIR changed)
   validate           check every rendered object against the real schema of its kind, and the policies
-  plan [--json]      every Application Argo CD will run, per cluster; exit 1 on what Argo CD would fail on
+  plan [--json] [--out DIR] [--no-cache]  every Application Argo CD will run, per cluster; exit 1 on what Argo CD would fail on
+                     (reads DIR instead of rendering when its index vouches that DIR is what the code renders)
   diff <ref>         what the working tree changes against a git ref, as Markdown for a PR (diff --help)`;
 
 /** Where output goes: --out, else cdk8s synth's $CDK8S_OUTDIR, else dist/. */
