@@ -17,6 +17,7 @@ import { appPlatformView } from '../charts/model/app-platform-view.js';
 import { fleetCopy, Mutable, withSpec } from './support/fleet.js';
 import type { FleetSpec } from '../charts/index.js';
 import { POLICY_RULES } from '../charts/policy/check-policies.js';
+import { parseSize, syntheticFleet } from '../bench/synthetic-fleet.js';
 
 const APPS_ONLY = /only the changed (app \S+|\d+ apps) rendered\)$/m;
 
@@ -114,6 +115,26 @@ describe('synth after an app-only change', () => {
     assert.deepEqual(bytes(dist), bytes(fresh));
     const readme = fs.readFileSync(path.join(dist, 'README.md'), 'utf8');
     assert.match(readme, /^\| webstore\/frontend \| .*`v2\.0` · ×3 \|$/m, 'the README\'s image matrix shows the promoted tag');
+  });
+
+  it('holds for other shapes of fleet: two hubs, and many teams with every add-on (synthetic S)', (t) => {
+    const { dist, fresh } = setUp(t);
+    const twoHubs = fleetCopy();
+    const hub = twoHubs.clusters.find((c) => c.name === 'hub')!;
+    twoHubs.clusters.push({ ...structuredClone(hub), name: 'hub-eu', region: 'eu-west-1', vpcId: 'vpc-0e1f2a3b4c5d6e7f8' } as any);
+    (twoHubs.clusters.find((c) => c.name === 'spoke-staging') as any).hub = 'hub-eu';
+    (twoHubs.clusters.find((c) => c.name === 'spoke-prod') as any).hub = 'hub';
+    const before = { twoHubs: structuredClone(twoHubs), S: syntheticFleet(parseSize('S')).spec as Mutable<FleetSpec> };
+    const after = { twoHubs: structuredClone(twoHubs), S: syntheticFleet(parseSize('S'), { promote: true }).spec as Mutable<FleetSpec> };
+    promote(after.twoHubs, 'frontend', 'v5.0');
+    for (const shape of ['twoHubs', 'S'] as const) {
+      fs.rmSync(dist, { recursive: true, force: true });
+      assert.equal(run(t, ['synth', '--out', dist], before[shape]).code, 0, shape);
+      const r = run(t, ['synth', '--out', dist], after[shape]);
+      assert.match(r.stdout, APPS_ONLY, `${shape}: ${r.stdout}${r.stderr}`);
+      assert.equal(run(t, ['synth', '--out', fresh, '--no-cache'], after[shape]).code, 0);
+      assert.deepEqual(bytes(dist), bytes(fresh), shape);
+    }
   });
 
   it('check lists what a complete render would change, from the changed app alone', (t) => {
