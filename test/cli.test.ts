@@ -9,6 +9,7 @@ import { ADDON_CATALOG } from '../charts/index.js';
 import { runCli } from '../render/cli.js';
 import { readTree } from '../render/tree.js';
 import { exampleFleet, fleetCopy, withSpec } from './support/fleet.js';
+import { mainArgs } from './support/main-process.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -36,7 +37,7 @@ const snapshot = (dir: string) =>
 
 describe('npm run synth / npm run check', () => {
   it('dist/ is up to date: the committed dist/ is exactly what the code renders', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts', 'check'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, mainArgs(['check']), { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
     assert.match(r.stdout, /dist\/ is up to date \(\d+ files\)/);
   });

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readTree } from '../render/tree.js';
+import { mainArgs } from './support/main-process.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const WRITE_TREE = pathToFileURL(path.join(ROOT, 'render', 'write-tree.ts')).href;
@@ -27,9 +28,9 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Runs a command of main.ts (through tsx, as the tests do) in its own process. */
+/** Runs a command of main.ts in its own process (through scripts/run.mjs, as the npm scripts do). */
 function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return run(process.execPath, ['--import', 'tsx', 'main.ts', ...args], env);
+  return run(process.execPath, mainArgs(args), env);
 }
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readTree } from '../render/tree.js';
 import { recoverTree, writeTreeAtomic } from '../render/write-tree.js';
+import { scriptArgs } from './support/main-process.js';
 
 const CHILD = path.join(import.meta.dirname, 'support', 'write-child.ts');
 const COUNT = 1500;
@@ -24,7 +25,7 @@ function tree(tag: string): Map<string, string> {
 /** Runs the child writing the `new` tree and kills it `delayMs` after it is ready. */
 function killDuringWrite(dir: string, delayMs: number): Promise<'killed' | 'finished'> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, 'new', String(COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, scriptArgs(CHILD, [dir, 'new', String(COUNT)]), { stdio: ['ignore', 'pipe', 'inherit'] });
     let finished = false;
     let timer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (d: Buffer) => {

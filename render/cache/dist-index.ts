@@ -173,43 +173,41 @@ function foldersOf(files: readonly string[]): Set<string> {
 export function folderMatchesIndex(dir: string, index: DistIndex): boolean {
   const abs = path.resolve(dir);
   const racy = (st: fs.Stats) => st.mtimeMs >= index.written - RACY_MS || st.ctimeMs >= index.written - RACY_MS;
-  let entries: Map<string, Map<string, 'file' | 'dir'>> | undefined;
-  /** The entries each recorded folder held: its files and its folders. Built only when a folder must be listed. */
-  const recordedEntries = () => {
-    if (!entries) {
-      entries = new Map(Object.keys(index.dirs).map((d) => [d, new Map()]));
-      const put = (rel: string, type: 'file' | 'dir') => {
-        const cut = rel.lastIndexOf('/');
-        entries!.get(cut < 0 ? '' : rel.slice(0, cut))?.set(rel.slice(cut + 1), type);
-      };
-      for (const rel of Object.keys(index.files)) put(rel, 'file');
-      for (const rel of Object.keys(index.dirs)) if (rel !== '') put(rel, 'dir');
-    }
-    return entries;
-  };
+  // Folders whose times moved (or are racy) are listed; the entries each held are then read off the index.
+  const toList = new Map<string, Map<string, 'file' | 'dir'>>();
   for (const [rel, recorded] of Object.entries(index.dirs)) {
-    const at = rel === '' ? abs : path.join(abs, rel);
-    const st = fs.statSync(at, { throwIfNoEntry: false });
+    const st = fs.statSync(rel === '' ? abs : path.join(abs, rel), { throwIfNoEntry: false });
     if (!st || !st.isDirectory()) return false;
-    if (st.mtimeMs === recorded[0] && st.ctimeMs === recorded[1] && st.ino === recorded[2] && !racy(st)) continue;
-    const expected = recordedEntries().get(rel)!;
-    let found: fs.Dirent[];
-    try {
-      found = fs.readdirSync(at, { withFileTypes: true });
-    } catch {
-      return false;
-    }
-    if (found.length !== expected.size) return false;
-    for (const entry of found) {
-      const type = expected.get(entry.name);
-      if (type === undefined || (type === 'dir' ? !entry.isDirectory() : !entry.isFile())) return false;
+    if (st.mtimeMs !== recorded[0] || st.ctimeMs !== recorded[1] || st.ino !== recorded[2] || racy(st)) toList.set(rel, new Map());
+  }
+  if (toList.size > 0) {
+    const put = (rel: string, type: 'file' | 'dir') => {
+      const cut = rel.lastIndexOf('/');
+      toList.get(cut < 0 ? '' : rel.slice(0, cut))?.set(rel.slice(cut + 1), type);
+    };
+    for (const rel of Object.keys(index.files)) put(rel, 'file');
+    for (const rel of Object.keys(index.dirs)) if (rel !== '') put(rel, 'dir');
+    for (const [rel, expected] of toList) {
+      let found: fs.Dirent[];
+      try {
+        found = fs.readdirSync(rel === '' ? abs : path.join(abs, rel), { withFileTypes: true });
+      } catch {
+        return false;
+      }
+      if (found.length !== expected.size) return false;
+      for (const entry of found) {
+        const type = expected.get(entry.name);
+        if (type === undefined || (type === 'dir' ? !entry.isDirectory() : !entry.isFile())) return false;
+      }
     }
   }
+  // Recorded paths are plain relative paths with `/` (render.ts SAFE_PATH), which every platform's fs accepts.
+  const base = `${abs}/`;
   for (const [rel, recorded] of Object.entries(index.files)) {
-    const st = fs.statSync(path.join(abs, rel), { throwIfNoEntry: false });
+    const st = fs.statSync(base + rel, { throwIfNoEntry: false });
     if (!st || !st.isFile() || st.size !== recorded[0] || st.mtimeMs !== recorded[1] || st.ctimeMs !== recorded[2] || st.ino !== recorded[3]) return false;
     // Racily clean: it could have been changed right after being recorded; only its content can tell.
-    if (racy(st) && sha256(fs.readFileSync(path.join(abs, rel))) !== recorded[4]) return false;
+    if (racy(st) && sha256(fs.readFileSync(base + rel)) !== recorded[4]) return false;
   }
   return true;
 }

@@ -35,12 +35,28 @@ export function render(source: FleetSource = exampleFleet, catalog?: readonly Ad
   return renderFiles(fleetOutputs(source, { catalog }));
 }
 
+/**
+ * The documents of a YAML text, parsed once per text in this process: tests render the fleet again and
+ * again with small changes, and most files come out byte-identical, so their parse is shared. Every call
+ * returns a fresh deep copy (structuredClone: plain data, as toJS gives), so a test that changes an
+ * object never affects another.
+ */
+const parsedTexts = new Map<string, unknown[]>();
+function parseDocuments(text: string): any[] {
+  let docs = parsedTexts.get(text);
+  if (docs === undefined) {
+    docs = parseAllDocuments(text).map((doc) => doc.toJS());
+    parsedTexts.set(text, docs);
+  }
+  return structuredClone(docs);
+}
+
 /** Every object of a render, with the file it is in. */
 export function objects(files: Map<string, string>): Array<{ file: string; obj: any }> {
   const out: Array<{ file: string; obj: any }> = [];
   for (const [file, text] of files) {
     if (file.startsWith('addons/values/') || file.endsWith('.md') || file.endsWith('.json')) continue;
-    for (const doc of parseAllDocuments(text)) out.push({ file, obj: doc.toJS() });
+    for (const obj of parseDocuments(text)) out.push({ file, obj });
   }
   return out;
 }

@@ -102,14 +102,24 @@ interface Target { obj: Obj; group: string; kind: string; name: string; ns: stri
 
 class Cluster {
   public readonly objects = new Map<string, Live>();
+  /** `objects` by `group/kind` (same order as `objects`: a key keeps the place of its first insertion). */
+  private readonly byKind = new Map<string, Map<string, Live>>();
   public readonly addonHealthyAt = new Map<string, number>();
   public constructor(public readonly server: string) {
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(server === HUB ? [ARGOCD_NS] : [])]) {
-      this.objects.set(`/Namespace//${ns}`, { obj: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, createdAt: -1, group: '', kind: 'Namespace', name: ns, ns: '' });
+      this.set(`/Namespace//${ns}`, { obj: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, createdAt: -1, group: '', kind: 'Namespace', name: ns, ns: '' });
     }
   }
+  /** The only way objects change: created or replaced, never deleted. */
+  public set(key: string, live: Live): void {
+    this.objects.set(key, live);
+    const k = `${live.group}/${live.kind}`;
+    let m = this.byKind.get(k);
+    if (!m) { m = new Map(); this.byKind.set(k, m); }
+    m.set(key, live);
+  }
   public hasNamespace(ns: string): boolean { return this.objects.has(`/Namespace//${ns}`); }
-  public list(group: string, kind: string): Live[] { return [...this.objects.values()].filter((l) => l.group === group && l.kind === kind); }
+  public list(group: string, kind: string): Live[] { return [...(this.byKind.get(`${group}/${kind}`)?.values() ?? [])]; }
 }
 
 interface Op {
@@ -140,6 +150,35 @@ const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.s
 const keyOf = (group: string, kind: string, ns: string, name: string) => `${group}/${kind}/${ns}/${name}`;
 const syncOptions = (o: Obj): string[] => String(o?.metadata?.annotations?.['argocd.argoproj.io/sync-options'] ?? '').split(',').map((s) => s.trim());
 
+/**
+ * JSON.stringify of an object, computed once per object. The simulator never mutates a parsed or generated
+ * object (live objects are the parsed targets or generated Applications themselves), so an object's JSON
+ * never changes; this only saves serializing the same object again every tick.
+ */
+const jsonCache = new WeakMap<object, string>();
+function jsonOf(o: unknown): string {
+  if (o === null || typeof o !== 'object') return JSON.stringify(o);
+  let j = jsonCache.get(o);
+  if (j === undefined) { j = JSON.stringify(o); jsonCache.set(o, j); }
+  return j;
+}
+/**
+ * The object documents of a YAML text, parsed once per text in this process (the scenarios simulate the
+ * same render again and again); each simulator gets its own deep copy.
+ */
+const parsedTexts = new Map<string, Obj[]>();
+function parsedDocuments(text: string): Obj[] {
+  let docs = parsedTexts.get(text);
+  if (!docs) {
+    docs = parseAllDocuments(text).map((x) => x.toJS()).filter((x) => x && typeof x === 'object');
+    parsedTexts.set(text, docs);
+  }
+  return structuredClone(docs);
+}
+
+/** Whether two objects serialize to the same JSON (what Argo CD's diff compares here). */
+const sameJson = (a: unknown, b: unknown): boolean => a === b || jsonOf(a) === jsonOf(b);
+
 /** Converts a directory `include` glob (`{a/*.yaml,b/*.yaml}`) to a test on paths relative to the source path. */
 function includeTest(glob: string | undefined): (rel: string) => boolean {
   if (!glob) return () => true;
@@ -159,11 +198,16 @@ export class FleetSimulator {
   private revision = 1;
   private files: Map<string, string>;
   private parsed = new Map<string, Obj[]>();
+  /** The rendered paths, sorted (computed once per render: computeTargets runs for every Application every tick). */
+  private sortedFiles?: string[];
+  /** The files a directory source selects, by base|recurse|include (cleared with the render). */
+  private readonly selected = new Map<string, string[]>();
   private readonly clusters = new Map<string, Cluster>();
   private readonly apps = new Map<string, App>();
   private readonly failures: Failure[] = [];
   private cmKeys = new Set<string>();
-  private readonly expandCache = new Map<string, Obj[]>();
+  /** Expansions by the appset's JSON, then the cluster inventory's JSON. */
+  private readonly expandCache = new Map<string, Map<string, Obj[]>>();
 
   public constructor(files: Map<string, string>, private readonly timings: Timings) {
     this.files = files;
@@ -180,7 +224,7 @@ export class FleetSimulator {
   private docs(file: string): Obj[] {
     let d = this.parsed.get(file);
     if (!d) {
-      d = parseAllDocuments(this.files.get(file) ?? '').map((x) => x.toJS()).filter((x) => x && typeof x === 'object');
+      d = parsedDocuments(this.files.get(file) ?? '');
       this.parsed.set(file, d);
     }
     return d;
@@ -195,6 +239,8 @@ export class FleetSimulator {
   public commit(files: Map<string, string>): void {
     this.files = files;
     this.parsed.clear();
+    this.sortedFiles = undefined;
+    this.selected.clear();
     this.revision += 1;
     for (const a of this.apps.values()) { a.stall = undefined; a.failedAttempts = 0; a.firstCause = undefined; a.firstFailureAt = undefined; }
     this.failures.length = 0;
@@ -210,7 +256,8 @@ export class FleetSimulator {
     this.tickMemo.clear();
     this.readyMemo.clear();
     const live: Live = { obj, createdAt: prev?.createdAt ?? this.t, group, kind, name, ns };
-    c.objects.set(key, live);
+    c.set(key, live);
+    if (c === this.hub && kind === 'Secret') this.hubSecrets += 1;
     if (c === this.hub && group === 'argoproj.io' && kind === 'Application' && ns === ARGOCD_NS) this.registerApp(obj);
     return live;
   }
@@ -426,8 +473,12 @@ export class FleetSimulator {
     return `destination ${cl.name} (${cl.server}) namespace '${namespace}' is not permitted in project '${p}'`;
   }
 
+  /** Bumped whenever a Secret is created or replaced on the hub: the cluster inventory only depends on those. */
+  private hubSecrets = 0;
+  private inventoryOf?: { readonly version: number; readonly inv: ReturnType<typeof clusterInventory> };
   private inventory() {
-    return this.memo('inventory', () => this.computeInventory());
+    if (this.inventoryOf?.version !== this.hubSecrets) this.inventoryOf = { version: this.hubSecrets, inv: this.computeInventory() };
+    return this.inventoryOf.inv;
   }
 
   private computeInventory() {
@@ -437,11 +488,14 @@ export class FleetSimulator {
 
   private generate(appset: Obj): Obj[] {
     const inv = this.inventory();
-    const key = JSON.stringify([appset, inv.clusters]);
-    let out = this.expandCache.get(key);
+    const appsetKey = jsonOf(appset);
+    const clustersKey = jsonOf(inv.clusters);
+    let byClusters = this.expandCache.get(appsetKey);
+    if (!byClusters) { byClusters = new Map(); this.expandCache.set(appsetKey, byClusters); }
+    let out = byClusters.get(clustersKey);
     if (!out) {
       out = expandApplicationSet(appset, inv).applications.map((g) => g.application as unknown as Obj);
-      this.expandCache.set(key, out);
+      byClusters.set(clustersKey, out);
     }
     return out;
   }
@@ -461,14 +515,9 @@ export class FleetSimulator {
     const src: Obj = a.spec?.source ?? (a.spec?.sources ?? []).find((s: Obj) => s.ref === undefined) ?? {};
     const base = String(src.path ?? '').replace(/^dist\//, '').replace(/\/+$/, '');
     const recurse = src.directory?.recurse === true;
-    const include = includeTest(src.directory?.include);
     const destNs = String(a.spec?.destination?.namespace ?? '');
     const out: Target[] = [];
-    for (const file of [...this.files.keys()].sort()) {
-      if (!file.startsWith(`${base}/`) || !/\.(ya?ml|json)$/.test(file)) continue;
-      const rel = file.slice(base.length + 1);
-      if (!recurse && rel.includes('/')) continue;
-      if (!include(rel)) continue;
+    for (const file of this.selectedFiles(base, recurse, src.directory?.include)) {
       for (const obj of this.docs(file)) {
         if (!obj.kind || !obj.apiVersion) continue;
         const group = groupOf(String(obj.apiVersion));
@@ -481,12 +530,29 @@ export class FleetSimulator {
     return out;
   }
 
+  private selectedFiles(base: string, recurse: boolean, includeGlob: string | undefined): string[] {
+    const key = JSON.stringify([base, recurse, includeGlob ?? null]);
+    let files = this.selected.get(key);
+    if (!files) {
+      const include = includeTest(includeGlob);
+      this.sortedFiles ??= [...this.files.keys()].sort();
+      files = this.sortedFiles.filter((file) => {
+        if (!file.startsWith(`${base}/`) || !/\.(ya?ml|json)$/.test(file)) return false;
+        const rel = file.slice(base.length + 1);
+        if (!recurse && rel.includes('/')) return false;
+        return include(rel);
+      });
+      this.selected.set(key, files);
+    }
+    return files;
+  }
+
   private isSynced(a: App, c: Cluster | undefined): boolean {
     if (!c) return false;
     if (this.chartOf(a) !== undefined) return a.op?.phase === 'Succeeded' && a.op.revision === this.revision;
     return this.targets(a, c).every((t) => {
       const live = c.objects.get(t.key);
-      return live !== undefined && JSON.stringify(live.obj) === JSON.stringify(t.obj);
+      return live !== undefined && sameJson(live.obj, t.obj);
     });
   }
 
@@ -634,7 +700,7 @@ export class FleetSimulator {
       if (l.group !== 'argoproj.io' || l.kind !== 'ApplicationSet' || this.t < l.createdAt + this.timings.appsetReconcile) continue;
       for (const app of this.generate(l.obj)) {
         const existing = this.hub.objects.get(keyOf('argoproj.io', 'Application', ARGOCD_NS, String(app.metadata.name)));
-        if (!existing || JSON.stringify(existing.obj) !== JSON.stringify(app)) this.createLive(this.hub, app, ARGOCD_NS);
+        if (!existing || !sameJson(existing.obj, app)) this.createLive(this.hub, app, ARGOCD_NS);
       }
     }
   }
