@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hubOfPath } from '../../charts/layout/dist-layout.js';
+import { APPS_DIR, hubOfPath } from '../../charts/layout/dist-layout.js';
 import { FleetOutputsOptions } from '../../charts/outputs/fleet-outputs.js';
 import { FleetSource } from '../../charts/model/spec.js';
 import { compareStrings, sha256 } from '../../engines/util/index.js';
@@ -52,7 +52,7 @@ const PLAN_MARK = Buffer.from('argoproj.io');
  * text), or undefined when a file is missing, unreadable or not byte for byte what the index recorded
  * (a synth started meanwhile): then only a render can tell.
  *
- * Only what the plan can read is read: in a fleet with several hubs, the hubs' files. Each file read is
+ * Only what the plan can read is read: not the apps' folders, and in a fleet with several hubs only the hubs' files. Each file read is
  * hashed and compared with the index, so its bytes are those the render that wrote it produced, and
  * parsed only when it names `argoproj.io`, with a fast reader for the writer's common shapes
  * (engines/yaml/reader.ts) and the `yaml` package for the rest.
@@ -63,7 +63,9 @@ export function readPlanInputs(dir: string, index: DistIndex): Map<string, unkno
   const hubs = paths.some((p) => hubOfPath(p) !== undefined);
   const objects = new Map<string, unknown[]>();
   for (const p of paths) {
-    if (!p.endsWith('.yaml') || (hubs && hubOfPath(p) === undefined)) {
+    // An app's folder holds no object the plan reads: a synth that wrote the folder refused Argo CD kinds
+    // (team-kind), External Secrets kinds (secret-store-platform) and Secrets (the no-Secret rule) there.
+    if (!p.endsWith('.yaml') || (hubs && hubOfPath(p) === undefined) || p.startsWith(`${APPS_DIR}/`)) {
       objects.set(p, []);
       continue;
     }
