@@ -1,6 +1,7 @@
 /**
- * The tree after a change to some apps' own fields only, made and checked as `synthAppsOnly` says, or
- * undefined when that cannot be shown to be what a complete render makes.
+ * Synth and check after a change to some apps' own fields only (the index of the output folder records
+ * the platform key and each app's key: render/cache/app-keys.ts): those apps are rendered alone, with
+ * their README lines, and everything else is the folder as the index recorded it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,6 +42,10 @@ interface AppOnlyTree {
   readonly save: () => void;
 }
 
+/**
+ * The tree after a change to some apps' own fields only, made and checked as `synthAppsOnly` says, or
+ * undefined when that cannot be shown to be what a complete render makes.
+ */
 function appOnlyTree(dir: string, source: FleetSource, index: DistIndex, keys: AppKeys): AppOnlyTree | undefined {
   const changed = index.apps && changedApps(index.apps, keys);
   if (!changed || changed.length === 0 || changed.length > MAX_APPS) return undefined;
