@@ -86,6 +86,12 @@ export function renderChecked(
   return 1;
 }
 
+/** `renderChecked` without the objects: what synth and check keep of a render. */
+function renderedFiles(...args: Parameters<typeof renderChecked>): { files: Map<string, string>; hashes?: ReadonlyMap<string, string> } | number {
+  const tree = renderChecked(...args);
+  return typeof tree === 'number' ? tree : { files: tree.files, hashes: tree.hashes };
+}
+
 /** check's verdict: up to date (exit 0), or each file that differs (exit 1). */
 function reportCheck(rel: string, diff: TreeDiff, total: number, how?: string): number {
   if (isClean(diff)) {
@@ -138,16 +144,21 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
         return 0;
       }
     }
-    const tree = renderChecked(source, options, { noCache, index, hashes: key !== undefined });
-    if (typeof tree === 'number') return tree;
-    const files = tree.files;
+    if (command === 'check' && key !== undefined && keys && index?.apps) {
+      const d = checkAppsOnly(dir, source, index, keys);
+      if (d) return reportCheck(rel, d, d.total, `only the changed ${d.apps.length === 1 ? `app ${d.apps[0]}` : `${d.apps.length} apps`} rendered`);
+    }
+    // Only the bytes and their hashes stay: the rendered objects are garbage before the write starts.
+    const checked = renderedFiles(source, options, { noCache, index, hashes: key !== undefined });
+    if (typeof checked === 'number') return checked;
+    const { files, hashes } = checked;
 
     if (command === 'synth') {
       // One writer at a time (a lock beside the folder); the counts are against the folder as found under it.
       // With an index the folder still matches (checked under the lock), the comparison reads no file.
       let verified: DistIndex | undefined;
       const r = writeTreeAtomic(dir, files, {
-        hashes: tree.hashes,
+        hashes,
         currentHashes: () => {
           verified = index && folderMatchesIndex(dir, index) ? index : undefined;
           return verified && indexHashes(verified);
@@ -155,7 +166,7 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
         afterWrite:
           key === undefined
             ? undefined
-            : (d) => writeIndex(dir, key, files, tree.hashes, verified && { index: verified, written: new Set([...d.added, ...d.changed]), removed: d.removed }, keys),
+            : (d) => writeIndex(dir, key, files, hashes, verified && { index: verified, written: new Set([...d.added, ...d.changed]), removed: d.removed }, keys),
       });
       if (r.completed) console.log(`cdk8s-fleet: completed first the write that pid ${r.completed.pid} (${r.completed.host}) had committed and not finished`);
       const unchanged = r.total - r.added.length - r.changed.length;
@@ -163,10 +174,6 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
       return 0;
     }
 
-    if (key !== undefined && keys && index?.apps) {
-      const d = checkAppsOnly(dir, source, index, keys);
-      if (d) return reportCheck(rel, d, d.total, `only the changed ${d.apps.length === 1 ? `app ${d.apps[0]}` : `${d.apps.length} apps`} rendered`);
-    }
     // check writes nothing and takes no lock: it waits out a running synth, and reports an unfinished one.
     const read = readTreeSettled(dir);
     if (read.kind === 'busy') {
