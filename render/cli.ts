@@ -66,11 +66,18 @@ export function renderChecked(
   const render = fleetRender(source, cache ? { ...options, appManifests: cache } : options);
   if (!render.ok) throw new FleetValidationError(render.problems);
   const tree = renderTree(render.outputs);
-  const hashes = reuse.hashes || reuse.index ? new Map([...tree.files].map(([file, text]) => [file, sha256(text)])) : undefined;
+  let hashes: Map<string, string> | undefined;
+  if (reuse.hashes || reuse.index) {
+    hashes = new Map();
+    for (const [file, text] of tree.files) hashes.set(file, sha256(text));
+  }
   const scanned = reuse.index && hashes && reuse.index.code === codeVersion() ? reuse.index.files : undefined;
   const alreadyScanned = (file: string) => scanned !== undefined && Object.prototype.hasOwnProperty.call(scanned, file) && scanned[file][4] === hashes!.get(file);
   // Credentials in the bytes about to be written: planted in Helm values, app config, annotations...
-  const secrets = [...tree.files].flatMap(([file, text]) => (alreadyScanned(file) ? [] : scanText(text).map((f) => `  ${file}:${f.line}: [no-credentials] ${f.what}`)));
+  const secrets: string[] = [];
+  for (const [file, text] of tree.files) {
+    if (!alreadyScanned(file)) for (const f of scanText(text)) secrets.push(`  ${file}:${f.line}: [no-credentials] ${f.what}`);
+  }
   if (secrets.length > 0) {
     const n = secrets.length;
     console.error([`cdk8s-fleet: ${n} credential${n === 1 ? '' : 's'} in the rendered output (dist/ is committed: nothing secret may be in it):`, ...secrets, 'Nothing was written.'].join('\n'));

@@ -37,7 +37,9 @@ export function renderTree(files: readonly OutputFile[]): RenderedTree {
   // One App and Chart for every file; each file synthesizes only its own scope (linear, not quadratic).
   const scratch = new ScratchChart('fleet');
   let index = 0;
-  for (const file of files) {
+  // In path order from the start: the maps are built sorted, with no sorted copy of them at fleet scale.
+  const byPath = (a: OutputFile, b: OutputFile) => compareStrings(a.path, b.path);
+  for (const file of [...files].sort(byPath)) {
     if (!SAFE_PATH.test(file.path) || file.path.split('/').some((s) => s === '.' || s === '..')) {
       throw new OutputError(`output path "${file.path}" is not a plain relative path inside dist/`);
     }
@@ -59,6 +61,5 @@ export function renderTree(files: readonly OutputFile[]): RenderedTree {
     out.set(file.path, toYaml(docs));
     objects.set(file.path, docs);
   }
-  const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => compareStrings(a, b);
-  return { files: new Map([...out].sort(byPath)), objects: new Map([...objects].sort(byPath)) };
+  return { files: out, objects };
 }
