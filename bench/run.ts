@@ -483,13 +483,16 @@ async function fleetBench(): Promise<void> {
       const rewritten = [...mtimes].filter(([f, m]) => fs.statSync(path.join(dist, f)).mtimeMs !== m).length;
       steady.summary = `${rewritten} files rewritten; ${steady.summary}`;
       prepare();
-      await timed('synth, no-op (the index of dist/: nothing rendered)', 'synth', dist);
-      await timed('synth, one app promoted (caches warm)', 'promote', dist, () => prepare());
+      const noop = await timed('synth, no-op (the index of dist/: nothing rendered)', 'synth', dist);
+      if (!noop.summary.includes('nothing rendered')) throw new Error(`the no-op synth rendered (did the code change during the bench?): ${noop.summary}`);
+      const one = await timed('synth, one app promoted (caches warm)', 'promote', dist, () => prepare());
+      if (!/only the changed app/.test(one.summary)) throw new Error(`the one-app synth rendered in full (did the code change during the bench?): ${one.summary}`);
       prepare();
     } else if (command === 'check') {
       prepare();
       main = await timed('check (dist/ up to date, no cache)', 'check', dist, () => {}, 'off');
-      await timed('check (dist/ up to date, index: nothing rendered)', 'check', dist);
+      const noop = await timed('check (dist/ up to date, index: nothing rendered)', 'check', dist);
+      if (!noop.summary.includes('nothing rendered')) throw new Error(`the no-op check rendered (did the code change during the bench?): ${noop.summary}`);
     } else if (command === 'plan') {
       // From dist/: synthesized (untimed) before each run, so that its index vouches for it; the plan reads
       // the Argo CD objects from it. Rendered: `--out` a folder no synth wrote (no index), so the plan renders
