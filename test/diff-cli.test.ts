@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { renderChecked } from '../render/cli.js';
+import { renderChecked, runCli } from '../render/cli.js';
 import { runDiff } from '../render/diff/diff-cli.js';
 import { DIFF_MARKER } from '../render/diff/markdown.js';
 import { exampleFleet, fleetCopy, render, withSpec } from './support/fleet.js';
@@ -69,6 +69,37 @@ describe('npm run diff', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `${DIFF_MARKER}\n**cdk8s-fleet diff:** no differences between \`HEAD\` (${git(repo, 'rev-parse', '--short=7', 'HEAD').trim()}) and the working tree: ${files.size} rendered files, all identical (\`HEAD\` read from its committed dist/).`);
     assert.match(r.stderr, /^cdk8s-fleet: HEAD \([0-9a-f]{7}\) → working tree: 0 added, 0 removed, 0 changed objects in 0 of \d+ files, in \d+\.\d\d s$/);
+  });
+
+  it('reads the working tree from dist/ when its index vouches for it: the same Markdown as a render', (t) => {
+    const repo = tempRepo(t);
+    const before = process.env.CDK8S_FLEET_CACHE_DIR;
+    process.env.CDK8S_FLEET_CACHE_DIR = path.join(repo, '.cache');
+    t.after(() => (before === undefined ? delete process.env.CDK8S_FLEET_CACHE_DIR : (process.env.CDK8S_FLEET_CACHE_DIR = before)));
+    const now = rendered();
+    const base = new Map(now);
+    const deployment = first(now, /^apps\/[^/]+\/[^/]+\/prod\/deployment-/);
+    base.set(deployment, now.get(deployment)!.replace(/\n {2}progressDeadlineSeconds: (\d+)\n/, (_, n) => `\n  progressDeadlineSeconds: ${Number(n) + 1}\n`));
+    base.delete('hub/argocd/projects/addons.yaml');
+    commitDist(repo, base);
+    t.mock.method(console, 'log', () => undefined);
+    assert.equal(runCli(['synth', '--out', path.join(repo, 'dist')], exampleFleet), 0);
+    t.mock.restoreAll();
+
+    const read = run(t, ['--out', 'read.md', 'HEAD', '--committed'], repo);
+    assert.equal(read.code, 0, read.stderr);
+    assert.match(read.stdout, /\(the working tree as \S*dist\/ holds it: input, code and folder as at the last synth, nothing rendered\); Markdown/);
+    const rendering = run(t, ['--out', 'rendered.md', 'HEAD', '--committed', '--no-cache'], repo);
+    assert.equal(rendering.code, 0, rendering.stderr);
+    assert.doesNotMatch(rendering.stdout, /nothing rendered/);
+    const md = fs.readFileSync(path.join(repo, 'read.md'), 'utf8');
+    assert.match(md, /addons/, 'the Application changes are in it');
+    assert.equal(md, fs.readFileSync(path.join(repo, 'rendered.md'), 'utf8'));
+    // A hand edit of dist/: the working tree is rendered, and the report is the same.
+    fs.appendFileSync(path.join(repo, 'dist', deployment), '# hand edit\n');
+    const edited = run(t, ['--out', 'edited.md', 'HEAD', '--committed'], repo);
+    assert.doesNotMatch(edited.stdout, /nothing rendered/);
+    assert.equal(fs.readFileSync(path.join(repo, 'edited.md'), 'utf8'), md);
   });
 
   it('reports what the working tree changes against a commit, grouped, with diffs, into --out', (t) => {

@@ -9,12 +9,14 @@ import { compareTrees } from './object-diff.js';
 import { reportFailure, UsageError } from '../cli-failure.js';
 import { applicationChangesMarkdown, comparePlans, PLANNED_FILE, planOfFiles } from './plan-changes.js';
 import { isPlanInput, planFleet } from '../plan/plan.js';
+import { distVerdict, readDistTree } from '../plan/plan-source.js';
 
 const USAGE = `usage: npm run diff -- <git-ref> [--committed] [--max-chars N] [--out FILE]
   <git-ref>        what to compare the working tree with: main, origin/main, HEAD~1, a commit
   --committed      read the ref's committed dist/ instead of rendering its code (fast, runs no code)
   --max-chars N    shorten the Markdown to at most N characters (default ${DEFAULT_MAX_CHARS}; at least 1000)
-  --out FILE       write the Markdown to FILE instead of printing it`;
+  --out FILE       write the Markdown to FILE instead of printing it
+  --no-cache       render the working tree even when dist/ (or $CDK8S_OUTDIR) is vouched for by its index`;
 
 
 /** The parsed command line of `npm run diff`. */
@@ -23,6 +25,7 @@ interface DiffArgs {
   readonly committed: boolean;
   readonly maxChars: number;
   readonly out?: string;
+  readonly noCache: boolean;
 }
 
 function parseArgs(argv: readonly string[]): DiffArgs | 'help' {
@@ -30,6 +33,7 @@ function parseArgs(argv: readonly string[]): DiffArgs | 'help' {
   let committed = false;
   let maxChars = DEFAULT_MAX_CHARS;
   let out: string | undefined;
+  let noCache = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -41,6 +45,7 @@ function parseArgs(argv: readonly string[]): DiffArgs | 'help' {
     };
     if (flag === '-h' || flag === '--help') return 'help';
     else if (flag === '--committed' && eq < 0) committed = true;
+    else if (flag === '--no-cache' && eq < 0) noCache = true;
     else if (flag === '--out') out = value();
     else if (flag === '--max-chars') {
       const v = value();
@@ -51,7 +56,7 @@ function parseArgs(argv: readonly string[]): DiffArgs | 'help' {
   }
   if (refs.length === 0) throw new UsageError('name the git ref to compare with, for example: npm run diff -- main');
   if (refs.length > 1) throw new UsageError(`one git ref, got ${refs.length}: ${refs.map((r) => `"${r}"`).join(', ')}`);
-  return { ref: refs[0], committed, maxChars, ...(out === undefined ? {} : { out }) };
+  return { ref: refs[0], committed, maxChars, noCache, ...(out === undefined ? {} : { out }) };
 }
 
 /** Options of {@link runDiff}: the render options of synth, and where the project is. */
@@ -61,6 +66,22 @@ export interface DiffCliOptions extends FleetOutputsOptions {
    * @default - the current folder
    */
   readonly cwd?: string;
+}
+
+/**
+ * The working tree's rendering: read from the output folder when its index vouches that it is what the
+ * code renders from this input (as plan does: render/plan/plan-source.ts), else rendered in memory.
+ * `read` names the folder when it was read.
+ */
+function workingTree(
+  source: FleetSource,
+  options: FleetOutputsOptions,
+  dist: string,
+  noCache: boolean,
+): { files: Map<string, string>; objects: ReadonlyMap<string, readonly unknown[]>; read?: string } | number {
+  const verdict = distVerdict(dist, source, options, noCache);
+  const read = verdict.ok ? readDistTree(dist, verdict.index) : undefined;
+  return read ? { ...read, read: `${path.relative(process.cwd(), dist) || '.'}/` } : renderChecked(source, options);
 }
 
 /**
@@ -77,8 +98,9 @@ export function runDiff(argv: readonly string[], source: FleetSource, options: D
       console.log(USAGE);
       return 0;
     }
-    const cwd = options.cwd ?? process.cwd();
-    const tree = renderChecked(source, options);
+    const { cwd: project, ...renderOptions } = options;
+    const cwd = project ?? process.cwd();
+    const tree = workingTree(source, renderOptions, path.resolve(cwd, process.env.CDK8S_OUTDIR ?? 'dist'), args.noCache);
     if (typeof tree === 'number') return tree;
     const base = refTree(args.ref, { cwd, committed: args.committed, known: tree.files });
     const comparison = compareTrees(base.files, tree.files);
@@ -105,7 +127,7 @@ export function runDiff(argv: readonly string[], source: FleetSource, options: D
     const counts = { added: 0, removed: 0, changed: 0 };
     for (const c of comparison.changes) counts[c.change]++;
     const took = `${process.uptime().toFixed(2)} s`;
-    const summary = `cdk8s-fleet: ${args.ref} (${base.commit.slice(0, 7)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed objects in ${comparison.filesDiffering} of ${comparison.files} files, in ${took}`;
+    const summary = `cdk8s-fleet: ${args.ref} (${base.commit.slice(0, 7)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed objects in ${comparison.filesDiffering} of ${comparison.files} files, in ${took}${tree.read ? ` (the working tree as ${tree.read} holds it: input, code and folder as at the last synth, nothing rendered)` : ''}`;
     if (args.out !== undefined) {
       const file = path.resolve(cwd, args.out);
       fs.writeFileSync(file, markdown);

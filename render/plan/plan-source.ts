@@ -87,3 +87,36 @@ export function readPlanInputs(dir: string, index: DistIndex): Map<string, unkno
   }
   return objects;
 }
+
+/**
+ * Every file of a folder vouched for by {@link distVerdict}, as text, with the objects the plan reads
+ * parsed from them (as {@link readPlanInputs} gives them): what `diff` compares and plans instead of a
+ * render. Undefined when a file is missing, unreadable or not byte for byte what the index recorded.
+ */
+export function readDistTree(dir: string, index: DistIndex): { files: Map<string, string>; objects: Map<string, unknown[]> } | undefined {
+  const abs = path.resolve(dir);
+  const paths = Object.keys(index.files).sort(compareStrings);
+  const hubs = paths.some((p) => hubOfPath(p) !== undefined);
+  const files = new Map<string, string>();
+  const objects = new Map<string, unknown[]>();
+  for (const p of paths) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(path.join(abs, p));
+    } catch {
+      return undefined;
+    }
+    if (sha256(bytes) !== index.files[p][4]) return undefined;
+    const text = bytes.toString('utf8');
+    files.set(p, text);
+    // As readPlanInputs: an app's folder holds no plan input, and with several hubs only hub files do.
+    if (!p.endsWith('.yaml') || (hubs && hubOfPath(p) === undefined) || p.startsWith(`${APPS_DIR}/`) || !bytes.includes(PLAN_MARK)) {
+      objects.set(p, []);
+      continue;
+    }
+    const docs = readYamlDocuments(text);
+    if (docs === undefined) return undefined;
+    objects.set(p, docs.filter(isPlanInput));
+  }
+  return { files, objects };
+}
