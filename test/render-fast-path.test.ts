@@ -14,7 +14,7 @@ import { readTree } from '../render/tree.js';
 import { readIndex } from '../render/cache/dist-index.js';
 import { appKeys, changedApps } from '../render/cache/app-keys.js';
 import { appPlatformView } from '../charts/model/app-platform-view.js';
-import { fleetCopy, Mutable, withSpec } from './support/fleet.js';
+import { fleetCopy, Mutable, render, withSpec } from './support/fleet.js';
 import type { FleetSpec } from '../charts/index.js';
 import { POLICY_RULES } from '../charts/policy/check-policies.js';
 import { parseSize, syntheticFleet } from '../bench/synthetic-fleet.js';
@@ -77,6 +77,44 @@ describe('the platform view of an app', () => {
       assert.notEqual(keys.platform, before.platform, String(change));
       assert.equal(changedApps(before, keys), undefined);
     }
+  });
+
+  it('is complete for the example: changing any other field of an app changes only its own files and README line', () => {
+    // Every leaf of every app of the example outside its platform view, changed one at a time: what
+    // renders differs from the original only in apps/<team>/<app>/ and README.md, and the platform key
+    // stays. A field the rest of the fleet reads, missing from the view, fails here.
+    const original = render(withSpec(fleetCopy()));
+    const platform = appKeys(withSpec(fleetCopy()))!.platform;
+    const VIEW = /^(name|connectsTo|internetEgress|database|webService\.(port|ingress))(\.|$)/;
+    const leaves: Array<{ team: number; app: number; path: string[] }> = [];
+    const walk = (v: unknown, at: { team: number; app: number }, path: string[]) => {
+      if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, at, [...path, k]);
+      else if (!VIEW.test(path.join('.'))) leaves.push({ ...at, path });
+    };
+    fleetCopy().teams!.forEach((t, team) => t.apps.forEach((a, app) => walk(a, { team, app }, [])));
+    assert.ok(leaves.length >= 40, `${leaves.length} fields`);
+    let rendered = 0;
+    for (const { team, app, path } of leaves) {
+      const spec = fleetCopy();
+      const a = spec.teams![team].apps[app] as any;
+      const parent = path.slice(0, -1).reduce((o, k) => o[k], a);
+      const leaf = path.at(-1)!;
+      const v = parent[leaf];
+      parent[leaf] = typeof v === 'number' ? v + 1 : typeof v === 'boolean' ? !v : `${v}x`;
+      assert.equal(appKeys(withSpec(spec))!.platform, platform, path.join('.'));
+      let files: Map<string, string>;
+      try {
+        files = render(withSpec(spec));
+      } catch {
+        continue; // the change makes the input invalid: a complete render reports it, the app-only path steps aside
+      }
+      rendered++;
+      const own = `apps/${spec.teams![team].name}/${a.name}/`;
+      const paths = new Set([...original.keys(), ...files.keys()]);
+      const others = [...paths].filter((p) => original.get(p) !== files.get(p) && !p.startsWith(own) && p !== 'README.md');
+      assert.deepEqual(others, [], `${a.name}.${path.join('.')}`);
+    }
+    assert.ok(rendered >= 25, `${rendered} of ${leaves.length} changes rendered`);
   });
 
   it('has no key for an app that is not data (a chart function)', () => {
