@@ -237,6 +237,12 @@ const CATALOGUE: BadInput[] = [
   // --- apps and their overlays -------------------------------------------------------------------------
   { name: 'two apps share a name', change: (s) => { team(s).apps.push({ ...app(s, 'backend') }); },
     expect: line(`${TEAMS}: teams[0].apps[4].name: app "backend" is already defined at teams[0].apps[1]`) },
+  { name: 'two apps render one object in an environment', change: (s) => {
+    const shared = { name: 'shop-settings', literals: { CURRENCY: 'EUR' }, options: { disableNameSuffixHash: true } };
+    app(s, 'ui').environments.prod = { ...app(s, 'ui').environments.prod, configMapGenerator: [shared] };
+    app(s, 'mailer').environments.prod = { ...app(s, 'mailer').environments.prod, configMapGenerator: [shared] };
+  },
+    expect: line(`${TEAMS}: teams[0].apps[2].environments.prod: renders ConfigMap "shop-settings", which app "mailer" renders too in "prod": two Applications would own it (Argo CD's SharedResourceWarning) and each sync would overwrite the other's; rename one, or keep it in one app`) },
   { name: 'an app name is not a DNS-1123 label', change: (s) => { app(s, 'mailer').name = 'Mail Er'; },
     expect: line(`${TEAMS}: teams[0].apps[3].name: "Mail Er" ${DNS}`) },
   { name: 'an app has two bases', change: (s) => { app(s, 'mailer').webService = { ...app(s, 'ui').webService }; },

@@ -238,6 +238,11 @@ describe('synth after an app-only change', () => {
       (s) => (app(s, 'backend').webService.image = { repository: 'Not A Repository', tag: 'v1' }),
       (s) => (app(s, 'ui').webService.config = { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }),
       (s) => (app(s, 'frontend').webService.env = { DB_PASSWORD: 'hunter2hunter2' }),
+      (s) => {
+        // Two apps render one object: a rule over the team's apps together.
+        const shared = { name: 'shop-settings', literals: { CURRENCY: 'EUR' }, options: { disableNameSuffixHash: true } };
+        for (const name of ['ui', 'mailer']) app(s, name).environments.prod = { ...app(s, name).environments.prod, configMapGenerator: [shared] };
+      },
     ];
     for (const change of breaks) {
       const s = fleetCopy();

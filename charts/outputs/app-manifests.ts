@@ -2,7 +2,8 @@ import { ConstructValidationError, ScratchChart, synthesizeScope } from './synth
 import { AppSpec, TeamSpec } from '../model/spec.js';
 import { appManifestKey } from '../readme/image-matrix.js';
 import { Problem } from '../validate/problems.js';
-import { quotaFitProblems, renderedObjectProblems } from '../validate/rendered-apps.js';
+import { quotaFitProblems, renderedObjectProblems, sharedObjectProblems } from '../validate/rendered-apps.js';
+import { FieldProblem } from '../validate/problems.js';
 import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { FleetSource } from '../model/spec.js';
 import { applyOverlay, KubeObject, Overlay, OverlayError } from '../../engines/kustomize/index.js';
@@ -115,21 +116,47 @@ export function renderFleetApps(fleet: ResolvedFleet, source: FleetSource, store
   const problems: Problem[] = [];
   for (const team of fleet.teams) {
     const ti = specTeams.indexOf(team.spec);
-    const perEnvironment = new Map<string, KubeObject[]>();
+    const teamApps: TeamAppObjects[] = [];
     for (const app of team.apps) {
       const stored = store?.get(team.spec, app);
       const rendered = stored ? { byEnvironment: stored, problems: [] } : renderAppManifests(team, app, `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`, file);
       problems.push(...rendered.problems);
       if (!stored && rendered.problems.length === 0) store?.set(team.spec, app, rendered.byEnvironment);
-      for (const [env, objects] of rendered.byEnvironment) {
-        perEnvironment.set(env, [...(perEnvironment.get(env) ?? []), ...objects]);
-        manifests.set(appManifestKey(team.name, app.name, env), objects);
-      }
+      teamApps.push({ app, byEnvironment: rendered.byEnvironment });
+      for (const [env, objects] of rendered.byEnvironment) manifests.set(appManifestKey(team.name, app.name, env), objects);
     }
-    // The apps must fit the quota at their maximum scale, or Argo CD would sync pods that never start.
-    for (const [env, objects] of perEnvironment) {
-      problems.push(...quotaFitProblems(`teams[${ti}].quota.${env}`, objects, team.quota(env)).map((p) => ({ file, ...p })));
-    }
+    problems.push(...teamAppsProblems(team, ti, teamApps).map((p) => ({ file, ...p })));
   }
   return { manifests, problems };
+}
+
+/** One app of a team with its rendered objects per environment. */
+export interface TeamAppObjects {
+  readonly app: AppSpec;
+  readonly byEnvironment: ReadonlyMap<string, readonly KubeObject[]>;
+}
+
+/**
+ * The rules that need every app of a team rendered, per environment: the apps fit the team's quota at
+ * their maximum scale (or Argo CD would sync pods that never start), and no two apps render one object.
+ * `apps` in the team's order (`ResolvedTeam.apps`).
+ */
+export function teamAppsProblems(team: ResolvedTeam, ti: number, apps: readonly TeamAppObjects[]): FieldProblem[] {
+  const perEnvironment = new Map<string, KubeObject[]>();
+  const byApp = new Map<string, Array<{ at: string; name: string; objects: readonly KubeObject[] }>>();
+  for (const { app, byEnvironment } of apps) {
+    const at = `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`;
+    for (const [env, objects] of byEnvironment) {
+      let all = perEnvironment.get(env);
+      if (!all) perEnvironment.set(env, (all = []));
+      for (const o of objects) all.push(o);
+      let list = byApp.get(env);
+      if (!list) byApp.set(env, (list = []));
+      list.push({ at, name: app.name, objects });
+    }
+  }
+  return [
+    ...[...perEnvironment].flatMap(([env, objects]) => quotaFitProblems(`teams[${ti}].quota.${env}`, objects, team.quota(env))),
+    ...[...byApp].flatMap(([env, list]) => sharedObjectProblems(env, list)),
+  ];
 }

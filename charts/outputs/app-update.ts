@@ -5,8 +5,8 @@
  * when no view changed, the rest of the output is that of the last render and need not be made again.
  *
  * The update checks what a complete render checks of these apps: the rules of their teams' apps
- * (`appProblems`), the rendered objects' rules, and each team's quota with every app of the team at its
- * maximum scale. Any problem means "render in full": the complete render reports it the usual way.
+ * (`appProblems`), the rendered objects' rules, and the rules of each team's apps together (the quota at their
+ * maximum scale, no object rendered by two apps). Any problem means "render in full": the complete render reports it the usual way.
  */
 import { AddonDefinition } from '../model/addon.js';
 import { ADDON_CATALOG } from '../addons/catalog.js';
@@ -16,13 +16,12 @@ import { applyIacOutputs } from '../iac/apply-iac-outputs.js';
 import { splitPending } from '../iac/pending-clusters.js';
 import { fleetContext } from '../validate/fleet-context.js';
 import { appProblems } from '../validate/apps.js';
-import { quotaFitProblems } from '../validate/rendered-apps.js';
 import type { KubeObject } from '../../engines/kustomize/index.js';
 import { appManifestKey, imageMatrixLine } from '../readme/image-matrix.js';
 import { PolicyContext } from '../policy/finding.js';
 import { policyContext } from '../policy/policy-context.js';
 import { APPS_DIR, joinPath, teamDir } from '../layout/dist-layout.js';
-import { AppManifestStore, renderAppManifests } from './app-manifests.js';
+import { AppManifestStore, renderAppManifests, TeamAppObjects, teamAppsProblems } from './app-manifests.js';
 import { appFiles } from './team-outputs.js';
 import { OutputFile } from './output-file.js';
 
@@ -77,7 +76,7 @@ export function appUpdate(input: FleetSource, changed: readonly AppRef[], store:
     const team = fleet.teams.find((t) => t.spec === specTeams[ti]);
     if (!team) return undefined;
     const fresh = new Set(changed.filter((c) => c.team === ti).map((c) => specTeams[ti].apps[c.app]));
-    const perEnvironment = new Map<string, KubeObject[]>();
+    const teamApps: TeamAppObjects[] = [];
     for (const app of team.apps) {
       let byEnvironment: ReadonlyMap<string, readonly KubeObject[]> | undefined;
       if (fresh.has(app)) {
@@ -89,14 +88,11 @@ export function appUpdate(input: FleetSource, changed: readonly AppRef[], store:
         byEnvironment = store.get(team.spec, app);
         if (byEnvironment === undefined) return undefined;
       }
-      for (const [env, objects] of byEnvironment) {
-        perEnvironment.set(env, [...(perEnvironment.get(env) ?? []), ...objects]);
-        if (fresh.has(app)) manifests.set(appManifestKey(team.name, app.name, env), objects);
-      }
+      teamApps.push({ app, byEnvironment });
+      if (fresh.has(app)) for (const [env, objects] of byEnvironment) manifests.set(appManifestKey(team.name, app.name, env), objects);
     }
-    for (const [env, objects] of perEnvironment) {
-      if (quotaFitProblems(`teams[${ti}].quota.${env}`, objects, team.quota(env)).length > 0) return undefined;
-    }
+    // The team's quota with every app, and no object two apps render: what the app stage checks.
+    if (teamAppsProblems(team, ti, teamApps).length > 0) return undefined;
     for (const app of team.apps) {
       if (!fresh.has(app)) continue;
       files.push(...appFiles(team, app, manifests));

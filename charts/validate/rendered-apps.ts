@@ -20,3 +20,30 @@ export function renderedObjectProblems(path: string, objects: readonly KubeObjec
 export function quotaFitProblems(path: string, objects: readonly KubeObject[], quota: TeamQuota): FieldProblem[] {
   return quotaShortfalls(quotaNeed(objects), quota).map((short) => problem(path, `${short}; raise the quota or lower replicas and resources`));
 }
+
+/** An object's identity in a namespace: API group, kind, name. */
+function objectIdentity(o: KubeObject): string {
+  const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '';
+  return `${group}\0${o.kind}\0${o.metadata.name}`;
+}
+
+/**
+ * `teams[i].apps[j].environments.<env>`: no two apps of a team render one object (the same kind and name,
+ * in the team's namespace of that environment). Each app is its own Argo CD Application: two of them
+ * owning one object is Argo CD's SharedResourceWarning, and each sync overwrites the other's version.
+ */
+export function sharedObjectProblems(environment: string, apps: ReadonlyArray<{ readonly at: string; readonly name: string; readonly objects: readonly KubeObject[] }>): FieldProblem[] {
+  const owner = new Map<string, string>();
+  const out: FieldProblem[] = [];
+  for (const { at, name, objects } of apps) {
+    for (const o of objects) {
+      const id = objectIdentity(o);
+      const first = owner.get(id);
+      if (first === undefined) owner.set(id, name);
+      else if (first !== name) {
+        out.push(problem(`${at}.environments.${environment}`, `renders ${o.kind} "${o.metadata.name}", which app "${first}" renders too in "${environment}": two Applications would own it (Argo CD's SharedResourceWarning) and each sync would overwrite the other's; rename one, or keep it in one app`));
+      }
+    }
+  }
+  return out;
+}
