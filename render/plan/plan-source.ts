@@ -58,34 +58,7 @@ const PLAN_MARK = Buffer.from('argoproj.io');
  * (engines/yaml/reader.ts) and the `yaml` package for the rest.
  */
 export function readPlanInputs(dir: string, index: DistIndex): Map<string, unknown[]> | undefined {
-  const abs = path.resolve(dir);
-  const paths = Object.keys(index.files).sort(compareStrings);
-  const hubs = paths.some((p) => hubOfPath(p) !== undefined);
-  const objects = new Map<string, unknown[]>();
-  for (const p of paths) {
-    // An app's folder holds no object the plan reads: a synth that wrote the folder refused Argo CD kinds
-    // (team-kind), External Secrets kinds (secret-store-platform) and Secrets (the no-Secret rule) there.
-    if (!p.endsWith('.yaml') || (hubs && hubOfPath(p) === undefined) || p.startsWith(`${APPS_DIR}/`)) {
-      objects.set(p, []);
-      continue;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(path.join(abs, p));
-    } catch {
-      return undefined;
-    }
-    if (sha256(bytes) !== index.files[p][4]) return undefined;
-    if (!bytes.includes(PLAN_MARK)) {
-      objects.set(p, []);
-      continue;
-    }
-    const text = bytes.toString('utf8');
-    const docs = readYamlDocuments(text);
-    if (docs === undefined) return undefined;
-    objects.set(p, docs.filter(isPlanInput));
-  }
-  return objects;
+  return readVouched(dir, index, false)?.objects;
 }
 
 /**
@@ -94,12 +67,24 @@ export function readPlanInputs(dir: string, index: DistIndex): Map<string, unkno
  * render. Undefined when a file is missing, unreadable or not byte for byte what the index recorded.
  */
 export function readDistTree(dir: string, index: DistIndex): { files: Map<string, string>; objects: Map<string, unknown[]> } | undefined {
+  return readVouched(dir, index, true);
+}
+
+/** The plan inputs of the files of an index (and, with `all`, every file's text), each file hashed against it. */
+function readVouched(dir: string, index: DistIndex, all: boolean): { files: Map<string, string>; objects: Map<string, unknown[]> } | undefined {
   const abs = path.resolve(dir);
   const paths = Object.keys(index.files).sort(compareStrings);
   const hubs = paths.some((p) => hubOfPath(p) !== undefined);
   const files = new Map<string, string>();
   const objects = new Map<string, unknown[]>();
   for (const p of paths) {
+    // An app's folder holds no object the plan reads: a synth that wrote the folder refused Argo CD kinds
+    // (team-kind), External Secrets kinds (secret-store-platform) and Secrets (the no-Secret rule) there.
+    const mayHoldInputs = p.endsWith('.yaml') && !(hubs && hubOfPath(p) === undefined) && !p.startsWith(`${APPS_DIR}/`);
+    if (!mayHoldInputs && !all) {
+      objects.set(p, []);
+      continue;
+    }
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(path.join(abs, p));
@@ -107,10 +92,9 @@ export function readDistTree(dir: string, index: DistIndex): { files: Map<string
       return undefined;
     }
     if (sha256(bytes) !== index.files[p][4]) return undefined;
-    const text = bytes.toString('utf8');
-    files.set(p, text);
-    // As readPlanInputs: an app's folder holds no plan input, and with several hubs only hub files do.
-    if (!p.endsWith('.yaml') || (hubs && hubOfPath(p) === undefined) || p.startsWith(`${APPS_DIR}/`) || !bytes.includes(PLAN_MARK)) {
+    const text = all || (mayHoldInputs && bytes.includes(PLAN_MARK)) ? bytes.toString('utf8') : '';
+    if (all) files.set(p, text);
+    if (!mayHoldInputs || !bytes.includes(PLAN_MARK)) {
       objects.set(p, []);
       continue;
     }
