@@ -99,6 +99,13 @@ function renderedFiles(...args: Parameters<typeof renderChecked>): { files: Map<
   return typeof tree === 'number' ? tree : { files: tree.files, hashes: tree.hashes };
 }
 
+/** synth's summary line: the files written, after what the folder held. */
+function reportWrite(rel: string, r: TreeDiff & { readonly total: number }, how?: string): number {
+  const unchanged = r.total - r.added.length - r.changed.length;
+  console.log(`cdk8s-fleet: ${r.total} files in ${rel}/: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed, ${unchanged} unchanged, in ${seconds()}${how ? ` (${how})` : ''}`);
+  return 0;
+}
+
 /** check's verdict: up to date (exit 0), or each file that differs (exit 1). */
 function reportCheck(rel: string, diff: TreeDiff, total: number, how?: string): number {
   if (isClean(diff)) {
@@ -138,22 +145,19 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
     const index = key === undefined ? undefined : readIndex(dir);
     if (index && index.key === key && folderIdle(dir) && folderMatchesIndex(dir, index)) {
       const n = Object.keys(index.files).length;
-      if (command === 'synth') console.log(`cdk8s-fleet: ${n} files in ${rel}/: 0 added, 0 changed, 0 removed, ${n} unchanged, in ${seconds()} (input, code and folder as at the last synth: nothing rendered)`);
-      else console.log(`cdk8s-fleet: ${rel}/ is up to date (${n} files) in ${seconds()} (input, code and folder as at the last synth: nothing rendered)`);
-      return 0;
+      const nothing = 'input, code and folder as at the last synth: nothing rendered';
+      return command === 'synth' ? reportWrite(rel, { added: [], changed: [], removed: [], total: n }, nothing) : reportCheck(rel, { added: [], changed: [], removed: [] }, n, nothing);
     }
     // Only some apps' own fields changed: render those apps alone, when that is shown to give the same bytes.
-    if (command === 'synth' && key !== undefined && keys && index?.apps) {
-      const w = synthAppsOnly(dir, source, index, key, keys);
-      if (w) {
-        const what = w.apps.length === 1 ? `app ${w.apps[0]}` : `${w.apps.length} apps`;
-        console.log(`cdk8s-fleet: ${w.total} files in ${rel}/: ${w.added.length} added, ${w.changed.length} changed, ${w.removed.length} removed, ${w.total - w.added.length - w.changed.length} unchanged, in ${seconds()} (only the changed ${what} rendered)`);
-        return 0;
+    if (key !== undefined && keys && index?.apps) {
+      const only = (apps: readonly string[]) => `only the changed ${apps.length === 1 ? `app ${apps[0]}` : `${apps.length} apps`} rendered`;
+      if (command === 'synth') {
+        const w = synthAppsOnly(dir, source, index, key, keys);
+        if (w) return reportWrite(rel, w, only(w.apps));
+      } else {
+        const d = checkAppsOnly(dir, source, index, keys);
+        if (d) return reportCheck(rel, d, d.total, only(d.apps));
       }
-    }
-    if (command === 'check' && key !== undefined && keys && index?.apps) {
-      const d = checkAppsOnly(dir, source, index, keys);
-      if (d) return reportCheck(rel, d, d.total, `only the changed ${d.apps.length === 1 ? `app ${d.apps[0]}` : `${d.apps.length} apps`} rendered`);
     }
     // Only the bytes and their hashes stay: the rendered objects are garbage before the write starts.
     const checked = renderedFiles(source, options, { noCache, index, hashes: key !== undefined });
@@ -176,9 +180,7 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
             : (d) => writeIndex(dir, key, files, hashes, verified && { index: verified, written: new Set([...d.added, ...d.changed]), removed: d.removed }, keys),
       });
       if (r.completed) console.log(`cdk8s-fleet: completed first the write that pid ${r.completed.pid} (${r.completed.host}) had committed and not finished`);
-      const unchanged = r.total - r.added.length - r.changed.length;
-      console.log(`cdk8s-fleet: ${r.total} files in ${rel}/: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed, ${unchanged} unchanged, in ${seconds()}`);
-      return 0;
+      return reportWrite(rel, r);
     }
 
     // check writes nothing and takes no lock: it waits out a running synth, and reports an unfinished one.

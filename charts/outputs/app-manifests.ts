@@ -119,7 +119,7 @@ export function renderFleetApps(fleet: ResolvedFleet, source: FleetSource, store
     const teamApps: TeamAppObjects[] = [];
     for (const app of team.apps) {
       const stored = store?.get(team.spec, app);
-      const rendered = stored ? { byEnvironment: stored, problems: [] } : renderAppManifests(team, app, `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`, file);
+      const rendered = stored ? { byEnvironment: stored, problems: [] } : renderAppManifests(team, app, appPath(team, ti, app), file);
       problems.push(...rendered.problems);
       if (!stored && rendered.problems.length === 0) store?.set(team.spec, app, rendered.byEnvironment);
       teamApps.push({ app, byEnvironment: rendered.byEnvironment });
@@ -128,6 +128,11 @@ export function renderFleetApps(fleet: ResolvedFleet, source: FleetSource, store
     problems.push(...teamAppsProblems(team, ti, teamApps).map((p) => ({ file, ...p })));
   }
   return { manifests, problems };
+}
+
+/** Where an app is in the input, for problems: `teams[<ti>].apps[<j>]` (the team is `spec.teams[ti]`). */
+export function appPath(team: ResolvedTeam, ti: number, app: AppSpec): string {
+  return `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`;
 }
 
 /** One app of a team with its rendered objects per environment. */
@@ -145,7 +150,7 @@ export function teamAppsProblems(team: ResolvedTeam, ti: number, apps: readonly 
   const perEnvironment = new Map<string, KubeObject[]>();
   const byApp = new Map<string, Array<{ at: string; name: string; objects: readonly KubeObject[] }>>();
   for (const { app, byEnvironment } of apps) {
-    const at = `teams[${ti}].apps[${team.spec.apps.indexOf(app)}]`;
+    const at = appPath(team, ti, app);
     for (const [env, objects] of byEnvironment) {
       let all = perEnvironment.get(env);
       if (!all) perEnvironment.set(env, (all = []));

@@ -21,7 +21,7 @@ import { appManifestKey, imageMatrixLine } from '../readme/image-matrix.js';
 import { PolicyContext } from '../policy/finding.js';
 import { policyContext } from '../policy/policy-context.js';
 import { APPS_DIR, joinPath, teamDir } from '../layout/dist-layout.js';
-import { AppManifestStore, renderAppManifests, TeamAppObjects, teamAppsProblems } from './app-manifests.js';
+import { AppManifestStore, appPath, renderAppManifests, TeamAppObjects, teamAppsProblems } from './app-manifests.js';
 import { appFiles } from './team-outputs.js';
 import { OutputFile } from './output-file.js';
 
@@ -80,7 +80,7 @@ export function appUpdate(input: FleetSource, changed: readonly AppRef[], store:
     for (const app of team.apps) {
       let byEnvironment: ReadonlyMap<string, readonly KubeObject[]> | undefined;
       if (fresh.has(app)) {
-        const rendered = renderAppManifests(team, app, `teams[${ti}].apps[${specTeams[ti].apps.indexOf(app)}]`, file);
+        const rendered = renderAppManifests(team, app, appPath(team, ti, app), file);
         if (rendered.problems.length > 0) return undefined;
         byEnvironment = rendered.byEnvironment;
         renderedApps.push({ team: team.name, app, byEnvironment });

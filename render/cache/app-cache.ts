@@ -64,10 +64,6 @@ export class AppManifestCache implements AppManifestStore {
     return path.join(cacheDir(), `apps-${this.platform.slice(0, 16)}.txt`);
   }
 
-  private key(team: TeamSpec, app: AppSpec): string | undefined {
-    return appKey(team, app);
-  }
-
   private pack(): Map<string, string> {
     if (!this.loaded) {
       try {
@@ -80,7 +76,7 @@ export class AppManifestCache implements AppManifestStore {
   }
 
   public get(team: TeamSpec, app: AppSpec): ReadonlyMap<string, readonly KubeObject[]> | undefined {
-    const key = this.key(team, app);
+    const key = appKey(team, app);
     if (key === undefined) return undefined;
     const text = this.pack().get(key);
     if (text === undefined) return undefined;
@@ -98,7 +94,7 @@ export class AppManifestCache implements AppManifestStore {
 
   public set(team: TeamSpec, app: AppSpec, byEnvironment: ReadonlyMap<string, readonly KubeObject[]>): void {
     this.misses++;
-    const key = this.key(team, app);
+    const key = appKey(team, app);
     if (key === undefined) return;
     // Stored as the JSON text it is read back from: nothing this run does to the objects later can leak in.
     this.used.set(key, JSON.stringify(Object.fromEntries(byEnvironment)));

@@ -2,14 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FleetOutputsOptions } from '../../charts/outputs/fleet-outputs.js';
 import { FleetSource } from '../../charts/model/spec.js';
-import { renderChecked } from '../cli.js';
 import { refTree } from './git-tree.js';
 import { DEFAULT_MAX_CHARS, renderMarkdown } from './markdown.js';
 import { compareTrees } from './object-diff.js';
 import { reportFailure, UsageError } from '../cli-failure.js';
 import { applicationChangesMarkdown, comparePlans, PLANNED_FILE, planOfFiles } from './plan-changes.js';
 import { isPlanInput, planFleet } from '../plan/plan.js';
-import { distVerdict, readDistTree } from '../plan/plan-source.js';
+import { readDistTree, readOrRender } from '../plan/plan-source.js';
 
 const USAGE = `usage: npm run diff -- <git-ref> [--committed] [--max-chars N] [--out FILE]
   <git-ref>        what to compare the working tree with: main, origin/main, HEAD~1, a commit
@@ -70,8 +69,8 @@ export interface DiffCliOptions extends FleetOutputsOptions {
 
 /**
  * The working tree's rendering: read from the output folder when its index vouches that it is what the
- * code renders from this input (as plan does: render/plan/plan-source.ts), else rendered in memory.
- * `read` names the folder when it was read.
+ * code renders from this input (as plan does: `readOrRender`), else rendered in memory. `read` names
+ * the folder when it was read.
  */
 function workingTree(
   source: FleetSource,
@@ -79,9 +78,9 @@ function workingTree(
   dist: string,
   noCache: boolean,
 ): { files: Map<string, string>; objects: ReadonlyMap<string, readonly unknown[]>; read?: string } | number {
-  const verdict = distVerdict(dist, source, options, noCache);
-  const read = verdict.ok ? readDistTree(dist, verdict.index) : undefined;
-  return read ? { ...read, read: `${path.relative(process.cwd(), dist) || '.'}/` } : renderChecked(source, options);
+  const got = readOrRender(source, options, dist, noCache, readDistTree, (tree) => ({ files: tree.files, objects: tree.objects }));
+  if (typeof got === 'number') return got;
+  return got.fromDist ? { ...got.value, read: `${path.relative(process.cwd(), dist) || '.'}/` } : got.value;
 }
 
 /**

@@ -4,9 +4,9 @@ import { FleetOutputsOptions } from '../../charts/outputs/fleet-outputs.js';
 import { FleetSource } from '../../charts/model/spec.js';
 import { reportFailure, UsageError } from '../cli-failure.js';
 import * as path from 'node:path';
-import { outDir, renderChecked } from '../cli.js';
+import { outDir } from '../cli.js';
 import { plural } from '../../engines/util/index.js';
-import { distVerdict, readPlanInputs } from './plan-source.js';
+import { readOrRender, readPlanInputs } from './plan-source.js';
 
 const USAGE = `usage: main.ts plan [--json] [--out DIR] [--no-cache]
   plan         print, per cluster, every Application Argo CD will generate from the rendered ApplicationSets
@@ -265,24 +265,15 @@ interface PlanOrigin {
 
 /**
  * The objects the plan reads: from the output folder when it holds exactly what the render would write
- * (see `distVerdict`), else rendered (input validation, credential scan and policies as in synth). The
- * rendered files' text is not needed to plan, and need not stay in memory meanwhile.
+ * (see `readOrRender`), else rendered. The rendered files' text is not needed to plan, and need not
+ * stay in memory meanwhile.
  */
 function planObjects(source: FleetSource, options: FleetOutputsOptions, dir: string, noCache: boolean): { objects: Map<string, unknown[]>; origin: PlanOrigin } | number {
+  const got = readOrRender(source, options, dir, noCache, readPlanInputs, (tree) => tree.objects);
+  if (typeof got === 'number') return got;
   const rel = `${path.relative(process.cwd(), path.resolve(dir)) || '.'}/`;
-  const verdict = distVerdict(dir, source, options, noCache);
-  let why = verdict.ok ? '' : verdict.reason;
-  if (verdict.ok) {
-    const objects = readPlanInputs(dir, verdict.index);
-    if (objects) {
-      const n = Object.keys(verdict.index.files).length;
-      return { objects, origin: { fromDist: true, note: `from the ${n} files of ${rel}` } };
-    }
-    why = `${rel} changed since the last synth`;
-  }
-  const tree = renderChecked(source, options, { noCache });
-  if (typeof tree === 'number') return tree;
-  return { objects: tree.objects, origin: { fromDist: false, note: `from a render of the fleet (${why})` } };
+  const note = got.fromDist ? `from the ${got.value.size} files of ${rel}` : `from a render of the fleet (${got.reason})`;
+  return { objects: got.value, origin: { fromDist: got.fromDist, note } };
 }
 
 /** The plan of the fleet, or the exit code of a failed render; the objects are garbage once it returns. */

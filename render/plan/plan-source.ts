@@ -9,6 +9,7 @@ import { DistIndex, readIndex } from '../cache/dist-index.js';
 import { sourceKey } from '../cache/app-keys.js';
 import { folderIdle } from '../write-tree.js';
 import { isPlanInput } from './plan.js';
+import { CheckedTree, renderChecked } from '../cli.js';
 import { readYamlDocuments } from '../../engines/yaml/index.js';
 
 /** Why the output folder cannot stand in for a render, in a few words for the summary line. */
@@ -103,4 +104,29 @@ function readVouched(dir: string, index: DistIndex, all: boolean): { files: Map<
     objects.set(p, docs.filter(isPlanInput));
   }
   return { files, objects };
+}
+
+/** What a command got of the fleet: read from the output folder, or rendered (and why). */
+export type ReadOrRendered<T> = { readonly value: T; readonly fromDist: true } | { readonly value: T; readonly fromDist: false; readonly reason: string };
+
+/**
+ * What a command needs of the fleet's rendering (plan: the Argo CD objects; diff: every file and those
+ * objects): `read` from the output folder when {@link distVerdict} vouches for it and every file read is
+ * as the index recorded, else taken `fromTree` of a render (input validation, credential scan and
+ * policies as in synth); the exit code of a render that failed.
+ */
+export function readOrRender<T>(
+  source: FleetSource,
+  options: FleetOutputsOptions,
+  dir: string,
+  noCache: boolean,
+  read: (dir: string, index: DistIndex) => T | undefined,
+  fromTree: (tree: CheckedTree) => T,
+): ReadOrRendered<T> | number {
+  const verdict = distVerdict(dir, source, options, noCache);
+  const value = verdict.ok ? read(dir, verdict.index) : undefined;
+  if (value !== undefined) return { value, fromDist: true };
+  const reason = verdict.ok ? `${path.relative(process.cwd(), path.resolve(dir)) || '.'}/ changed since the last synth` : verdict.reason;
+  const tree = renderChecked(source, options, { noCache });
+  return typeof tree === 'number' ? tree : { value: fromTree(tree), fromDist: false, reason };
 }
