@@ -58,8 +58,7 @@ function appOnlyTree(dir: string, source: FleetSource, index: DistIndex, keys: A
     if (app < 0) return undefined;
     refs.push({ team, app });
   }
-  const store = AppManifestCache.open(source);
-  if (!store) return undefined;
+  const store = AppManifestCache.open();
   const update = appUpdate(source, refs, store);
   if (!update) return undefined;
 
@@ -115,7 +114,7 @@ function appOnlyTree(dir: string, source: FleetSource, index: DistIndex, keys: A
     hashes.set(rel, sha256(text));
   }
   const save = () => {
-    for (const { team, app, byEnvironment } of update.rendered) store.set(teams.find((t) => t.name === team)!, app, byEnvironment);
+    for (const { context, app, byEnvironment } of update.rendered) store.set(context, app, byEnvironment);
     store.save(true);
   };
   return { apps: changed, files, hashes, save };

@@ -62,7 +62,7 @@ export function renderChecked(
   options: FleetOutputsOptions = {},
   reuse: { readonly noCache?: boolean; readonly index?: DistIndex; readonly hashes?: boolean } = {},
 ): CheckedTree | number {
-  const cache = renderCacheable(options, reuse.noCache) ? AppManifestCache.open(source) : undefined;
+  const cache = renderCacheable(options, reuse.noCache) ? AppManifestCache.open() : undefined;
   const render = fleetRender(source, cache ? { ...options, appManifests: cache } : options);
   if (!render.ok) throw new FleetValidationError(render.problems);
   const tree = renderTree(render.outputs);

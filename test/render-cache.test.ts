@@ -88,6 +88,10 @@ describe('the render key', () => {
       fs.mkdirSync(path.join(root, 'engines'));
       fs.writeFileSync(path.join(root, 'engines', 'b.ts'), '');
       assert.notEqual(codeVersion(root), before, 'a new file counts');
+      const code = codeVersion(root);
+      fs.mkdirSync(path.join(root, 'environments'));
+      fs.writeFileSync(path.join(root, 'environments', 'teams.ts'), "export const tag = 'v2.0';\n");
+      assert.equal(codeVersion(root), code, 'the fleet\'s own files are input (held in the key as data), not code: an edit of them is not a new version of the code');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -281,11 +285,11 @@ describe('app manifests reused across runs', () => {
   it('render the same bytes as a render without them, and one changed app is the only one rendered again', (t) => {
     setUp(t);
     const apps = (exampleFleet.spec.teams ?? []).reduce((n, team) => n + team.apps.length, 0);
-    const cold = AppManifestCache.open(exampleFleet)!;
+    const cold = AppManifestCache.open();
     const first = rendered(exampleFleet, cold);
     assert.deepEqual([cold.hits, cold.misses], [0, apps]);
     cold.save();
-    const warm = AppManifestCache.open(exampleFleet)!;
+    const warm = AppManifestCache.open();
     assert.deepEqual([...rendered(exampleFleet, warm)], [...first]);
     assert.deepEqual([warm.hits, warm.misses], [apps, 0]);
     assert.deepEqual([...first], [...rendered(exampleFleet)], 'and the same as with no cache at all');
@@ -294,33 +298,43 @@ describe('app manifests reused across runs', () => {
     const app = spec.teams![0].apps[1] as any;
     app.environments.prod.images = [{ ...app.environments.prod.images[0], newTag: 'v9.9' }];
     const changed = withSpec(spec);
-    const next = AppManifestCache.open(changed)!;
+    const next = AppManifestCache.open();
     assert.deepEqual([...rendered(changed, next)], [...rendered(changed)]);
     assert.deepEqual([next.hits, next.misses], [apps - 1, 1]);
   });
 
-  it('a change outside the apps (here a team\'s access) uses none of them', (t) => {
+  it('a change outside the apps (a team\'s access, the hub\'s sync strategy) renders none of them; their team\'s new name renders its apps', (t) => {
     setUp(t);
-    const cache = AppManifestCache.open(exampleFleet)!;
+    const apps = (exampleFleet.spec.teams ?? []).reduce((n, team) => n + team.apps.length, 0);
+    const cache = AppManifestCache.open();
     rendered(exampleFleet, cache);
     cache.save();
     const spec = fleetCopy();
     (spec.teams![0] as any).access = { ...(spec.teams![0].access ?? {}), staging: 'view' };
-    const other = AppManifestCache.open(withSpec(spec))!;
-    rendered(withSpec(spec), other);
-    assert.equal(other.hits, 0);
+    (spec as any).argocd = { ...spec.argocd, progressiveSync: !spec.argocd?.progressiveSync };
+    const other = AppManifestCache.open();
+    assert.deepEqual([...rendered(withSpec(spec), other)], [...rendered(withSpec(spec))], 'the bytes of a render without the cache');
+    assert.deepEqual([other.hits, other.misses], [apps, 0]);
+    other.save();
+
+    // The team's name is part of what its apps render from (their namespaces and `team` label).
+    const renamed = fleetCopy();
+    (renamed.teams![0] as any).name = 'renamed';
+    const third = AppManifestCache.open();
+    assert.deepEqual([...rendered(withSpec(renamed), third)], [...rendered(withSpec(renamed))]);
+    assert.deepEqual([third.hits, third.misses], [apps - renamed.teams![0].apps.length, renamed.teams![0].apps.length], 'a renamed team\'s apps render in their new namespaces');
   });
 
   it('a corrupt pack counts as empty', (t) => {
     const { cache: dir } = setUp(t);
-    const cache = AppManifestCache.open(exampleFleet)!;
+    const cache = AppManifestCache.open();
     const first = rendered(exampleFleet, cache);
     cache.save();
     for (const name of fs.readdirSync(dir).filter((n) => n.startsWith('apps-'))) {
       const text = fs.readFileSync(path.join(dir, name), 'utf8').split('\n');
       fs.writeFileSync(path.join(dir, name), [text[0], ...text.slice(1).map((l) => l.slice(0, 70))].join('\n'));
     }
-    const again = AppManifestCache.open(exampleFleet)!;
+    const again = AppManifestCache.open();
     assert.deepEqual([...rendered(exampleFleet, again)], [...first]);
     assert.equal(again.hits, 0);
   });

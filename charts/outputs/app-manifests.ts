@@ -1,10 +1,10 @@
 import { ConstructValidationError, ScratchChart, synthesizeScope } from './synthesize-scope.js';
-import { AppSpec, TeamSpec } from '../model/spec.js';
+import { AppSpec } from '../model/spec.js';
 import { appManifestKey } from '../readme/image-matrix.js';
 import { Problem } from '../validate/problems.js';
 import { quotaFitProblems, renderedObjectProblems, sharedObjectProblems } from '../validate/rendered-apps.js';
 import { FieldProblem } from '../validate/problems.js';
-import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
+import { ResolvedFleet, ResolvedTeam, teamNamespace } from '../model/resolve.js';
 import { FleetSource } from '../model/spec.js';
 import { applyOverlay, KubeObject, Overlay, OverlayError } from '../../engines/kustomize/index.js';
 import { AppPropsError } from '../apps/app-workload.js';
@@ -32,11 +32,34 @@ export function buildAppBase(app: AppSpec): KubeObject[] {
  * namespace and a `team` label on objects and pod templates (not on selectors, which stay stable).
  */
 export function environmentOverlay(team: ResolvedTeam, environment: string, overlay: Overlay): Overlay {
+  return platformOverlay(team.name, team.namespace(environment), overlay);
+}
+
+function platformOverlay(team: string, namespace: string, overlay: Overlay): Overlay {
   return {
     ...overlay,
-    namespace: team.namespace(environment),
-    labels: [...(overlay.labels ?? []), { pairs: { team: team.name }, includeSelectors: false, includeTemplates: true }],
+    namespace,
+    labels: [...(overlay.labels ?? []), { pairs: { team }, includeSelectors: false, includeTemplates: true }],
   };
+}
+
+/**
+ * Everything an app's rendered objects depend on besides its own spec (and the code): its team's name
+ * (the namespace `<team>-<env>` and the `team` label) and the team's environments in promotion order.
+ * An app store keys an app by this and its spec, so a change anywhere else in the fleet (a cluster, an
+ * add-on, another team, the team's quota) reuses the app as rendered. `renderAppManifests` reads the team
+ * through this alone, so the type states what the key must cover.
+ */
+export interface AppRenderContext {
+  /** The team's name. */
+  readonly team: string;
+  /** The team's environments, in promotion order. */
+  readonly environments: readonly string[];
+}
+
+/** The part of a resolved team an app's rendered objects depend on. */
+export function appRenderContext(team: ResolvedTeam): AppRenderContext {
+  return { team: team.name, environments: team.environments.map((e) => e.name) };
 }
 
 /** Rendered objects of one app in every environment it runs in, or the problems that stop it. */
@@ -59,6 +82,11 @@ function isInputError(e: unknown): e is AppPropsError | ConstructValidationError
  * any other error is a bug and propagates.
  */
 export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string, file: string): AppManifests {
+  return renderAppIn(appRenderContext(team), app, at, file);
+}
+
+/** `renderAppManifests` with the team as its context: all of the team the objects depend on. */
+function renderAppIn(context: AppRenderContext, app: AppSpec, at: string, file: string): AppManifests {
   const byEnvironment = new Map<string, KubeObject[]>();
   const problems: Problem[] = [];
   let base: KubeObject[];
@@ -68,14 +96,14 @@ export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string,
     if (!isInputError(e)) throw e;
     return { byEnvironment, problems: [{ file, path: at, message: e.message }] };
   }
-  for (const env of team.environments) {
-    const overlay = app.environments[env.name];
+  for (const env of context.environments) {
+    const overlay = app.environments[env];
     if (overlay === undefined) continue;
-    const path = `${at}.environments.${env.name}`;
+    const path = `${at}.environments.${env}`;
     try {
-      const objects = applyOverlay(base, environmentOverlay(team, env.name, overlay));
+      const objects = applyOverlay(base, platformOverlay(context.team, teamNamespace(context.team, env), overlay));
       problems.push(...renderedObjectProblems(path, objects).map((p) => ({ file, ...p })));
-      byEnvironment.set(env.name, objects);
+      byEnvironment.set(env, objects);
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push({ file, path, message: e.message });
@@ -84,18 +112,17 @@ export function renderAppManifests(team: ResolvedTeam, app: AppSpec, at: string,
   return { byEnvironment, problems };
 }
 
-
 /**
  * Rendered app manifests a render may reuse instead of rendering the app again (the command line keeps
- * one on disk: render/cache/app-cache.ts). A store answers only for an app whose spec, team and platform
- * are exactly those it was rendered with, by the same code; it is given only apps that rendered without
- * a problem.
+ * one on disk: render/cache/app-cache.ts). A store answers only for an app whose spec and context
+ * (`AppRenderContext`) are exactly those it was rendered with, by the same code; it is given only apps
+ * that rendered without a problem.
  */
 export interface AppManifestStore {
   /** The app's objects per environment as rendered before, or undefined. */
-  get(team: TeamSpec, app: AppSpec): ReadonlyMap<string, readonly KubeObject[]> | undefined;
+  get(context: AppRenderContext, app: AppSpec): ReadonlyMap<string, readonly KubeObject[]> | undefined;
   /** Remembers the app's objects per environment. */
-  set(team: TeamSpec, app: AppSpec, byEnvironment: ReadonlyMap<string, readonly KubeObject[]>): void;
+  set(context: AppRenderContext, app: AppSpec, byEnvironment: ReadonlyMap<string, readonly KubeObject[]>): void;
 }
 
 /** Every app's objects per environment (keyed by `appManifestKey`), or the problems that stop them. */
@@ -117,11 +144,12 @@ export function renderFleetApps(fleet: ResolvedFleet, source: FleetSource, store
   for (const team of fleet.teams) {
     const ti = specTeams.indexOf(team.spec);
     const teamApps: TeamAppObjects[] = [];
+    const context = appRenderContext(team);
     for (const app of team.apps) {
-      const stored = store?.get(team.spec, app);
-      const rendered = stored ? { byEnvironment: stored, problems: [] } : renderAppManifests(team, app, appPath(team, ti, app), file);
+      const stored = store?.get(context, app);
+      const rendered = stored ? { byEnvironment: stored, problems: [] } : renderAppIn(context, app, appPath(team, ti, app), file);
       problems.push(...rendered.problems);
-      if (!stored && rendered.problems.length === 0) store?.set(team.spec, app, rendered.byEnvironment);
+      if (!stored && rendered.problems.length === 0) store?.set(context, app, rendered.byEnvironment);
       teamApps.push({ app, byEnvironment: rendered.byEnvironment });
       for (const [env, objects] of rendered.byEnvironment) manifests.set(appManifestKey(team.name, app.name, env), objects);
     }

@@ -21,7 +21,7 @@ import { appManifestKey, imageMatrixLine } from '../readme/image-matrix.js';
 import { PolicyContext } from '../policy/finding.js';
 import { policyContext } from '../policy/policy-context.js';
 import { APPS_DIR, joinPath, teamDir } from '../layout/dist-layout.js';
-import { AppManifestStore, appPath, renderAppManifests, TeamAppObjects, teamAppsProblems } from './app-manifests.js';
+import { AppManifestStore, appPath, AppRenderContext, appRenderContext, renderAppManifests, TeamAppObjects, teamAppsProblems } from './app-manifests.js';
 import { appFiles } from './team-outputs.js';
 import { OutputFile } from './output-file.js';
 
@@ -44,7 +44,7 @@ export interface AppUpdate {
   /** What the policies check the files in. */
   readonly context: PolicyContext;
   /** The changed apps' objects per environment, for the app store. */
-  readonly rendered: ReadonlyArray<{ readonly team: string; readonly app: AppSpec; readonly byEnvironment: ReadonlyMap<string, readonly KubeObject[]> }>;
+  readonly rendered: ReadonlyArray<{ readonly context: AppRenderContext; readonly app: AppSpec; readonly byEnvironment: ReadonlyMap<string, readonly KubeObject[]> }>;
 }
 
 /**
@@ -77,15 +77,16 @@ export function appUpdate(input: FleetSource, changed: readonly AppRef[], store:
     if (!team) return undefined;
     const fresh = new Set(changed.filter((c) => c.team === ti).map((c) => specTeams[ti].apps[c.app]));
     const teamApps: TeamAppObjects[] = [];
+    const context = appRenderContext(team);
     for (const app of team.apps) {
       let byEnvironment: ReadonlyMap<string, readonly KubeObject[]> | undefined;
       if (fresh.has(app)) {
         const rendered = renderAppManifests(team, app, appPath(team, ti, app), file);
         if (rendered.problems.length > 0) return undefined;
         byEnvironment = rendered.byEnvironment;
-        renderedApps.push({ team: team.name, app, byEnvironment });
+        renderedApps.push({ context, app, byEnvironment });
       } else {
-        byEnvironment = store.get(team.spec, app);
+        byEnvironment = store.get(context, app);
         if (byEnvironment === undefined) return undefined;
       }
       teamApps.push({ app, byEnvironment });

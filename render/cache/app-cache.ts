@@ -1,39 +1,41 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AppManifestStore } from '../../charts/outputs/app-manifests.js';
-import type { AppSpec, FleetSource, TeamSpec } from '../../charts/model/spec.js';
+import type { AppManifestStore, AppRenderContext } from '../../charts/outputs/app-manifests.js';
+import type { AppSpec } from '../../charts/model/spec.js';
 import type { KubeObject } from '../../engines/kustomize/index.js';
+import { sha256 } from '../../engines/util/index.js';
 import { cacheDir } from './cache-dir.js';
-import { renderKey } from './run-key.js';
-import { appKey } from './app-keys.js';
+import { codeVersion, stableJson } from './run-key.js';
 
 /**
- * Rendered app manifests kept between runs, so that a change to one app renders that app only (the
- * base through cdk8s-plus and every environment overlay are most of a render's time).
+ * Rendered app manifests kept between runs, so that a change to one app renders that app only, and a
+ * change to the rest of the fleet (a cluster, an add-on, a team's quota or boundaries) renders no app
+ * at all (the base through cdk8s-plus and every environment overlay are most of a render's time).
  *
- * One pack file per platform: the key of the fleet source with every team's apps left out, and of the
- * code (`renderKey`). Inside it, an app is found by its team's name and its spec as data. So an entry
- * is reused only when the app's spec, everything else in the fleet and the code are exactly as when it
- * was rendered; anything else renders the app again. Apps that cannot be stated as data (a `chart`
- * function) are never stored. Only apps that rendered without a problem are stored.
+ * One pack file per version of the code (`codeVersion`). Inside it, an app is found by its spec as data
+ * and its `AppRenderContext` (its team's name and environments): all a rendered app depends on, which
+ * `renderAppManifests` is typed to read. So an entry is reused only when the app's spec, its context and
+ * the code are exactly as when it was rendered; anything else renders the app again. Apps that cannot be
+ * stated as data (a `chart` function) are never stored. Only apps that rendered without a problem are
+ * stored.
  *
  * The pack holds the apps of the last run that used it (entries no longer used are dropped), and at
  * most a few packs are kept; it is written with a temporary file renamed into place, and a pack that
  * cannot be read counts as empty.
  */
 
-const FORMAT = 'cdk8s-fleet-app-cache/1';
+const FORMAT = 'cdk8s-fleet-app-cache/2';
 const MAX_PACKS = 4;
 
 /**
- * The pack's text: a first line naming the format and the platform key, then one line per app,
+ * The pack's text: a first line naming the format and the code version, then one line per app,
  * `<key> <objects per environment as JSON>` (JSON text holds no raw newline). Entries stay text until
  * an app asks for them, and are written back as the same text.
  */
-function parsePack(text: string, platform: string): Map<string, string> {
+function parsePack(text: string, code: string): Map<string, string> {
   const entries = new Map<string, string>();
   const lines = text.split('\n');
-  if (lines[0] !== `${FORMAT} ${platform}`) return entries;
+  if (lines[0] !== `${FORMAT} ${code}`) return entries;
   for (const line of lines.slice(1)) {
     const space = line.indexOf(' ');
     if (space === 64) entries.set(line.slice(0, space), line.slice(space + 1));
@@ -41,12 +43,16 @@ function parsePack(text: string, platform: string): Map<string, string> {
   return entries;
 }
 
+/** The key of an app in its context, or undefined when the app is not plain data. */
+export function appEntryKey(context: AppRenderContext, app: AppSpec): string | undefined {
+  const json = stableJson(app);
+  return json === undefined ? undefined : sha256(`${stableJson(context)}\0${json}`);
+}
+
 export class AppManifestCache implements AppManifestStore {
-  /** A cache for the apps of `source`, or undefined when its platform part is not plain data. */
-  public static open(source: FleetSource): AppManifestCache | undefined {
-    const teams = source.spec.teams ?? [];
-    const platform = renderKey({ ...source, spec: { ...source.spec, teams: teams.map((t) => ({ ...t, apps: [] })) } });
-    return platform === undefined ? undefined : new AppManifestCache(platform);
+  /** The cache of apps rendered by this code. */
+  public static open(): AppManifestCache {
+    return new AppManifestCache(codeVersion());
   }
 
   private loaded?: Map<string, string>;
@@ -58,16 +64,16 @@ export class AppManifestCache implements AppManifestStore {
   public hits = 0;
   public misses = 0;
 
-  private constructor(private readonly platform: string) {}
+  private constructor(private readonly code: string) {}
 
   private get file(): string {
-    return path.join(cacheDir(), `apps-${this.platform.slice(0, 16)}.txt`);
+    return path.join(cacheDir(), `apps-${this.code.slice(0, 16)}.txt`);
   }
 
   private pack(): Map<string, string> {
     if (!this.loaded) {
       try {
-        this.loaded = parsePack(fs.readFileSync(this.file, 'utf8'), this.platform);
+        this.loaded = parsePack(fs.readFileSync(this.file, 'utf8'), this.code);
       } catch {
         this.loaded = new Map();
       }
@@ -75,8 +81,8 @@ export class AppManifestCache implements AppManifestStore {
     return this.loaded;
   }
 
-  public get(team: TeamSpec, app: AppSpec): ReadonlyMap<string, readonly KubeObject[]> | undefined {
-    const key = appKey(team, app);
+  public get(context: AppRenderContext, app: AppSpec): ReadonlyMap<string, readonly KubeObject[]> | undefined {
+    const key = appEntryKey(context, app);
     if (key === undefined) return undefined;
     const text = this.pack().get(key);
     if (text === undefined) return undefined;
@@ -92,9 +98,9 @@ export class AppManifestCache implements AppManifestStore {
     return new Map(Object.entries(entry as Record<string, KubeObject[]>));
   }
 
-  public set(team: TeamSpec, app: AppSpec, byEnvironment: ReadonlyMap<string, readonly KubeObject[]>): void {
+  public set(context: AppRenderContext, app: AppSpec, byEnvironment: ReadonlyMap<string, readonly KubeObject[]>): void {
     this.misses++;
-    const key = appKey(team, app);
+    const key = appEntryKey(context, app);
     if (key === undefined) return;
     // Stored as the JSON text it is read back from: nothing this run does to the objects later can leak in.
     this.used.set(key, JSON.stringify(Object.fromEntries(byEnvironment)));
@@ -127,7 +133,7 @@ export class AppManifestCache implements AppManifestStore {
       fs.mkdirSync(dir, { recursive: true });
       const fd = fs.openSync(tmp, 'w');
       try {
-        fs.writeSync(fd, `${FORMAT} ${this.platform}\n`);
+        fs.writeSync(fd, `${FORMAT} ${this.code}\n`);
         // In writes of about a megabyte, not one per app.
         let chunk = '';
         for (const [key, text] of this.used) {

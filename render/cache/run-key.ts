@@ -11,14 +11,21 @@ import { PROJECT_ROOT } from './cache-dir.js';
  * - The input: the fleet source as data (spec, IaC output texts, file names). A source that holds
  *   anything JSON cannot state exactly (a function such as an app's `chart`, a Map, a class instance,
  *   a non-finite number) has no key: such a render is never cached.
- * - The code: the content of every source file of this project (charts, engines, render, environments,
+ * - The code: the content of every source file of this project that renders (charts, engines, render,
  *   imports, main.ts, the package and TypeScript settings, the lockfile), the versions of the packages
  *   that shape the output (cdk8s, cdk8s-plus-28, constructs, yaml) and the Node.js version.
+ *
+ * The fleet's own files (`environments/`) are not code here: they reach a render only as the source,
+ * which the key holds as data. Were they code, every edit of the fleet (an image tag promoted in
+ * `environments/teams.ts`) would change the code's version, and no render of the real project could
+ * reuse anything, neither the apps rendered before nor the index's "only these apps changed". A fleet
+ * file that changed the library by a side effect (replacing an exported function) instead of through
+ * the source would not be seen: render such a fleet with `--no-cache` or `CDK8S_FLEET_CACHE=off`.
  */
 
 /** Bump when the meaning of a key or of the cached data changes. */
 const KEY_FORMAT = 'cdk8s-fleet-render-key/1';
-const CODE_DIRS = ['charts', 'engines', 'render', 'environments', 'imports'];
+const CODE_DIRS = ['charts', 'engines', 'render', 'imports'];
 const CODE_FILES = ['main.ts', 'package.json', 'package-lock.json', 'tsconfig.json'];
 const OUTPUT_PACKAGES = ['cdk8s', 'cdk8s-plus-28', 'constructs', 'yaml'];
 
