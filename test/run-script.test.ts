@@ -42,6 +42,35 @@ describe('scripts/run.mjs', () => {
     assert.equal(run([entry]).stdout.trim(), 'two, changed');
   });
 
+  it('an edit of the fleet\'s own files rebuilds the fleet\'s small bundle only, which shares one copy of the library', () => {
+    const cache = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-fleet');
+    const entry = path.join(tmp, 'fleet-edit.ts');
+    const write = (tag: string) =>
+      fs.writeFileSync(
+        entry,
+        [
+          `import * as library from ${JSON.stringify(path.join(ROOT, 'charts', 'index.ts'))};`,
+          `import { teamNamespace } from ${JSON.stringify(path.join(ROOT, 'charts', 'model', 'resolve.ts'))};`,
+          `console.log(JSON.stringify({ tag: ${JSON.stringify(tag)}, shared: library.teamNamespace === teamNamespace, ns: teamNamespace('web', 'prod') }));`,
+          '',
+        ].join('\n'),
+      );
+    const libraries = () => fs.readdirSync(cache).filter((n) => n.startsWith('library-')).map((n) => `${n} ${fs.statSync(path.join(cache, n)).mtimeMs}`).sort();
+    write('v1');
+    const first = run([entry]);
+    assert.equal(first.status, 0, first.stderr);
+    assert.deepEqual(JSON.parse(first.stdout), { tag: 'v1', shared: true, ns: 'web-prod' }, 'one copy of the library: a function imported from two of its modules is the same function');
+    const before = libraries();
+    write('v2');
+    const second = run([entry]);
+    assert.equal(JSON.parse(second.stdout).tag, 'v2', 'the edit is seen');
+    assert.deepEqual(libraries(), before, 'the library bundle is neither rebuilt nor removed');
+    const bundles = fs.readdirSync(cache).filter((n) => n.startsWith('fleet-edit-'));
+    assert.equal(bundles.length, 1, 'the fleet bundle of the earlier edit is removed');
+    const text = fs.readFileSync(path.join(cache, bundles[0], 'index.js'), 'utf8');
+    assert.ok(!text.includes('function teamNamespace'), 'the fleet bundle imports the library instead of holding a copy');
+  });
+
   it('fingerprints every source folder the commands import, so a change anywhere rebuilds the bundle', () => {
     const listed = /const SOURCES = \[([^\]]*)\]/.exec(fs.readFileSync(path.join(ROOT, 'scripts', 'bundle.mjs'), 'utf8'))![1].split(',').map((s) => s.trim().replace(/^'|'$/g, ''));
     const graph = importGraph(sourceFiles(['main.ts', 'environments', 'charts', 'engines', 'render', 'bench']));
