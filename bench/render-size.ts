@@ -3,6 +3,7 @@
  * S, M, L, 4L or APPSxCLUSTERS (bench/synthetic-fleet.ts parseSize):
  *   synth <size> <dir>                the real render path (runCli synth) of a synthetic fleet into <dir>
  *   promote <size> <dir>              the same after the inner-loop change (a new tag promoted to prod for one app)
+ *   add-spoke <size> <dir>            the same after a platform change (one more spoke, no app changed)
  *   check <size> <dir>                the drift check against <dir>
  *   plan <size> <dir>                 `npm run plan -- --out <dir>/dist` (runPlan): the table written to <dir>/plan.txt, as
  *                                     `npm run plan > plan.txt`; with <dir>/dist synthesized first (its index present), the
@@ -29,11 +30,11 @@ import { AppSpec, TeamSpec, WebService } from '../charts/index.js';
 import { runCli } from '../render/cli.js';
 import { parseSize, syntheticFleet } from './synthetic-fleet.js';
 
-const MODES = ['synth', 'promote', 'check', 'plan', 'plan-json', 'plan-render', 'plan-json-render', 'validate', 'diff', 'cdk8s', 'cdk8s-app-per-team', 'cdk8s-app-per-chart'];
+const MODES = ['synth', 'promote', 'add-spoke', 'check', 'plan', 'plan-json', 'plan-render', 'plan-json-render', 'validate', 'diff', 'cdk8s', 'cdk8s-app-per-team', 'cdk8s-app-per-chart'];
 const [mode, sizeName, dir] = process.argv.slice(2);
 if (!MODES.includes(mode) || !sizeName || !dir) throw new Error(`usage: render-size.ts <${MODES.join('|')}> <S|M|L|4L|APPSxCLUSTERS> <dir>`);
 const size = parseSize(sizeName);
-const source = syntheticFleet(size, { promote: mode === 'promote' || mode === 'diff' });
+const source = syntheticFleet(size, { promote: mode === 'promote' || mode === 'diff', addSpoke: mode === 'add-spoke' });
 let code = 0;
 const lines: string[] = [];
 const log = console.log;
@@ -104,6 +105,6 @@ if (mode === 'cdk8s') {
   const { runDiff } = await import('../render/diff/diff-cli.js');
   code = runDiff(['HEAD', '--committed', '--out', 'diff.md'], source, { cwd: dir });
 } else {
-  code = runCli([mode === 'promote' ? 'synth' : mode, '--out', dir], source);
+  code = runCli([mode === 'promote' || mode === 'add-spoke' ? 'synth' : mode, '--out', dir], source);
 }
 log(JSON.stringify({ ms: Math.round(process.uptime() * 1000), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), code, summary: lines.join(' ').slice(0, 300) }));

@@ -22,8 +22,9 @@
  * the git repository diff compares with; one folder per fleet under DIR when there are several. DIR must
  * be new, empty, or an earlier --out of this bench (it holds .fleet-bench).
  *   synth     first render into an empty dist/ and empty caches (removed before each run), the steady state
- *             (again, nothing changed, no cache), the no-op (with the index synth leaves) and one app promoted
- *             (caches warm)
+ *             (again, nothing changed, no cache), the no-op (with the index synth leaves), one app promoted
+ *             (caches warm), one spoke added (a platform change: caches warm, every app from the app cache)
+ *             and a first render into an empty dist/ with the caches warm
  *   check     `check` against a dist/ rendered once before (untimed): without cache, then with the index
  *   plan      `plan` (table; --json: `plan --json`) written to DIR/plan.txt (plan.json): from dist/ (synthesized,
  *             untimed, before each run: the plan reads its index and files, nothing rendered), then rendered
@@ -488,6 +489,11 @@ async function fleetBench(): Promise<void> {
       if (!noop.summary.includes('nothing rendered')) throw new Error(`the no-op synth rendered (did the code change during the bench?): ${noop.summary}`);
       const one = await timed('synth, one app promoted (caches warm)', 'promote', dist, () => prepare());
       if (!/only the changed app/.test(one.summary)) throw new Error(`the one-app synth rendered in full (did the code change during the bench?): ${one.summary}`);
+      // A change of the platform: every file is rendered, every app comes from the app cache.
+      await timed('synth, one spoke added (caches warm: no app rendered)', 'add-spoke', dist, () => prepare());
+      // A first render with the caches a render leaves (dist/ removed by hand, or a fresh clone with a warm cache).
+      prepare();
+      await timed('synth, first render (empty dist/, caches warm)', 'synth', dist, () => fs.rmSync(dist, { recursive: true, force: true }));
       prepare();
     } else if (command === 'check') {
       prepare();

@@ -66,9 +66,11 @@ const accountId = (i: number) => String(200000000000 + i);
 
 /**
  * A synthetic fleet. `promote: true` is the inner-loop change a developer makes: the first app's new
- * tag reaches prod (one Deployment file changes, and the README's image matrix).
+ * tag reaches prod (one Deployment file changes, and the README's image matrix). `addSpoke: true` is a
+ * change of the platform: one more spoke joins (its cluster Secret, IaC contract and IAM, the README),
+ * no app changes.
  */
-export function syntheticFleet(size: FleetSize, options: { readonly promote?: boolean } = {}): FleetSource {
+export function syntheticFleet(size: FleetSize, options: { readonly promote?: boolean; readonly addSpoke?: boolean } = {}): FleetSource {
   const accounts = [
     { name: 'central', id: accountId(0), kind: 'central' as const },
     ...Array.from({ length: TENANTS }, (_, i) => ({
@@ -98,7 +100,7 @@ export function syntheticFleet(size: FleetSize, options: { readonly promote?: bo
       vpcId: 'vpc-00000000000000001', addons: { ...Object.fromEntries(hubAddons.map((a) => [a, true])), ...iam(accountId(0), 'hub', hubAddons) },
     },
   ];
-  for (let i = 0; i < size.clusters - 1; i++) {
+  for (let i = 0; i < size.clusters - 1 + (options.addSpoke ? 1 : 0); i++) {
     const env = ENVS[i % ENVS.length];
     const tenant = 1 + (i % TENANTS);
     const name = `${env}-${String(i).padStart(4, '0')}`;

@@ -65,14 +65,16 @@ export function renderChecked(
   const cache = renderCacheable(options, reuse.noCache) ? AppManifestCache.open() : undefined;
   const render = fleetRender(source, cache ? { ...options, appManifests: cache } : options);
   if (!render.ok) throw new FleetValidationError(render.problems);
-  const tree = renderTree(render.outputs);
+  const tree = renderTree(render.outputs, cache);
   let hashes: Map<string, string> | undefined;
   if (reuse.hashes || reuse.index) {
     hashes = new Map();
     for (const [file, text] of tree.files) hashes.set(file, sha256(text));
   }
   const scanned = reuse.index && hashes && reuse.index.code === codeVersion() ? reuse.index.files : undefined;
-  const alreadyScanned = (file: string) => scanned !== undefined && Object.prototype.hasOwnProperty.call(scanned, file) && scanned[file][4] === hashes!.get(file);
+  // Files whose bytes the app cache gave were scanned when it stored them (by this code: one pack per version).
+  const alreadyScanned = (file: string) =>
+    tree.reused.has(file) || (scanned !== undefined && Object.prototype.hasOwnProperty.call(scanned, file) && scanned[file][4] === hashes!.get(file));
   // Credentials in the bytes about to be written: planted in Helm values, app config, annotations...
   const secrets: string[] = [];
   for (const [file, text] of tree.files) {

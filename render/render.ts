@@ -28,12 +28,26 @@ export function renderFiles(files: readonly OutputFile[]): Map<string, string> {
 export interface RenderedTree {
   readonly files: Map<string, string>;
   readonly objects: Map<string, unknown[]>;
+  /** The files whose bytes came from `RenderReuse.before`: rendered, scanned and checked by this code before. */
+  readonly reused: ReadonlySet<string>;
+}
+
+/**
+ * Data files rendered before (the app cache: render/cache/app-cache.ts): a data file's canonical object
+ * and bytes are taken as they were instead of being made again, and each data file's are told as made.
+ */
+export interface RenderReuse {
+  /** The canonical form and bytes `data` rendered to before, or undefined. */
+  before(data: unknown): { readonly doc: unknown; readonly text: string } | undefined;
+  /** `data` rendered now to its canonical form `doc` and the bytes `text`. */
+  rendered(data: unknown, doc: unknown, text: string): void;
 }
 
 /** Renders output files to bytes and keeps the objects, for the policies to read without parsing YAML again. */
-export function renderTree(files: readonly OutputFile[]): RenderedTree {
+export function renderTree(files: readonly OutputFile[], reuse?: RenderReuse): RenderedTree {
   const out = new Map<string, string>();
   const objects = new Map<string, unknown[]>();
+  const reused = new Set<string>();
   // One App and Chart for every file; each file synthesizes only its own scope (linear, not quadratic).
   const scratch = new ScratchChart('fleet');
   let index = 0;
@@ -56,10 +70,22 @@ export function renderTree(files: readonly OutputFile[]): RenderedTree {
       docs = synthesizeScope(scope);
       if (docs.length === 0) throw new OutputError(`output "${file.path}" built no objects`);
     } else {
+      const before = reuse?.before(file.data);
+      if (before) {
+        out.set(file.path, before.text);
+        objects.set(file.path, [before.doc]);
+        reused.add(file.path);
+        continue;
+      }
       docs = [canonical(file.data)];
+      const text = toYaml(docs);
+      reuse?.rendered(file.data, docs[0], text);
+      out.set(file.path, text);
+      objects.set(file.path, docs);
+      continue;
     }
     out.set(file.path, toYaml(docs));
     objects.set(file.path, docs);
   }
-  return { files: out, objects };
+  return { files: out, objects, reused };
 }

@@ -276,10 +276,13 @@ describe('an unchanged fleet is not rendered again', () => {
 });
 
 describe('app manifests reused across runs', () => {
+  let reused: ReadonlySet<string> = new Set();
   const rendered = (source: typeof exampleFleet, cache?: AppManifestCache) => {
     const r = fleetRender(source, cache ? { appManifests: cache } : {});
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
-    return renderTree(r.outputs).files;
+    const tree = renderTree(r.outputs, cache);
+    reused = tree.reused;
+    return tree.files;
   };
 
   it('render the same bytes as a render without them, and one changed app is the only one rendered again', (t) => {
@@ -289,9 +292,13 @@ describe('app manifests reused across runs', () => {
     const first = rendered(exampleFleet, cold);
     assert.deepEqual([cold.hits, cold.misses], [0, apps]);
     cold.save();
+    assert.equal(reused.size, 0);
     const warm = AppManifestCache.open();
     assert.deepEqual([...rendered(exampleFleet, warm)], [...first]);
     assert.deepEqual([warm.hits, warm.misses], [apps, 0]);
+    const appFiles = [...first.keys()].filter((f) => f.startsWith('apps/'));
+    assert.ok(appFiles.length > 0);
+    assert.deepEqual([...reused].sort(), appFiles.sort(), 'every app file\'s bytes come from the cache (not serialized, not scanned again), and nothing else');
     assert.deepEqual([...first], [...rendered(exampleFleet)], 'and the same as with no cache at all');
 
     const spec = fleetCopy();
@@ -301,6 +308,10 @@ describe('app manifests reused across runs', () => {
     const next = AppManifestCache.open();
     assert.deepEqual([...rendered(changed, next)], [...rendered(changed)]);
     assert.deepEqual([next.hits, next.misses], [apps - 1, 1]);
+    next.save();
+    const after = AppManifestCache.open();
+    assert.deepEqual([...rendered(changed, after)], [...rendered(changed)], 'the changed app as stored: its canonical objects and bytes');
+    assert.deepEqual([after.hits, after.misses], [apps, 0]);
   });
 
   it('a change outside the apps (a team\'s access, the hub\'s sync strategy) renders none of them; their team\'s new name renders its apps', (t) => {

@@ -6,6 +6,8 @@ import type { KubeObject } from '../../engines/kustomize/index.js';
 import { sha256 } from '../../engines/util/index.js';
 import { cacheDir } from './cache-dir.js';
 import { codeVersion, stableJson } from './run-key.js';
+import { canonical, toYaml } from '../serialize.js';
+import type { RenderReuse } from '../render.js';
 
 /**
  * Rendered app manifests kept between runs, so that a change to one app renders that app only, and a
@@ -19,17 +21,39 @@ import { codeVersion, stableJson } from './run-key.js';
  * stated as data (a `chart` function) are never stored. Only apps that rendered without a problem are
  * stored.
  *
+ * Each object is kept in its canonical form beside the bytes of its file (`RenderReuse`), so a render
+ * that reuses an app neither serializes its files nor scans them for credentials again: a pack is saved
+ * only by a run whose files passed the credential scan and the policies, and the scan is code of this
+ * version.
+ *
  * The pack holds the apps of the last run that used it (entries no longer used are dropped), and at
  * most a few packs are kept; it is written with a temporary file renamed into place, and a pack that
  * cannot be read counts as empty.
  */
 
-const FORMAT = 'cdk8s-fleet-app-cache/2';
+const FORMAT = 'cdk8s-fleet-app-cache/3';
+
+/** A rendered object of a fresh app, and once rendered its canonical form and bytes. */
+interface Slot {
+  readonly object: KubeObject;
+  doc?: unknown;
+  text?: string;
+}
+
+/** An entry as the pack holds it: per environment, each object's canonical form and its file's bytes. */
+type Entry = Record<string, Array<[Record<string, unknown>, string]>>;
+
+function isEntry(entry: unknown): entry is Entry {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return false;
+  return Object.values(entry).every(
+    (pairs) => Array.isArray(pairs) && pairs.every((p) => Array.isArray(p) && p.length === 2 && p[0] !== null && typeof p[0] === 'object' && !Array.isArray(p[0]) && typeof p[1] === 'string'),
+  );
+}
 const MAX_PACKS = 4;
 
 /**
  * The pack's text: a first line naming the format and the code version, then one line per app,
- * `<key> <objects per environment as JSON>` (JSON text holds no raw newline). Entries stay text until
+ * `<key> <Entry as JSON>` (JSON text holds no raw newline). Entries stay text until
  * an app asks for them, and are written back as the same text.
  */
 function parsePack(text: string, code: string): Map<string, string> {
@@ -49,16 +73,21 @@ export function appEntryKey(context: AppRenderContext, app: AppSpec): string | u
   return json === undefined ? undefined : sha256(`${stableJson(context)}\0${json}`);
 }
 
-export class AppManifestCache implements AppManifestStore {
+export class AppManifestCache implements AppManifestStore, RenderReuse {
   /** The cache of apps rendered by this code. */
   public static open(): AppManifestCache {
     return new AppManifestCache(codeVersion());
   }
 
   private loaded?: Map<string, string>;
+  /** Per app key, the entry's text as the pack is to hold it (fresh apps get theirs when saved). */
   private readonly used = new Map<string, string>();
-  /** Keys of the apps this run rendered. */
-  private readonly fresh = new Set<string>();
+  /** The apps this run rendered: per key, per environment, each object and its canonical form and bytes once rendered. */
+  private readonly fresh = new Map<string, Map<string, Slot[]>>();
+  /** A fresh object's slot, for `rendered`. */
+  private readonly slots = new WeakMap<object, Slot>();
+  /** Objects read from the pack (canonical already) and their bytes, for `before`. */
+  private readonly prior = new WeakMap<object, string>();
   private changed = false;
   /** Apps found in the pack, and apps rendered (and stored when they are data), in this run. */
   public hits = 0;
@@ -92,20 +121,65 @@ export class AppManifestCache implements AppManifestStore {
     } catch {
       return undefined;
     }
-    if (!entry || typeof entry !== 'object' || Array.isArray(entry) || !Object.values(entry).every(Array.isArray)) return undefined;
+    if (!isEntry(entry)) return undefined;
+    const byEnvironment = new Map<string, KubeObject[]>();
+    for (const [env, pairs] of Object.entries(entry)) {
+      byEnvironment.set(env, pairs.map(([doc, bytes]) => {
+        this.prior.set(doc, bytes);
+        return doc as KubeObject;
+      }));
+    }
     this.used.set(key, text);
     this.hits++;
-    return new Map(Object.entries(entry as Record<string, KubeObject[]>));
+    return byEnvironment;
   }
 
   public set(context: AppRenderContext, app: AppSpec, byEnvironment: ReadonlyMap<string, readonly KubeObject[]>): void {
     this.misses++;
     const key = appEntryKey(context, app);
     if (key === undefined) return;
-    // Stored as the JSON text it is read back from: nothing this run does to the objects later can leak in.
-    this.used.set(key, JSON.stringify(Object.fromEntries(byEnvironment)));
-    this.fresh.add(key);
+    const envs = new Map<string, Slot[]>();
+    for (const [env, objects] of byEnvironment) {
+      envs.set(env, objects.map((object) => {
+        const slot: Slot = { object };
+        this.slots.set(object, slot);
+        return slot;
+      }));
+    }
+    this.fresh.set(key, envs);
     this.changed = true;
+  }
+
+  /** An object read from the pack: itself (stored canonical) and its bytes. */
+  public before(data: unknown): { readonly doc: unknown; readonly text: string } | undefined {
+    if (data === null || typeof data !== 'object') return undefined;
+    const text = this.prior.get(data);
+    return text === undefined ? undefined : { doc: data, text };
+  }
+
+  /** A fresh app's object as rendered: stored in this form with these bytes. */
+  public rendered(data: unknown, doc: unknown, text: string): void {
+    if (data === null || typeof data !== 'object') return;
+    const slot = this.slots.get(data);
+    if (slot) {
+      slot.doc = doc;
+      slot.text = text;
+    }
+  }
+
+  /** The pack text of the fresh apps: each object's canonical form and bytes (made here when the run did not render them). */
+  private settle(): void {
+    for (const [key, envs] of this.fresh) {
+      if (this.used.has(key)) continue;
+      const entry: Record<string, Array<[unknown, string]>> = {};
+      for (const [env, slots] of envs) {
+        entry[env] = slots.map((slot) => {
+          const doc = slot.doc ?? canonical(slot.object);
+          return [doc, slot.text ?? toYaml([doc])];
+        });
+      }
+      this.used.set(key, JSON.stringify(entry));
+    }
   }
 
   /**
@@ -116,9 +190,10 @@ export class AppManifestCache implements AppManifestStore {
    */
   public save(append = false): void {
     if (append && this.fresh.size === 0) return;
+    this.settle();
     if (append && this.pack().size > 0) {
       try {
-        fs.appendFileSync(this.file, [...this.fresh].map((key) => `${key} ${this.used.get(key)}\n`).join(''));
+        fs.appendFileSync(this.file, [...this.fresh.keys()].map((key) => `${key} ${this.used.get(key)}\n`).join(''));
         return;
       } catch {
         // Written whole below.
