@@ -45,6 +45,8 @@ function seconds(): string {
 /** A rendered tree that passed every check, with the sha256 of each file's text when asked for. */
 export interface CheckedTree extends RenderedTree {
   readonly hashes?: ReadonlyMap<string, string>;
+  /** With the app cache: how many apps it gave, of all the apps rendered. */
+  readonly apps?: { readonly fromCache: number; readonly total: number };
 }
 
 /**
@@ -88,7 +90,7 @@ export function renderChecked(
   const findings = [...new Map(checkPolicies(tree.objects, render.context).map((f) => [formatFinding(f), f])).values()];
   if (findings.length === 0) {
     cache?.save();
-    return { ...tree, hashes };
+    return { ...tree, hashes, ...(cache && { apps: { fromCache: cache.hits, total: cache.hits + cache.misses } }) };
   }
   const n = findings.length;
   console.error([`cdk8s-fleet: ${n} polic${n === 1 ? 'y finding' : 'y findings'} in the rendered output:`, ...findings.map((f) => `  ${formatFinding(f)}`), 'Nothing was written.'].join('\n'));
@@ -96,9 +98,15 @@ export function renderChecked(
 }
 
 /** `renderChecked` without the objects: what synth and check keep of a render. */
-function renderedFiles(...args: Parameters<typeof renderChecked>): { files: Map<string, string>; hashes?: ReadonlyMap<string, string> } | number {
+function renderedFiles(...args: Parameters<typeof renderChecked>): Pick<CheckedTree, 'files' | 'hashes' | 'apps'> | number {
   const tree = renderChecked(...args);
-  return typeof tree === 'number' ? tree : { files: tree.files, hashes: tree.hashes };
+  return typeof tree === 'number' ? tree : { files: tree.files, hashes: tree.hashes, apps: tree.apps };
+}
+
+/** What a complete render took from the app cache, for the summary line, when it took any. */
+function fromCache(apps: CheckedTree['apps']): string | undefined {
+  if (!apps || apps.fromCache === 0) return undefined;
+  return apps.fromCache === apps.total ? `every app from the app cache (${apps.total})` : `${apps.fromCache} of ${apps.total} apps from the app cache`;
 }
 
 /** synth's summary line: the files written, after what the folder held. */
@@ -165,6 +173,7 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
     const checked = renderedFiles(source, options, { noCache, index, hashes: key !== undefined });
     if (typeof checked === 'number') return checked;
     const { files, hashes } = checked;
+    const how = fromCache(checked.apps);
 
     if (command === 'synth') {
       // One writer at a time (a lock beside the folder); the counts are against the folder as found under it.
@@ -182,7 +191,7 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
             : (d) => writeIndex(dir, key, files, hashes, verified && { index: verified, written: new Set([...d.added, ...d.changed]), removed: d.removed }, keys),
       });
       if (r.completed) console.log(`cdk8s-fleet: completed first the write that pid ${r.completed.pid} (${r.completed.host}) had committed and not finished`);
-      return reportWrite(rel, r);
+      return reportWrite(rel, r, how);
     }
 
     // check writes nothing and takes no lock: it waits out a running synth, and reports an unfinished one.
@@ -199,7 +208,7 @@ export function runCli(argv: readonly string[], source: FleetSource, options: Fl
       );
       return 1;
     }
-    return reportCheck(rel, diffTree(files, read.files), files.size);
+    return reportCheck(rel, diffTree(files, read.files), files.size, how);
   } catch (e) {
     // A failed write says what the folder holds: exactly "Nothing was written." only when it is untouched.
     if (e instanceof TreeWriteError) return reportFailure(e.reason, USAGE, e.state);
