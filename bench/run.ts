@@ -490,7 +490,8 @@ async function fleetBench(): Promise<void> {
       const one = await timed('synth, one app promoted (caches warm)', 'promote', dist, () => prepare());
       if (!/only the changed app/.test(one.summary)) throw new Error(`the one-app synth rendered in full (did the code change during the bench?): ${one.summary}`);
       // A change of the platform: every file is rendered, every app comes from the app cache.
-      await timed('synth, one spoke added (caches warm: no app rendered)', 'add-spoke', dist, () => prepare());
+      const spoke = await timed('synth, one spoke added (caches warm: no app rendered)', 'add-spoke', dist, () => prepare());
+      if (!/every app from the app cache/.test(spoke.summary)) throw new Error(`the platform change rendered apps (did the code change during the bench?): ${spoke.summary}`);
       // A first render with the caches a render leaves (dist/ removed by hand, or a fresh clone with a warm cache).
       prepare();
       await timed('synth, first render (empty dist/, caches warm)', 'synth', dist, () => fs.rmSync(dist, { recursive: true, force: true }));
