@@ -75,7 +75,9 @@ function appOnlyTree(dir: string, source: FleetSource, index: DistIndex, keys: A
     }
   };
 
-  const tree = renderTree(update.files);
+  // The store is told the changed apps' objects before they are rendered, to keep each one's bytes.
+  for (const { context, app, byEnvironment } of update.rendered) store.set(context, app, byEnvironment);
+  const tree = renderTree(update.files, store);
   const readme = recordedText(README_FILE);
   if (readme === undefined) return undefined;
   const lines = readme.split('\n');
@@ -114,7 +116,6 @@ function appOnlyTree(dir: string, source: FleetSource, index: DistIndex, keys: A
     hashes.set(rel, sha256(text));
   }
   const save = () => {
-    for (const { context, app, byEnvironment } of update.rendered) store.set(context, app, byEnvironment);
     store.save(true);
   };
   return { apps: changed, files, hashes, save };

@@ -6,8 +6,6 @@ import type { KubeObject } from '../../engines/kustomize/index.js';
 import { sha256 } from '../../engines/util/index.js';
 import { cacheDir } from './cache-dir.js';
 import { codeVersion, stableJson } from './run-key.js';
-import { canonical, toYaml } from '../serialize.js';
-import type { RenderReuse } from '../render.js';
 
 /**
  * Rendered app manifests kept between runs, so that a change to one app renders that app only, and a
@@ -73,7 +71,8 @@ export function appEntryKey(context: AppRenderContext, app: AppSpec): string | u
   return json === undefined ? undefined : sha256(`${stableJson(context)}\0${json}`);
 }
 
-export class AppManifestCache implements AppManifestStore, RenderReuse {
+/** Also the `RenderReuse` of render/render.ts (structurally: render/cache does not import render/). */
+export class AppManifestCache implements AppManifestStore {
   /** The cache of apps rendered by this code. */
   public static open(): AppManifestCache {
     return new AppManifestCache(codeVersion());
@@ -167,18 +166,23 @@ export class AppManifestCache implements AppManifestStore, RenderReuse {
     }
   }
 
-  /** The pack text of the fresh apps: each object's canonical form and bytes (made here when the run did not render them). */
+  /**
+   * The pack text of the fresh apps: each object's canonical form and bytes as rendered. An app with an
+   * object the run did not render (`rendered` not told) is not stored.
+   */
   private settle(): void {
     for (const [key, envs] of this.fresh) {
       if (this.used.has(key)) continue;
       const entry: Record<string, Array<[unknown, string]>> = {};
+      let whole = true;
       for (const [env, slots] of envs) {
         entry[env] = slots.map((slot) => {
-          const doc = slot.doc ?? canonical(slot.object);
-          return [doc, slot.text ?? toYaml([doc])];
+          if (slot.doc === undefined || slot.text === undefined) whole = false;
+          return [slot.doc, slot.text ?? ''];
         });
       }
-      this.used.set(key, JSON.stringify(entry));
+      if (whole) this.used.set(key, JSON.stringify(entry));
+      else this.fresh.delete(key);
     }
   }
 
