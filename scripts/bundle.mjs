@@ -67,10 +67,11 @@ const sourceLocation = {
 
 /**
  * The folder of the bundle `name`-`key` of `entryPoints` ({ outName: sourcePath }), built if it is not
- * there yet; older bundles of `name` are removed, except those whose key `keep` accepts. Throws when
- * esbuild is missing or fails.
+ * there yet; older bundles of `name` are removed, except those whose key `keep` accepts. `plugins` are
+ * esbuild plugins run before the one that keeps `import.meta` (scripts/test.mjs: entries made of other
+ * entries). Throws when esbuild is missing or fails.
  */
-export async function bundleFolder(name, key, entryPoints, keep = () => false) {
+export async function bundleFolder(name, key, entryPoints, keep = () => false, plugins = []) {
   const dir = path.join(CACHE, `${name}-${key}`);
   if (fs.existsSync(dir)) return dir;
   const esbuild = await import('esbuild');
@@ -86,7 +87,7 @@ export async function bundleFolder(name, key, entryPoints, keep = () => false) {
     outdir: staging,
     outExtension: { '.js': '.js' },
     sourcemap: 'linked',
-    plugins: [sourceLocation],
+    plugins: [...plugins, sourceLocation],
     logLevel: 'silent',
   });
   fs.writeFileSync(path.join(staging, 'package.json'), '{"type":"module"}\n');
@@ -132,7 +133,18 @@ export async function entryBundle(entry) {
     .digest('hex')
     .slice(0, 16);
   const dir = path.join(CACHE, `${name}-${key}`);
-  if (fs.existsSync(dir)) return path.join(dir, 'index.js');
+  if (fs.existsSync(dir)) {
+    // The library bundle it imports may have been removed since (by a build for another state of the
+    // library's sources, in another process): then this one is rebuilt with it.
+    let library;
+    try {
+      library = JSON.parse(fs.readFileSync(path.join(dir, 'library.json'), 'utf8')).library;
+    } catch {
+      // being published by another process, or of a version before library.json: rebuilt below
+    }
+    if (library !== undefined && (library === LIBRARY_PLACEHOLDER || fs.existsSync(library))) return path.join(dir, 'index.js');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 
   const esbuild = await import('esbuild');
   const used = new Set();
@@ -179,6 +191,7 @@ export async function entryBundle(entry) {
     fs.writeFileSync(file, out.text.split(LIBRARY_PLACEHOLDER).join(library));
   }
   fs.writeFileSync(path.join(staging, 'package.json'), '{"type":"module"}\n');
+  fs.writeFileSync(path.join(staging, 'library.json'), `${JSON.stringify({ library })}\n`);
   publish(staging, dir, name, () => false);
   return path.join(dir, 'index.js');
 }

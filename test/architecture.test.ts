@@ -25,10 +25,13 @@ function strayImports(dir: string, allowed: readonly string[]): string[] {
 /** Every name the package entry exports, types included, as the compiler sees them. */
 function publicNames(): string[] {
   const entry = path.join(ROOT, 'charts', 'index.ts');
-  // lib and types as in tsconfig.json: without them the program also parses the DOM lib and every @types package.
-  const program = ts.createProgram([entry], {
+  // The program is the library's own code (charts/, engines/) and nothing it imports: no imports/ (5.7 MB
+  // of generated bindings), no packages, no lib. That is enough to follow every `export ... from` of the
+  // entry (they all lead into charts/ and engines/; a name re-exported from anywhere else would be missing
+  // from the list below and fail the test) in 1 s, where the whole program took 6 s.
+  const program = ts.createProgram(FILES.filter((f) => f.startsWith('charts/') || f.startsWith('engines/')).map((f) => path.join(ROOT, f)), {
     module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true,
-    lib: ['lib.es2022.d.ts'], types: ['node'],
+    noResolve: true, noLib: true, types: [],
   });
   const checker = program.getTypeChecker();
   return checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!).map((s) => s.name).sort();

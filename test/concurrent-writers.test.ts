@@ -9,12 +9,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { readTree } from '../render/tree.js';
-import { mainArgs } from './support/main-process.js';
+import { mainArgs, ROOT, scriptArgs } from './support/main-process.js';
+import { taggedTree } from './support/tree-writer.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const WRITE_TREE = pathToFileURL(path.join(ROOT, 'render', 'write-tree.ts')).href;
+/** Child processes that write a tagged tree, and read the folder until told to stop (started like the npm scripts). */
+const TREE_WRITER = path.join(import.meta.dirname, 'support', 'tree-writer.ts');
+const TREE_READER = path.join(import.meta.dirname, 'support', 'tree-reader.ts');
 
 function tmpDir(t: TestContext): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-concurrent-'));
@@ -103,45 +104,16 @@ describe('two synth processes at once', () => {
   it('writers of different trees, and a reader, at once: the reader only ever sees a whole tree; counts are true', { timeout: 180_000 }, async (t) => {
     const parent = tmpDir(t);
     const dist = path.join(parent, 'dist');
-    const COUNT = 1500;
-    const content = (tag: string, i: number) => `tag: ${tag}\nindex: ${i}\n${'x'.repeat(1000)}\n`;
-    const files = (tag: string, from: number) => new Map(Array.from({ length: COUNT }, (_, k) => [`d${(from + k) % 40}/f${from + k}.yaml`, content(tag, from + k)] as [string, string]));
-    // old: 0..1499; a: 0..1499; b: 500..1999.
-    const writer = path.join(parent, 'writer.ts');
-    fs.writeFileSync(
-      writer,
-      `import { writeTreeAtomic } from ${JSON.stringify(WRITE_TREE)};
-const [dir, tag, from] = process.argv.slice(2);
-const files = new Map<string, string>();
-for (let k = 0; k < ${COUNT}; k++) { const i = Number(from) + k; files.set(\`d\${i % 40}/f\${i}.yaml\`, \`tag: \${tag}\\nindex: \${i}\\n\${'x'.repeat(1000)}\\n\`); }
-const r = writeTreeAtomic(dir, files, { lockWaitMs: 120000 });
-console.log(JSON.stringify([r.added.length, r.changed.length, r.removed.length]));
-`,
-    );
-    const reader = path.join(parent, 'reader.ts');
-    fs.writeFileSync(
-      reader,
-      `import { readTreeSettled } from ${JSON.stringify(WRITE_TREE)};
-import * as fs from 'node:fs';
-const [dir, stop] = process.argv.slice(2);
-const seen: string[] = [];
-do {
-  const r = readTreeSettled(dir, { lockWaitMs: 120000 });
-  if (r.kind !== 'read') { seen.push(r.kind); continue; }
-  const tags = new Set([...r.files.values()].map((b) => /^tag: (\\w+)/.exec(b.toString())?.[1] ?? '?'));
-  const keys = [...r.files.keys()].map((p) => Number(/f(\\d+)\\.yaml$/.exec(p)![1])).sort((x, y) => x - y);
-  seen.push([...tags].sort().join('+') + ':' + keys[0] + '-' + keys[keys.length - 1] + ':' + keys.length);
-} while (!fs.existsSync(stop));
-console.log(JSON.stringify(seen));
-`,
-    );
+    // old: 0..COUNT-1; a: 0..COUNT-1 (same names); b: SHIFT..SHIFT+COUNT-1.
+    const COUNT = 600;
+    const SHIFT = 200;
     const { writeTreeAtomic } = await import('../render/write-tree.js');
-    writeTreeAtomic(dist, files('old', 0));
+    writeTreeAtomic(dist, taggedTree('old', 0, COUNT));
     const stop = path.join(parent, 'stop');
-    const readerRun = run(process.execPath, ['--import', 'tsx', reader, dist, stop]);
+    const readerRun = run(process.execPath, scriptArgs(TREE_READER, [dist, stop]));
     const [a, b] = await Promise.all([
-      run(process.execPath, ['--import', 'tsx', writer, dist, 'a', '0']),
-      run(process.execPath, ['--import', 'tsx', writer, dist, 'b', '500']),
+      run(process.execPath, scriptArgs(TREE_WRITER, [dist, 'a', '0', String(COUNT)])),
+      run(process.execPath, scriptArgs(TREE_WRITER, [dist, 'b', String(SHIFT), String(COUNT)])),
     ]);
     fs.writeFileSync(stop, '');
     const r = await readerRun;
@@ -149,22 +121,23 @@ console.log(JSON.stringify(seen));
     assert.equal(b.code, 0, b.stderr);
     assert.equal(r.code, 0, r.stderr);
     const final = text(dist);
-    const whole = (tag: string, from: number) => [...files(tag, from)].every(([p, c]) => final.get(p) === c) && final.size === COUNT;
+    const whole = (tag: string, from: number) => [...taggedTree(tag, from, COUNT)].every(([p, c]) => final.get(p) === c) && final.size === COUNT;
     const aCounts = JSON.parse(a.stdout);
     const bCounts = JSON.parse(b.stdout);
-    if (whole('b', 500)) {
+    const replaced = [SHIFT, COUNT - SHIFT, SHIFT]; // added, changed, removed when one tree replaces the other
+    if (whole('b', SHIFT)) {
       // a wrote first, over old (same names); b then replaced a's tree.
-      assert.deepEqual([aCounts, bCounts], [[0, 1500, 0], [500, 1000, 500]]);
+      assert.deepEqual([aCounts, bCounts], [[0, COUNT, 0], replaced]);
     } else {
       assert.ok(whole('a', 0), 'the folder is one whole tree, never a mix');
-      assert.deepEqual([aCounts, bCounts], [[500, 1000, 500], [500, 1000, 500]]);
+      assert.deepEqual([aCounts, bCounts], [replaced, replaced]);
     }
     const seen: string[] = JSON.parse(r.stdout);
-    const allowed = new Set(['old:0-1499:1500', 'a:0-1499:1500', 'b:500-1999:1500']);
+    const allowed = new Set([`old:0-${COUNT - 1}:${COUNT}`, `a:0-${COUNT - 1}:${COUNT}`, `b:${SHIFT}-${SHIFT + COUNT - 1}:${COUNT}`]);
     const mixed = seen.filter((s) => !allowed.has(s));
     assert.deepEqual(mixed, [], `the reader saw a mix (${seen.length} reads)`);
     t.diagnostic(`reader: ${seen.length} reads: ${[...new Set(seen)].join(', ')}`);
-    assert.deepEqual(fs.readdirSync(parent).sort(), ['dist', 'reader.ts', 'stop', 'writer.ts']);
+    assert.deepEqual(fs.readdirSync(parent).sort(), ['dist', 'stop']);
   });
 });
 

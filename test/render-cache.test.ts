@@ -19,6 +19,7 @@ import { readIndex } from '../render/cache/dist-index.js';
 import { sourceKey } from '../render/cache/app-keys.js';
 import { AppManifestCache } from '../render/cache/app-cache.js';
 import { exampleFleet, fleetCopy, withSpec } from './support/fleet.js';
+import { runs } from './support/fc-runs.js';
 
 const NOTHING_RENDERED = /nothing rendered/;
 
@@ -115,6 +116,27 @@ describe('an unchanged fleet is not rendered again', () => {
     assert.equal(check.code, 0);
     assert.match(check.stdout, /dist\/ is up to date \(\d+ files\).*nothing rendered/);
     assert.deepEqual(bytes(dist), first);
+  });
+
+  it('a change of the platform renders every file and no app: each comes from the app cache, with the bytes of a render without it', (t) => {
+    const { dist } = setUp(t);
+    assert.equal(run(t, ['synth', '--out', dist]).code, 0);
+    // First one app promoted alone (the app-only path): the app cache keeps what it rendered too.
+    const spec = fleetCopy();
+    const app = spec.teams![0].apps[0] as any;
+    app.environments.prod.images = [{ ...(app.environments.prod.images?.[0] ?? { name: app.webService?.image.repository ?? app.worker.image.repository }), newTag: 'v7.7' }];
+    const promoted = run(t, ['synth', '--out', dist], withSpec(spec));
+    assert.match(promoted.stdout, /only the changed app/, promoted.stderr);
+    (spec as any).argocd = { ...spec.argocd, progressiveSync: !spec.argocd?.progressiveSync };
+    const apps = (spec.teams ?? []).reduce((n, team) => n + team.apps.length, 0);
+    const r = run(t, ['synth', '--out', dist], withSpec(spec));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`: 0 added, [1-9]\\d* changed, 0 removed, \\d+ unchanged, in [\\d.]+ s \\(every app from the app cache \\(${apps}\\)\\)$`));
+    const fresh = path.join(path.dirname(dist), 'fresh');
+    assert.equal(run(t, ['synth', '--out', fresh, '--no-cache'], withSpec(spec)).code, 0);
+    assert.deepEqual(bytes(dist), bytes(fresh));
+    const check = run(t, ['check', '--out', fresh], withSpec(spec));
+    assert.equal(check.code, 0, check.stderr);
   });
 
   it('a changed input renders in full', (t) => {
@@ -389,7 +411,7 @@ describe('caches never serve stale output', () => {
           assert.deepEqual(bytes(dist), bytes(fresh));
         }
       }),
-      { numRuns: 3, seed: 17 },
+      { numRuns: runs(3), seed: 17 },
     );
   });
 });

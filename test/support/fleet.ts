@@ -30,9 +30,23 @@ export function resolved(spec: FleetSpec = exampleFleet.spec, catalog: readonly 
   return resolveFleet(spec, catalog);
 }
 
-/** Renders a fleet to its files (path -> bytes). */
+/**
+ * The example fleet's render, once per process and state of its spec: most test files render it, and
+ * scripts/test.mjs runs many test files in one process. Keyed by the spec's JSON (it is plain data), so
+ * a test that changed the example in place gets the render of what it changed.
+ */
+const exampleRenders = new Map<string, Map<string, string>>();
+
+/** Renders a fleet to its files (path -> bytes). Every call returns a map of its own. */
 export function render(source: FleetSource = exampleFleet, catalog?: readonly AddonDefinition[]): Map<string, string> {
-  return renderFiles(fleetOutputs(source, { catalog }));
+  if (source !== exampleFleet || catalog !== undefined) return renderFiles(fleetOutputs(source, { catalog }));
+  const key = JSON.stringify(exampleFleet.spec);
+  let files = exampleRenders.get(key);
+  if (files === undefined) {
+    files = renderFiles(fleetOutputs(source, { catalog }));
+    exampleRenders.set(key, files);
+  }
+  return new Map(files);
 }
 
 /**
