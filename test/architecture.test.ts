@@ -22,9 +22,9 @@ function strayImports(dir: string, allowed: readonly string[]): string[] {
   return under(dir).flatMap((f) => GRAPH.get(f)!.filter((d) => !allowed.some((a) => d.startsWith(`${a}/`))).map((d) => `${f} -> ${d}`));
 }
 
-/** Every name the package entry exports, types included, as the compiler sees them. */
-function publicNames(): string[] {
-  const entry = path.join(ROOT, 'charts', 'index.ts');
+/** Every name a package entry (default the main one) exports, types included, as the compiler sees them. */
+function publicNames(file = 'charts/index.ts'): string[] {
+  const entry = path.join(ROOT, file);
   // The program is the library's own code (charts/, engines/) and nothing it imports: no imports/ (5.7 MB
   // of generated bindings), no packages, no lib. That is enough to follow every `export ... from` of the
   // entry (they all lead into charts/ and engines/; a name re-exported from anywhere else would be missing
@@ -64,6 +64,28 @@ const PUBLIC_NAMES = [
   'fleetOutputs', 'formatProblem', 'hubNames', 'hubSpec', 'imageReference', 'irsaServiceAccount', 'readIacOutputs',
   'resolveFleet', 'snakeCase', 'syncWave', 'teamNamespace', 'validateFleet'
 ];
+
+/** `cdk8s-fleet/app`, the entry for app teams: the app constructs, the app spec and the overlays. */
+const APP_ENTRY_NAMES = [
+  'AppDatabase', 'AppPropsError', 'AppSpec', 'AppWorkload', 'AppWorkloadProps', 'AutoscalingProps', 'ContainerChange', 'ContainerImage',
+  'ContainerResources', 'DatabaseSize', 'Generator', 'GeneratorOptions', 'ImageRule', 'JsonPatchOperation', 'KubeObject', 'KustomizationFiles',
+  'LabelSet', 'Overlay', 'OverlayError', 'Patch', 'PatchTarget', 'Replicas', 'SecretGenerator', 'WebIngressProps', 'WebService',
+  'WebServiceProps', 'Worker', 'WorkerProps', 'WorkloadProbes', 'WorkloadRef', 'WorkloadServiceAccountProps', 'applyOverlay', 'buildAppBase',
+  'containerPatch', 'imageReference', 'toKustomization',
+];
+
+/** The files `file` reaches through its imports (type-only ones too), itself included. */
+function reachable(file: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [file];
+  while (queue.length > 0) {
+    const f = queue.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    queue.push(...(GRAPH.get(f) ?? importsOf(f).local));
+  }
+  return seen;
+}
 
 describe('architecture', () => {
   it('reads the import graph (a sanity check of the reader itself)', () => {
@@ -113,5 +135,21 @@ describe('architecture', () => {
     }
     // The whole list: a change here is a change of the package's API, reviewed as one.
     assert.deepEqual(names, PUBLIC_NAMES);
+  });
+
+  it('keeps the app entry (cdk8s-fleet/app) slim: its import graph never reaches imports/, and it exports the names below', () => {
+    const files = reachable('charts/app-entry.ts');
+    assert.ok(files.has('charts/apps/web-service.ts') && files.has('engines/kustomize/overlay.ts'), 'the reader follows the entry');
+    assert.deepEqual([...files].filter((f) => f.startsWith('imports/')), []);
+    // The main entry does reach them (the Argo CD constructs): the check above can fail.
+    assert.ok([...reachable('charts/index.ts')].some((f) => f.startsWith('imports/')));
+    assert.deepEqual(publicNames('charts/app-entry.ts'), APP_ENTRY_NAMES);
+    // One library: every name of the app entry is a name of the main entry or of cdk8s-fleet/kustomize.
+    const elsewhere = new Set([...PUBLIC_NAMES, ...publicNames('engines/kustomize/index.ts')]);
+    assert.deepEqual(APP_ENTRY_NAMES.filter((n) => !elsewhere.has(n)), []);
+  });
+
+  it('keeps the library loadable as CommonJS: no import.meta in charts/ or engines/ (esbuild would leave it empty in lib/cjs)', () => {
+    assert.deepEqual(FILES.filter((f) => /^(charts|engines)\//.test(f) && /\bimport\.meta\b/.test(ts.sys.readFile(path.join(ROOT, f)) ?? '')), []);
   });
 });
