@@ -1,6 +1,6 @@
 import { isObject as isObj } from '../util/json.js';
 import { clusterInventory, ClusterInventory, ClusterInventoryOptions } from './clusters.js';
-import { generateParamSets, GeneratorError, ParamSet, ClusterSelection } from './generators.js';
+import { GeneratorError, ParamSet, ClusterSelection, paramSetsOf } from './generators.js';
 import { GoTemplateError, MissingKey, parseGoTemplateOptions } from '../go-template/template.js';
 import { formatGoValue, GoMap, GoValue, isGoMap } from '../go-template/values.js';
 import { compileSelector, CompiledSelector, SelectorError } from './selector.js';
@@ -18,7 +18,7 @@ export interface ApplicationObject {
 export interface GeneratedApplication {
   /** The Application (read-only: untemplated parts are shared with the ApplicationSet). */
   readonly application: ApplicationObject;
-  /** The parameter set its template was rendered with. */
+  /** The parameter set its template was rendered with (read-only: a cluster's may be shared by many). */
   readonly params: ParamSet;
   /** The cluster the parameters came from (`params.name`), when a clusters generator produced them. */
   readonly cluster?: string;
@@ -47,7 +47,79 @@ export interface ExpandResult {
 type Obj = Record<string, unknown>;
 
 /** A Kubernetes object name (DNS-1123 subdomain): what the API server accepts for an Application. */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Counts the Application names of one expansion: how many times each was generated before. An
+ * open-addressing table of FNV-1a hashes over typed arrays (what a `Map` of ~10,000 new strings costs
+ * several times over: hashing each, growing, and a lookup that reads the strings of its bucket).
+ */
+class NameCounts {
+  private slots = new Int32Array(256); // entry number + 1; 0 is free
+  private hashes = new Int32Array(256);
+  private counts = new Int32Array(128);
+  private readonly names: string[] = [];
+
+  /** How many times `name` was counted before this call (which counts it); `hash` is {@link validName}'s. */
+  public count(name: string, hash: number): number {
+    const mask = this.slots.length - 1;
+    let p = hash & mask;
+    for (let v = this.slots[p]; v !== 0; p = (p + 1) & mask, v = this.slots[p]) {
+      if (this.hashes[p] === hash && this.names[v - 1] === name) return this.counts[v - 1]++;
+    }
+    const n = this.names.push(name);
+    if (n > this.counts.length) {
+      const counts = new Int32Array(this.counts.length * 2);
+      counts.set(this.counts);
+      this.counts = counts;
+    }
+    this.counts[n - 1] = 1;
+    this.slots[p] = n;
+    this.hashes[p] = hash;
+    if (n * 2 > this.slots.length) this.grow();
+    return 0;
+  }
+
+  private grow(): void {
+    const { slots, hashes } = this;
+    this.slots = new Int32Array(slots.length * 2);
+    this.hashes = new Int32Array(slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] === 0) continue;
+      let p = hashes[i] & mask;
+      while (this.slots[p] !== 0) p = (p + 1) & mask;
+      this.slots[p] = slots[i];
+      this.hashes[p] = hashes[i];
+    }
+  }
+}
+
+/**
+ * Whether `name` is a valid Application name (`DNS_SUBDOMAIN`, at most 253 characters): its FNV-1a hash
+ * (for {@link NameCounts}) when it is, undefined when it is not. One pass over the characters, instead of
+ * the regular expression and then a hash.
+ */
+export function validName(name: string): number | undefined {
+  const n = name.length;
+  if (n === 0 || n > 253) return undefined;
+  let h = 0x811c9dc5;
+  let labelStart = true;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) labelStart = false;
+    else if (c === 45) {
+      if (labelStart) return undefined; // a label starts with a letter or digit
+    } else if (c === 46) {
+      if (labelStart || prev === 45) return undefined; // no empty label, none ends with '-'
+      labelStart = true;
+    } else return undefined;
+    prev = c;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return labelStart || prev === 45 ? undefined : h;
+}
 
 /** Short form of a parameter set for messages: `app=frontend, environment=dev, path.basename=x` (cluster metadata left out). */
 function describeParams(p: ParamSet): string {
@@ -177,14 +249,14 @@ export function expandApplicationSet(
 
   const rolling = rollingSyncCheck(spec);
   const render = objectRenderer(template, 'spec.template', visit && fields ? withMetadata(fields, rolling !== undefined) : undefined);
-  const names = new Map<string, number>();
+  const names = new NameCounts();
   const rollingProblems: ExpandProblem[] = [];
   let generated = 0;
   generators.forEach((generator, i) => {
     const path = `spec.generators[${i}]`;
-    let paramSets: ParamSet[];
+    let paramSets: Iterable<ParamSet>;
     try {
-      paramSets = generateParamSets(generator, {
+      paramSets = paramSetsOf(generator, {
         ...engine,
         clusters: inventory.clusters,
         applyNestedSelectors: spec.applyNestedSelectors === true,
@@ -215,7 +287,8 @@ export function expandApplicationSet(
       }
       const tmeta = isObj(rendered.metadata) ? rendered.metadata : {};
       const appName = typeof tmeta.name === 'string' ? tmeta.name : '';
-      if (!DNS_SUBDOMAIN.test(appName) || appName.length > 253) {
+      const hash = validName(appName);
+      if (hash === undefined) {
         problems.push({
           path: 'spec.template.metadata.name',
           message: `${cluster !== undefined ? `cluster "${cluster}": ` : ''}generated Application name ${JSON.stringify(appName)} is not a valid object name: at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`,
@@ -223,10 +296,8 @@ export function expandApplicationSet(
         });
         continue;
       }
-      const seen = names.get(appName);
-      if (seen === undefined) names.set(appName, 1);
-      else {
-        names.set(appName, seen + 1);
+      const seen = names.count(appName, hash);
+      if (seen > 0) {
         if (seen === 1) {
           problems.push({
             path: 'spec.template.metadata.name',

@@ -102,6 +102,11 @@ function selectedClusters(clusters: readonly ArgoCluster[], selector: CompiledSe
 
 /** Each cluster's `metadata` parameter, built once. */
 const METADATA = new WeakMap<ArgoCluster, GoMap>();
+/** The param sets (and names) of each selection of clusters without generator values, with goTemplate and without. */
+const SHARED_PARAMS = new WeakMap<readonly ArgoCluster[], { go?: { out: ParamSet[]; matched: string[] }; flat?: { out: ParamSet[]; matched: string[] } }>();
+/** Each cluster's param set, with goTemplate and without, made once (see `clusterParams`). */
+const CLUSTER_PARAMS_GO = new WeakMap<ArgoCluster, ParamSet>();
+const CLUSTER_PARAMS_FLAT = new WeakMap<ArgoCluster, ParamSet>();
 /** Each cluster's `nameNormalized` parameter, computed once. */
 const NORMALIZED = new WeakMap<ArgoCluster, string>();
 
@@ -125,8 +130,11 @@ class Generators {
     throw new GeneratorError(path, message, { ...extra, interpolatedWith: this.interpolation });
   }
 
-  /** A top-level entry of `spec.generators`: several kinds in one entry all run; a generator `template` is refused. */
-  public top(gen: unknown, path: string): ParamSet[] {
+  /**
+   * A top-level entry of `spec.generators`: several kinds in one entry all run; a generator `template` is
+   * refused. A matrix alone in its entry gives its param sets as a {@link MatrixProduct}, merged as they are read.
+   */
+  public top(gen: unknown, path: string): Iterable<ParamSet> {
     if (!isObj(gen)) this.fail(path, `a generator must be an object such as {clusters: {...}}, got ${JSON.stringify(gen)}`);
     const kinds = kindsOf(gen);
     if (kinds.length === 0) this.fail(path, `no generator in this entry: Argo CD reports "contains unrecognized generators"; use list, clusters, matrix or merge`);
@@ -136,6 +144,7 @@ class Generators {
       if (isObj(spec) && isObj(spec.template) && Object.keys(spec.template).length > 0) {
         this.fail(childPath(childPath(path, kind), 'template'), 'generator-level template overrides are not supported by the plan; put the whole template in spec.template', { unsupported: true });
       }
+      if (kind === 'matrix' && kinds.length === 1 && (gen.selector === undefined || gen.selector === null)) return this.matrixProduct(spec, childPath(path, kind), 0);
       out.push(...this.kind(kind, spec, childPath(path, kind), 0));
     }
     return this.postSelect(gen, path, out);
@@ -242,11 +251,19 @@ class Generators {
     for (const k of valueKeys) {
       if (typeof values[k] !== 'string') this.fail(childPath(childPath(path, 'values'), k), `generator values are strings, got ${JSON.stringify(values[k])}: quote it`);
     }
+    // Argo CD lists the local cluster (no Secret, no labels) only for an empty selector, and first.
+    const selected = selectedClusters(this.options.clusters, selector);
+    if (valueKeys.length === 0) {
+      // The clusters' own param sets: the same lists for every evaluation of this selection (read-only).
+      const shared = this.sharedParams(selected);
+      this.options.onClusterSelection?.({ path, selector: s.selector, matched: shared.matched, interpolatedWith: this.interpolation });
+      return shared.out;
+    }
     const out: ParamSet[] = [];
     const matched: string[] = [];
-    // Argo CD lists the local cluster (no Secret, no labels) only for an empty selector, and first.
-    for (const c of selectedClusters(this.options.clusters, selector)) {
-      const params = this.clusterParams(c);
+    for (const c of selected) {
+      // A copy of the cluster's shared param set (never changed in place, see clusterParams) gets the values.
+      const params = { ...this.clusterParams(c) };
       const rendered: Record<string, string> = {};
       for (const k of valueKeys) {
         try {
@@ -261,10 +278,8 @@ class Generators {
           throw e;
         }
       }
-      if (valueKeys.length > 0) {
-        if (this.options.goTemplate) params.values = stringMap(rendered);
-        else for (const k of valueKeys) params[`values.${k}`] = rendered[k];
-      }
+      if (this.options.goTemplate) params.values = stringMap(rendered);
+      else for (const k of valueKeys) params[`values.${k}`] = rendered[k];
       out.push(params);
       matched.push(c.name);
     }
@@ -272,12 +287,31 @@ class Generators {
     return out;
   }
 
+  /** The param sets of selected clusters without generator values, and their names: made once per selection and engine. */
+  private sharedParams(selected: readonly ArgoCluster[]): { readonly out: ParamSet[]; readonly matched: string[] } {
+    let byEngine = SHARED_PARAMS.get(selected);
+    if (!byEngine) SHARED_PARAMS.set(selected, (byEngine = {}));
+    const key = this.options.goTemplate ? 'go' : 'flat';
+    let shared = byEngine[key];
+    if (!shared) byEngine[key] = shared = { out: selected.map((c) => this.clusterParams(c)), matched: selected.map((c) => c.name) };
+    return shared;
+  }
+
   /**
    * The parameters of one cluster: nested `metadata` with goTemplate, flat `metadata.labels.<key>` without.
-   * The `metadata` map is built once per cluster and shared (param sets are never changed in place below
-   * their top level, see `mergoMerge`).
+   * Built once per cluster and engine and shared: a param set is never changed in place (a matrix merges
+   * into a new map, a merge into a copy of its base sets, see {@link merge}; `mergoMerge` replaces nested
+   * maps instead of changing them), so clusters selected again (by every element of a matrix's first
+   * child) cost nothing.
    */
   private clusterParams(c: ArgoCluster): ParamSet {
+    const cache = this.options.goTemplate ? CLUSTER_PARAMS_GO : CLUSTER_PARAMS_FLAT;
+    let params = cache.get(c);
+    if (!params) cache.set(c, (params = this.newClusterParams(c)));
+    return params;
+  }
+
+  private newClusterParams(c: ArgoCluster): ParamSet {
     if (!c.secret) return { name: c.name, nameNormalized: c.name, server: c.server };
     let nameNormalized = NORMALIZED.get(c);
     if (nameNormalized === undefined) NORMALIZED.set(c, (nameNormalized = sanitizeName(c.name)));
@@ -307,6 +341,7 @@ class Generators {
   }
 
   private matrix(spec: unknown, path: string, depth: number): ParamSet[] {
+    if (this.options.goTemplate) return [...this.matrixProduct(spec, path, depth)];
     const gens = this.childList(spec, path, 'Matrix');
     if (gens.length > 2) this.fail(childPath(path, 'generators'), 'found more than two generators, Matrix support only two');
     const genPath = childPath(path, 'generators');
@@ -318,25 +353,38 @@ class Generators {
       const second = this.child(gens[1], childPath(genPath, 1), depth + 1, a);
       this.interpolation = outer;
       for (const b of second) {
-        if (this.options.goTemplate) {
-          // The first child's parameters win where both set one (mergo with override, b then a).
-          const tmp: ParamSet = {};
-          mergoMerge(tmp, b, true);
-          mergoMerge(tmp, a, true);
-          out.push(tmp);
-        } else {
-          const tmp: ParamSet = {};
-          for (const [k, v] of Object.entries(a)) tmp[k] = formatGoValue(v);
-          for (const [k, v] of Object.entries(b)) {
-            const value = formatGoValue(v);
-            if (k in tmp && tmp[k] !== value) this.fail(path, `found duplicate key ${k} with different value, a: ${tmp[k]} ,b: ${value}`);
-            tmp[k] = value;
-          }
-          out.push(tmp);
+        const tmp: ParamSet = {};
+        for (const [k, v] of Object.entries(a)) tmp[k] = formatGoValue(v);
+        for (const [k, v] of Object.entries(b)) {
+          const value = formatGoValue(v);
+          if (k in tmp && tmp[k] !== value) this.fail(path, `found duplicate key ${k} with different value, a: ${tmp[k]} ,b: ${value}`);
+          tmp[k] = value;
         }
+        out.push(tmp);
       }
     }
     return out;
+  }
+
+  /**
+   * A matrix's param sets, every child evaluated (so every error is thrown) but the pairs not merged
+   * yet: with goTemplate, merging is mergo's and cannot fail, and a matrix of ~10,000 param sets is read
+   * one at a time. Without goTemplate, {@link matrix} merges as it goes (a merge can fail there).
+   */
+  private matrixProduct(spec: unknown, path: string, depth: number): Iterable<ParamSet> {
+    if (!this.options.goTemplate) return this.matrix(spec, path, depth);
+    const gens = this.childList(spec, path, 'Matrix');
+    if (gens.length > 2) this.fail(childPath(path, 'generators'), 'found more than two generators, Matrix support only two');
+    const genPath = childPath(path, 'generators');
+    const first = this.child(gens[0], childPath(genPath, 0), depth + 1);
+    const seconds: ParamSet[][] = [];
+    const outer = this.interpolation;
+    for (const a of first) {
+      this.interpolation = a;
+      seconds.push(this.child(gens[1], childPath(genPath, 1), depth + 1, a));
+      this.interpolation = outer;
+    }
+    return new MatrixProduct(first, seconds);
   }
 
   private merge(spec: unknown, path: string, depth: number): ParamSet[] {
@@ -365,7 +413,8 @@ class Generators {
       }
       return m;
     };
-    const base = byKey(sets[0], 0);
+    // The base sets are merged into in place: copies, as param sets may be shared (see clusterParams).
+    const base = byKey(sets[0].map((p) => ({ ...p })), 0);
     sets.slice(1).forEach((params, i) => {
       const overrides = byKey(params, i + 1);
       for (const [key, b] of base) {
@@ -380,6 +429,45 @@ class Generators {
 }
 
 /**
+ * The param sets of a matrix with goTemplate, in order: each of the first child's merged over each of the
+ * second child's it was paired with (mergo with override: `b`, then `a` over it, into a new map), made
+ * as they are read, so that each is garbage once read.
+ */
+class MatrixProduct implements Iterable<ParamSet> {
+  public constructor(
+    private readonly firsts: readonly ParamSet[],
+    private readonly seconds: readonly (readonly ParamSet[])[],
+  ) {}
+
+  public [Symbol.iterator](): Iterator<ParamSet> {
+    const { firsts, seconds } = this;
+    let i = 0;
+    let j = 0;
+    // One result object for every step (read at once by for-of and spreading): none per param set.
+    const result = { done: false, value: undefined as unknown as ParamSet };
+    return {
+      next: () => {
+        while (i < firsts.length && j >= seconds[i].length) {
+          i++;
+          j = 0;
+        }
+        if (i >= firsts.length) {
+          result.done = true;
+          result.value = undefined as unknown as ParamSet;
+          return result;
+        }
+        // The first child's parameters win where both set one.
+        const tmp: ParamSet = {};
+        mergoMerge(tmp, seconds[i][j++], true);
+        mergoMerge(tmp, firsts[i], true);
+        result.value = tmp;
+        return result;
+      },
+    };
+  }
+}
+
+/**
  * The parameter sets one entry of `spec.generators` produces, with Argo CD's semantics for the list,
  * clusters, matrix and merge generators (other kinds are {@link GeneratorError}s with `unsupported`).
  * Throws {@link GeneratorError} on what Argo CD would report as a generation error.
@@ -388,5 +476,15 @@ class Generators {
  * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators/
  */
 export function generateParamSets(generator: unknown, options: GenerateParamsOptions, path = 'spec.generators[0]'): ParamSet[] {
+  return [...paramSetsOf(generator, options, path)];
+}
+
+/**
+ * {@link generateParamSets}, with the same errors (all thrown by this call), but the param sets of a
+ * matrix alone in its entry are made as they are read: what an expansion of ~10,000 param sets of one
+ * matrix reads once, one at a time. Every param set is a new map (or a cluster's shared one): never
+ * change one in place.
+ */
+export function paramSetsOf(generator: unknown, options: GenerateParamsOptions, path = 'spec.generators[0]'): Iterable<ParamSet> {
   return new Generators(options).top(generator, path);
 }

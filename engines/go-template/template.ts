@@ -59,6 +59,16 @@ export class GoTemplate {
     this.simple = simple;
   }
 
+  /**
+   * The template as text and field chains (`['dist/', ['a', 'b'], '/x']` for `dist/{{.a.b}}/x`) when that
+   * is all it is, else undefined. Executed with data in which every chain names a key of a map at every
+   * step and ends on a string, its output is the text with each chain's string in place (what
+   * {@link execute} gives then, whatever the missing-key option); anything else runs the general evaluator.
+   */
+  public get simpleParts(): ReadonlyArray<string | readonly string[]> | undefined {
+    return this.simple;
+  }
+
   /** Runs the template with `data` as `.` and `$`; throws {@link GoTemplateError}. */
   public execute(data: GoValue, missingKey: MissingKey = 'invalid'): string {
     if (this.simple) {

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { EntryList, FleetPlanView, planFleetView, PlanEntry } from './plan.js';
+import { CompactEntryList, EntryList, FleetPlanView, isCompactEntryList, planFleetView, PlanEntry, SharedEntryFields } from './plan.js';
 import { FleetOutputsOptions } from '../../charts/outputs/fleet-outputs.js';
 import { FleetSource } from '../../charts/model/spec.js';
 import { reportFailure, UsageError } from '../cli-failure.js';
@@ -21,8 +21,12 @@ Exit 1 when Argo CD would fail on something (each problem on stderr), 2 on a usa
 /** Where output goes, one chunk at a time. */
 export type OutputSink = (chunk: string) => void;
 
-/** About 1 MB: large enough that writing costs little per byte, small enough that output never piles up in memory. */
-const CHUNK_SIZE = 1 << 20;
+/**
+ * 64 KB (a pipe's buffer): large enough that writing costs little per byte, small enough that output
+ * never piles up in memory, and that a chunk being made is rarely alive when the young generation is
+ * collected (copying a megabyte of pieces at each collection cost more than the writes saved).
+ */
+const CHUNK_SIZE = 1 << 16;
 
 /**
  * Collects text and hands it to a sink in chunks of about `chunkSize` characters (a chunk ends where the
@@ -30,7 +34,10 @@ const CHUNK_SIZE = 1 << 20;
  * written as it is formatted instead of being built as one string first. Call {@link end} for the rest.
  */
 export class ChunkedWriter {
-  private buffer = '';
+  // The pieces of the chunk, joined once: `+=` would build a chain of thousands of cons strings, which
+  // every garbage collection meanwhile copies.
+  private readonly parts: string[] = [];
+  private size = 0;
 
   public constructor(
     private readonly sink: OutputSink,
@@ -38,8 +45,9 @@ export class ChunkedWriter {
   ) {}
 
   public write(text: string): void {
-    this.buffer += text;
-    if (this.buffer.length >= this.chunkSize) this.flush();
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= this.chunkSize) this.flush();
   }
 
   /** Hands what is buffered to the sink. */
@@ -48,9 +56,10 @@ export class ChunkedWriter {
   }
 
   private flush(): void {
-    if (this.buffer.length === 0) return;
-    const chunk = this.buffer;
-    this.buffer = '';
+    if (this.size === 0) return;
+    const chunk = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
+    this.parts.length = 0;
+    this.size = 0;
     this.sink(chunk);
   }
 }
@@ -111,6 +120,7 @@ interface TableLayout {
  * entries given in another order are grouped first (in order of first appearance, keeping their order).
  */
 function tableLayout(entries: EntryList): TableLayout {
+  if (isCompactEntryList(entries)) return compactLayout(entries);
   const ranges = new Map<string, { start: number; end: number }>();
   const widths: [number, number, number, number] = [0, 0, 0, 0];
   let generated = 0;
@@ -146,6 +156,63 @@ function tableLayout(entries: EntryList): TableLayout {
   return { entries, ranges, widths, generated, uninstall };
 }
 
+/** {@link tableLayout} of a compact store: sorted by cluster, read without making entry objects. */
+function compactLayout(entries: CompactEntryList): TableLayout {
+  const ranges = new Map<string, { start: number; end: number }>();
+  for (const r of entries.clusterRanges()) ranges.set(r.cluster, { start: r.start, end: r.end });
+  let w0 = 0;
+  let w1 = 0;
+  let w2 = 0;
+  let w3 = 0;
+  let generated = 0;
+  let uninstall = 0;
+  let last: SharedEntryFields | undefined;
+  entries.forEachEntry(0, entries.length, (_cluster, _server, application, shared) => {
+    if (application.length > w0) w0 = application.length;
+    if (shared !== last) {
+      last = shared;
+      if (shared.project.length > w1) w1 = shared.project.length;
+      if (shared.source.length > w2) w2 = shared.source.length;
+      if (shared.destinationNamespace.length > w3) w3 = shared.destinationNamespace.length;
+    }
+    if (shared.applicationSet !== undefined) generated++;
+    if (shared.onRemoval === 'uninstall') uninstall++;
+  });
+  return { entries, ranges, widths: [w0, w1, w2, w3], generated, uninstall };
+}
+
+/**
+ * Writes the rows of entries `start` to `end` of a compact store, as `row` would: the part of a row after
+ * the name is the same for entries that share their fields, so it is made once per run of them.
+ */
+function writeCompactRows(entries: CompactEntryList, start: number, end: number, widths: readonly [number, number, number, number], out: ChunkedWriter, lost: boolean): void {
+  const [w0, w1, w2, w3] = widths;
+  // Each row is written as its pieces (the writer joins them once per chunk): indent, name, the spaces
+  // that pad it (one string per length), and the rest, made once per run of entries sharing it.
+  const pads: string[] = [];
+  for (let n = 0; n <= w0; n++) pads.push(' '.repeat(n));
+  // Sorted by name, neighbours rarely share their fields: the rest of the row is kept per shared fields.
+  const tails = new Map<SharedEntryFields, string>();
+  let last: SharedEntryFields | undefined;
+  let tail = '';
+  entries.forEachEntry(start, end, (_cluster, server, application, shared) => {
+    if (shared !== last) {
+      last = shared;
+      let t = tails.get(shared);
+      if (t === undefined) {
+        t = `  ${shared.project.padEnd(w1)}  ${shared.source.padEnd(w2)}  ${shared.destinationNamespace.padEnd(w3)}  removal: ${shared.onRemoval}${lost ? '' : '\n'}`;
+        tails.set(shared, t);
+      }
+      tail = t;
+    }
+    out.write('  ');
+    out.write(application);
+    if (application.length < w0) out.write(pads[w0 - application.length]);
+    out.write(tail);
+    if (lost) out.write(`  -> ${server || '(no server)'}\n`);
+  });
+}
+
 /**
  * Writes the plan as a table: one header line per cluster (environment, server, count), then one aligned
  * row per Application (name, project, source, destination namespace, and what removing it would do:
@@ -157,16 +224,19 @@ export function writePlanTable(plan: FleetPlanView, out: ChunkedWriter): void {
   const [w0, w1, w2, w3] = widths;
   const row = (e: PlanEntry) =>
     `  ${e.application.padEnd(w0)}  ${e.project.padEnd(w1)}  ${e.source.padEnd(w2)}  ${e.destinationNamespace.padEnd(w3)}  removal: ${e.onRemoval}`;
+  const compact = isCompactEntryList(entries) ? entries : undefined;
   for (const c of plan.clusters) {
     const range = ranges.get(c.name) ?? { start: 0, end: 0 };
     const env = `${c.environment ? `environment ${c.environment}, ` : ''}${c.hub ? `hub ${c.hub}, ` : ''}`;
     out.write(`${c.name} (${env}${c.server}): ${plural(range.end - range.start, 'Application')}\n`);
-    for (let i = range.start; i < range.end; i++) out.write(`${row(entries.at(i)!)}\n`);
+    if (compact) writeCompactRows(compact, range.start, range.end, widths, out, false);
+    else for (let i = range.start; i < range.end; i++) out.write(`${row(entries.at(i)!)}\n`);
   }
   const lost = ranges.get('');
   if (lost) {
     out.write(`(destination matches no cluster): ${plural(lost.end - lost.start, 'Application')}\n`);
-    for (let i = lost.start; i < lost.end; i++) {
+    if (compact) writeCompactRows(compact, lost.start, lost.end, widths, out, true);
+    else for (let i = lost.start; i < lost.end; i++) {
       const e = entries.at(i)!;
       out.write(`${row(e)}  -> ${e.server || '(no server)'}\n`);
     }
@@ -223,7 +293,46 @@ export function writePlanJson(plan: FleetPlanView, out: ChunkedWriter): void {
   );
   const entries = plan.entries;
   out.write('  "applications": [');
-  for (let i = 0; i < entries.length; i++) {
+  if (isCompactEntryList(entries)) {
+    // The same text, made of parts shared by runs of entries: the cluster and server, and the shared fields.
+    let first = true;
+    let lastCluster: string | undefined;
+    let lastServer: string | undefined;
+    let head = '';
+    let lastShared: SharedEntryFields | undefined;
+    let tail = '';
+    // Sorted by name, neighbours rarely share their fields: their text is kept per shared fields.
+    const tails = new Map<SharedEntryFields, string>();
+    entries.forEachEntry(0, entries.length, (cluster, server, application, shared) => {
+      if (cluster !== lastCluster || server !== lastServer) {
+        lastCluster = cluster;
+        lastServer = server;
+        head = `    {\n      "cluster": ${cluster ? q(cluster) : 'null'},\n      "server": ${q(server)},\n      "application": `;
+      }
+      if (shared !== lastShared) {
+        lastShared = shared;
+        let t = tails.get(shared);
+        if (t === undefined) {
+          t =
+            `,\n      "namespace": ${q(shared.namespace)},\n` +
+            `      "applicationSet": ${qOrNull(shared.applicationSet)},\n` +
+            `      "project": ${q(shared.project)},\n` +
+            `      "source": ${q(shared.source)},\n` +
+            `      "repoURL": ${q(shared.repoURL)},\n` +
+            `      "destinationNamespace": ${q(shared.destinationNamespace)},\n` +
+            `      "file": ${q(shared.file)},\n` +
+            `      "onRemoval": ${q(shared.onRemoval)}\n    }`;
+          tails.set(shared, t);
+        }
+        tail = t;
+      }
+      out.write(first ? '\n' : ',\n');
+      out.write(head);
+      out.write(JSON.stringify(application));
+      out.write(tail);
+      first = false;
+    });
+  } else for (let i = 0; i < entries.length; i++) {
     const e = entries.at(i)!;
     out.write(
       `${i === 0 ? '\n' : ',\n'}    {\n` +
@@ -286,7 +395,7 @@ function planOf(source: FleetSource, options: FleetOutputsOptions, dir: string, 
 
 /**
  * `npm run plan`: expands every ApplicationSet against the cluster Secrets with Argo CD's semantics, and
- * prints what Argo CD will run where (`--json` for tools), written to `stdout` in chunks of about 1 MB as
+ * prints what Argo CD will run where (`--json` for tools), written to `stdout` in chunks of about 64 KB as
  * it is formatted (default: file descriptor 1, synchronously). The Argo CD objects come from the output
  * folder (`--out`, as synth) when input, code and folder are as at the last synth, else from rendering
  * the fleet in memory (input validation and policies as in synth); either way the output is the same, byte

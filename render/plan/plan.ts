@@ -101,6 +101,25 @@ export interface EntryList {
   at(index: number): PlanEntry | undefined;
 }
 
+/** What the entries of a run of Applications share: all of a {@link PlanEntry} but its cluster, server and name. */
+export type SharedEntryFields = Omit<PlanEntry, 'cluster' | 'server' | 'application'>;
+
+/**
+ * Entries read in order without making an object for each: {@link planFleetView}'s store. `visit` gets the
+ * entries from `start` to `end` (exclusive, in plan order) as their cluster, server, name and the fields
+ * they share with their neighbours (the same object for a run of entries that agree on them).
+ */
+export interface CompactEntryList extends EntryList {
+  forEachEntry(start: number, end: number, visit: (cluster: string, server: string, application: string, shared: SharedEntryFields) => void): void;
+  /** Each cluster that has entries, in plan order, with the range of its entries. */
+  clusterRanges(): Array<{ readonly cluster: string; readonly start: number; readonly end: number }>;
+}
+
+/** Whether an entry list is a {@link CompactEntryList}. */
+export function isCompactEntryList(entries: EntryList): entries is CompactEntryList {
+  return typeof (entries as Partial<CompactEntryList>).forEachEntry === 'function' && typeof (entries as Partial<CompactEntryList>).clusterRanges === 'function';
+}
+
 /**
  * A {@link FleetPlan} whose entries stay in a compact store and are made into {@link PlanEntry} objects
  * one at a time, as they are read: what `npm run plan` prints at fleet scale (~500k Applications)
@@ -282,13 +301,82 @@ class Sources {
   }
 }
 
+/** Consecutive names added with one namespace and origin, and the longest prefix they all share. */
+interface NameRun {
+  readonly namespace: string;
+  readonly origin: Origin;
+  /** Whether the caller vouched that no name of the origin repeats (an ApplicationSet's Applications). */
+  readonly unique: boolean;
+  readonly start: number;
+  end: number;
+  prefix: string;
+}
+
 /**
  * Every Application name per namespace, to find two Applications with one name (Argo CD keeps one
- * object per namespace and name): an open-addressing hash table over typed arrays, with the names
- * in insertion order. For ~500k Applications it costs a fraction of a `Map` of as many entries
- * (its growth, and a hash lookup in a table far larger than the CPU caches, per Application).
+ * object per namespace and name). Names are kept in runs (an ApplicationSet's Applications, or one plain
+ * Application) with the longest prefix each run's names share: two runs whose prefixes are not one a
+ * prefix of the other cannot share a name (they differ within both prefixes), and an ApplicationSet's
+ * own names never repeat (its expansion reports and drops repeats). Only the names of runs that may
+ * share one (in a fleet where every ApplicationSet names its Applications after itself, none) go through
+ * {@link HashedNames}, in the order they were added: the duplicates, and their declarations in order,
+ * are those of hashing every name, without hashing ~500k of them.
  */
 class NameIndex {
+  private readonly names: string[] = [];
+  private readonly runs: NameRun[] = [];
+
+  public add(namespace: string, name: string, origin: Origin, uniqueInOrigin: boolean): void {
+    const runs = this.runs;
+    const run = runs.length > 0 ? runs[runs.length - 1] : undefined;
+    this.names.push(name);
+    if (run && run.origin === origin && run.namespace === namespace && run.unique === uniqueInOrigin) {
+      run.end++;
+      if (!name.startsWith(run.prefix)) run.prefix = commonPrefix(run.prefix, name);
+      return;
+    }
+    runs.push({ namespace, origin, unique: uniqueInOrigin, start: this.names.length - 1, end: this.names.length, prefix: name });
+  }
+
+  /** Each name declared more than once, with its declarations in order. */
+  public *duplicates(): Generator<{ namespace: string; name: string; owners: readonly Origin[] }> {
+    const byNamespace = new Map<string, number[]>();
+    this.runs.forEach((r, i) => {
+      const list = byNamespace.get(r.namespace);
+      if (list) list.push(i);
+      else byNamespace.set(r.namespace, [i]);
+    });
+    const suspect = new Uint8Array(this.runs.length);
+    for (const list of byNamespace.values()) {
+      const sorted = list.map((i) => this.runs[i]).map((r, k) => ({ prefix: r.prefix, i: list[k] }));
+      sorted.sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
+      // The prefixes that start with a given one follow it in sorted order.
+      for (let k = 0; k < sorted.length; k++) {
+        for (let j = k + 1; j < sorted.length && sorted[j].prefix.startsWith(sorted[k].prefix); j++) suspect[sorted[k].i] = suspect[sorted[j].i] = 1;
+      }
+    }
+    const hashed = new HashedNames();
+    this.runs.forEach((r, i) => {
+      if (!suspect[i] && (r.unique || r.end - r.start <= 1)) return;
+      for (let k = r.start; k < r.end; k++) hashed.add(r.namespace, this.names[k], r.origin);
+    });
+    yield* hashed.duplicates();
+  }
+}
+
+/** The longest common prefix of two strings. */
+function commonPrefix(a: string, b: string): string {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return a.slice(0, i);
+}
+
+/**
+ * Names per namespace in an open-addressing hash table over typed arrays, with the names in insertion
+ * order: for many names it costs a fraction of a `Map` of as many entries.
+ */
+class HashedNames {
   private slots = new Int32Array(1024); // entry number + 1; 0 is free
   private hashes = new Int32Array(1024);
   private readonly names: string[] = [];
@@ -431,7 +519,7 @@ const byProblem = (a: PlanProblem, b: PlanProblem) => compareStrings(a.file, b.f
  * Applications of an ApplicationSet usually agree on all of it (one app and environment on every
  * cluster of that environment, one add-on version on many clusters), so they share one.
  */
-type EntryKind = Omit<PlanEntry, 'cluster' | 'server' | 'application'>;
+type EntryKind = SharedEntryFields;
 
 /** The entries of one cluster, as parallel arrays: three pointers an Application instead of an object of eleven. */
 class Bucket {
@@ -469,7 +557,7 @@ class Bucket {
  * grouped by cluster: sorting ~500 groups of ~1,000 is much cheaper than sorting ~500k entries with a
  * four-key comparison, and gives the same order. Reading an entry makes its {@link PlanEntry}.
  */
-class CompactEntries implements EntryList {
+class CompactEntries implements CompactEntryList {
   public readonly length: number;
   private readonly clusters: string[];
   private readonly buckets: Bucket[];
@@ -491,9 +579,34 @@ class CompactEntries implements EntryList {
     this.length = n;
   }
 
-  public at(index: number): PlanEntry | undefined {
-    const i = index < 0 ? index + this.length : index;
-    if (!(i >= 0 && i < this.length)) return undefined;
+  public forEachEntry(start: number, end: number, visit: (cluster: string, server: string, application: string, shared: SharedEntryFields) => void): void {
+    const from = Math.max(0, start);
+    const to = Math.min(this.length, end);
+    if (from >= to) return;
+    let k = this.bucketOf(from);
+    let j = from - this.starts[k];
+    for (let i = from; i < to; ) {
+      const b = this.buckets[k];
+      const cluster = this.clusters[k];
+      const { names, servers, kinds } = b;
+      const stop = Math.min(names.length, j + (to - i));
+      for (; j < stop; j++, i++) visit(cluster, servers[j], names[j], kinds[j]);
+      k++;
+      j = 0;
+    }
+  }
+
+  public clusterRanges(): Array<{ readonly cluster: string; readonly start: number; readonly end: number }> {
+    const out: Array<{ cluster: string; start: number; end: number }> = [];
+    for (let k = 0; k < this.buckets.length; k++) {
+      const n = this.buckets[k].names.length;
+      if (n > 0) out.push({ cluster: this.clusters[k], start: this.starts[k], end: this.starts[k] + n });
+    }
+    return out;
+  }
+
+  /** The bucket holding entry `i` (0 <= i < length). */
+  private bucketOf(i: number): number {
     let k = this.cursor;
     if (!(i >= this.starts[k] && i < this.starts[k] + this.buckets[k].names.length)) {
       let lo = 0;
@@ -507,6 +620,13 @@ class CompactEntries implements EntryList {
       while (i >= this.starts[lo] + this.buckets[lo].names.length) lo++;
       k = this.cursor = lo;
     }
+    return k;
+  }
+
+  public at(index: number): PlanEntry | undefined {
+    const i = index < 0 ? index + this.length : index;
+    if (!(i >= 0 && i < this.length)) return undefined;
+    const k = this.bucketOf(i);
     const b = this.buckets[k];
     const j = i - this.starts[k];
     const kind = b.kinds[j];
@@ -611,7 +731,8 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
         message: `${applicationSet ? 'spec.template.' : ''}${field}: ${repoURL} is a private Git repository and no repository or repo-creds Secret with credentials covers it (Argo CD matches a repository Secret by the same URL and a repo-creds template by URL prefix, both lower-cased and without ".git"), so Argo CD cannot clone it: declare its credentials in repos.credentials, or set repos.public when it is public`,
       });
     }
-    names.add(namespace, name, origin);
+    // An ApplicationSet's expansion drops the repeats of a name: its names are unique.
+    names.add(namespace, name, origin, applicationSet !== undefined);
     const finalizers = meta.finalizers;
     if (!lastRemoval || lastRemoval.finalizers !== finalizers || lastRemoval.appSet !== appSetObject) {
       lastRemoval = { finalizers, appSet: appSetObject, outcome: removalOf(app, appSetObject) };
@@ -665,4 +786,31 @@ function planArgoCd(objects: ReadonlyMap<string, readonly unknown[]>, options: P
     .map((c) => ({ name: c.name, server: c.server, environment: c.labels.environment, file: c.secret?.file, applications: buckets.get(c.name)?.names.length ?? 0 }))
     .sort((a, b) => compareStrings(a.name, b.name));
   return { buckets, problems, clusters, applicationSets: appSets.length };
+}
+
+/**
+ * For tests: the names declared more than once among `adds` (each with an origin key and whether its
+ * origin vouches for unique names), as the plan finds them (`indexed`) and as hashing every name does
+ * (`hashed`, the reference): namespace, name and the origin keys of its declarations, in order.
+ * @internal
+ */
+export function duplicateNamesOf(adds: ReadonlyArray<{ namespace: string; name: string; origin: string; unique: boolean }>): {
+  indexed: Array<[string, string, string[]]>;
+  hashed: Array<[string, string, string[]]>;
+} {
+  const origins = new Map<string, Origin>();
+  const originOf = (key: string) => {
+    let o = origins.get(key);
+    if (!o) origins.set(key, (o = { file: key, object: key }));
+    return o;
+  };
+  const index = new NameIndex();
+  const hashed = new HashedNames();
+  for (const a of adds) {
+    index.add(a.namespace, a.name, originOf(a.origin), a.unique);
+    hashed.add(a.namespace, a.name, originOf(a.origin));
+  }
+  const list = (g: Iterable<{ namespace: string; name: string; owners: readonly Origin[] }>) =>
+    [...g].map((d): [string, string, string[]] => [d.namespace, d.name, d.owners.map((o) => o.file)]).sort((x, y) => compareStrings(`${x[0]}/${x[1]}`, `${y[0]}/${y[1]}`));
+  return { indexed: list(index.duplicates()), hashed: list(hashed.duplicates()) };
 }
