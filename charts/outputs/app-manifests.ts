@@ -123,6 +123,8 @@ export interface AppManifestStore {
   get(context: AppRenderContext, app: AppSpec): ReadonlyMap<string, readonly KubeObject[]> | undefined;
   /** Remembers the app's objects per environment. */
   set(context: AppRenderContext, app: AppSpec, byEnvironment: ReadonlyMap<string, readonly KubeObject[]>): void;
+  /** Told when the render will ask for no more apps: what the store read to answer may be let go. */
+  asked?(): void;
 }
 
 /** Every app's objects per environment (keyed by `appManifestKey`), or the problems that stop them. */
@@ -155,6 +157,7 @@ export function renderFleetApps(fleet: ResolvedFleet, source: FleetSource, store
     }
     problems.push(...teamAppsProblems(team, ti, teamApps).map((p) => ({ file, ...p })));
   }
+  store?.asked?.();
   return { manifests, problems };
 }
 

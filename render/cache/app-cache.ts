@@ -78,16 +78,18 @@ export class AppManifestCache implements AppManifestStore {
     return new AppManifestCache(codeVersion());
   }
 
+  /** The pack's entries not asked for yet (an entry given to a render is dropped here, so the pack's text can be collected). */
   private loaded?: Map<string, string>;
-  /** Per app key, the entry's text as the pack is to hold it (fresh apps get theirs when saved). */
-  private readonly used = new Map<string, string>();
+  /** How many entries the pack held when read. */
+  private packSize = 0;
+  /** Keys of the entries this run took from the pack. */
+  private readonly kept = new Set<string>();
   /** The apps this run rendered: per key, per environment, each object and its canonical form and bytes once rendered. */
   private readonly fresh = new Map<string, Map<string, Slot[]>>();
   /** A fresh object's slot, for `rendered`. */
   private readonly slots = new WeakMap<object, Slot>();
   /** Objects read from the pack (canonical already) and their bytes, for `before`. */
   private readonly prior = new WeakMap<object, string>();
-  private changed = false;
   /** Apps found in the pack, and apps rendered (and stored when they are data), in this run. */
   public hits = 0;
   public misses = 0;
@@ -98,13 +100,19 @@ export class AppManifestCache implements AppManifestStore {
     return path.join(cacheDir(), `apps-${this.code.slice(0, 16)}.txt`);
   }
 
+  /** The pack's entries as the file holds them now (empty when it cannot be read). */
+  private read(): Map<string, string> {
+    try {
+      return parsePack(fs.readFileSync(this.file, 'utf8'), this.code);
+    } catch {
+      return new Map();
+    }
+  }
+
   private pack(): Map<string, string> {
     if (!this.loaded) {
-      try {
-        this.loaded = parsePack(fs.readFileSync(this.file, 'utf8'), this.code);
-      } catch {
-        this.loaded = new Map();
-      }
+      this.loaded = this.read();
+      this.packSize = this.loaded.size;
     }
     return this.loaded;
   }
@@ -114,6 +122,7 @@ export class AppManifestCache implements AppManifestStore {
     if (key === undefined) return undefined;
     const text = this.pack().get(key);
     if (text === undefined) return undefined;
+    this.pack().delete(key);
     let entry: unknown;
     try {
       entry = JSON.parse(text);
@@ -128,7 +137,7 @@ export class AppManifestCache implements AppManifestStore {
         return doc as KubeObject;
       }));
     }
-    this.used.set(key, text);
+    this.kept.add(key);
     this.hits++;
     return byEnvironment;
   }
@@ -146,7 +155,15 @@ export class AppManifestCache implements AppManifestStore {
       }));
     }
     this.fresh.set(key, envs);
-    this.changed = true;
+  }
+
+  /**
+   * The render asks for no more apps: the pack's text is let go (the entries it gave are parsed copies;
+   * those left point into it). `save` reads the file again for the entries it keeps.
+   */
+  public asked(): void {
+    this.pack();
+    this.loaded = new Map();
   }
 
   /** An object read from the pack: itself (stored canonical) and its bytes. */
@@ -167,22 +184,40 @@ export class AppManifestCache implements AppManifestStore {
   }
 
   /**
-   * The pack text of the fresh apps: each object's canonical form and bytes as rendered. An app with an
-   * object the run did not render (`rendered` not told) is not stored.
+   * A fresh app's entry as the pack holds it: each object's canonical form and bytes as rendered; undefined
+   * for an app with an object the run did not render (`rendered` not told), which is not stored.
    */
-  private settle(): void {
-    for (const [key, envs] of this.fresh) {
-      if (this.used.has(key)) continue;
-      const entry: Record<string, Array<[unknown, string]>> = {};
-      let whole = true;
-      for (const [env, slots] of envs) {
-        entry[env] = slots.map((slot) => {
-          if (slot.doc === undefined || slot.text === undefined) whole = false;
-          return [slot.doc, slot.text ?? ''];
-        });
+  private entryText(key: string): string | undefined {
+    const entry: Record<string, Array<[unknown, string]>> = {};
+    for (const [env, slots] of this.fresh.get(key) ?? []) {
+      const pairs: Array<[unknown, string]> = [];
+      for (const slot of slots) {
+        if (slot.doc === undefined || slot.text === undefined) return undefined;
+        pairs.push([slot.doc, slot.text]);
       }
-      if (whole) this.used.set(key, JSON.stringify(entry));
-      else this.fresh.delete(key);
+      entry[env] = pairs;
+    }
+    return JSON.stringify(entry);
+  }
+
+  /** Writes `lines` to `fd` in writes of about a megabyte, not one per app, and without holding them all. */
+  private static writeLines(fd: number, lines: Iterable<string>): void {
+    let chunk = '';
+    for (const line of lines) {
+      chunk += line;
+      if (chunk.length > 1 << 20) {
+        fs.writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    fs.writeSync(fd, chunk);
+  }
+
+  /** The fresh apps' pack lines, made one at a time. */
+  private *freshLines(): Generator<string> {
+    for (const key of this.fresh.keys()) {
+      const text = this.entryText(key);
+      if (text !== undefined) yield `${key} ${text}\n`;
     }
   }
 
@@ -191,38 +226,44 @@ export class AppManifestCache implements AppManifestStore {
    * With `append` (a run that rendered only some apps and asked for few others), the apps it rendered
    * are appended to the pack as it is: every other entry stays, and one no longer asked for is dropped
    * by the next run that saves the pack whole. A line torn by two appends at once reads as no entry.
+   * The pack is written as it is made, entry by entry, and its old entries are read again from the file
+   * (a run holds only the entries it has not used yet): a save does not hold the whole pack's text twice.
    */
   public save(append = false): void {
     if (append && this.fresh.size === 0) return;
-    this.settle();
-    if (append && this.pack().size > 0) {
+    this.pack();
+    if (append && this.packSize > 0) {
       try {
-        fs.appendFileSync(this.file, [...this.fresh.keys()].map((key) => `${key} ${this.used.get(key)}\n`).join(''));
+        const fd = fs.openSync(this.file, 'a');
+        try {
+          AppManifestCache.writeLines(fd, this.freshLines());
+        } finally {
+          fs.closeSync(fd);
+        }
         return;
       } catch {
         // Written whole below.
       }
     }
-    if (append) for (const [key, text] of this.pack()) if (!this.used.has(key)) this.used.set(key, text);
-    if (!this.changed && this.pack().size === this.used.size) return;
+    // Entries no longer used (an app changed since, or removed) are dropped when the pack is written anyway,
+    // or when they are a quarter of it: not on every run that stopped using one (a whole rewrite each time).
+    const unused = this.packSize - this.kept.size;
+    if (!append && this.fresh.size === 0 && (unused === 0 || unused * 4 < this.packSize)) return;
     const file = this.file;
     const dir = path.dirname(file);
     const tmp = `${file}.tmp-${process.pid}`;
     try {
+      // The entries to keep, as the file holds them: those this run used (all of them when appending).
+      const old = this.kept.size > 0 || append ? this.read() : new Map<string, string>();
       fs.mkdirSync(dir, { recursive: true });
       const fd = fs.openSync(tmp, 'w');
       try {
         fs.writeSync(fd, `${FORMAT} ${this.code}\n`);
-        // In writes of about a megabyte, not one per app.
-        let chunk = '';
-        for (const [key, text] of this.used) {
-          chunk += `${key} ${text}\n`;
-          if (chunk.length > 1 << 20) {
-            fs.writeSync(fd, chunk);
-            chunk = '';
-          }
-        }
-        fs.writeSync(fd, chunk);
+        const kept = function* (self: AppManifestCache): Generator<string> {
+          for (const [key, text] of old) if ((append || self.kept.has(key)) && !self.fresh.has(key)) yield `${key} ${text}\n`;
+        };
+        AppManifestCache.writeLines(fd, kept(this));
+        AppManifestCache.writeLines(fd, this.freshLines());
       } finally {
         fs.closeSync(fd);
       }
