@@ -5,6 +5,7 @@ import { GoTemplateError, MissingKey, parseGoTemplateOptions } from '../go-templ
 import { formatGoValue, GoMap, GoValue, isGoMap } from '../go-template/values.js';
 import { compileSelector, CompiledSelector, SelectorError } from './selector.js';
 import { FieldPick, objectRenderer, TemplateEngine, TemplateRenderError } from './template-object.js';
+import { HashSlots } from '../util/hash-slots.js';
 
 /** An Application object as Argo CD would create it from an ApplicationSet. */
 export interface ApplicationObject {
@@ -54,9 +55,11 @@ export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9
  * open-addressing table of FNV-1a hashes over typed arrays (what a `Map` of ~10,000 new strings costs
  * several times over: hashing each, growing, and a lookup that reads the strings of its bucket).
  */
-class NameCounts {
-  private slots = new Int32Array(256); // entry number + 1; 0 is free
-  private hashes = new Int32Array(256);
+class NameCounts extends HashSlots {
+  public constructor() {
+    super(256);
+  }
+
   private counts = new Int32Array(128);
   private readonly names: string[] = [];
 
@@ -78,20 +81,6 @@ class NameCounts {
     this.hashes[p] = hash;
     if (n * 2 > this.slots.length) this.grow();
     return 0;
-  }
-
-  private grow(): void {
-    const { slots, hashes } = this;
-    this.slots = new Int32Array(slots.length * 2);
-    this.hashes = new Int32Array(slots.length * 2);
-    const mask = this.slots.length - 1;
-    for (let i = 0; i < slots.length; i++) {
-      if (slots[i] === 0) continue;
-      let p = hashes[i] & mask;
-      while (this.slots[p] !== 0) p = (p + 1) & mask;
-      this.slots[p] = slots[i];
-      this.hashes[p] = hashes[i];
-    }
   }
 }
 

@@ -3,3 +3,4 @@ export * from './json.js';
 export * from './order.js';
 export * from './text.js';
 export * from './hash.js';
+export * from './hash-slots.js';

@@ -2,7 +2,7 @@ import { ArgoCluster, clusterInventory, ClusterInventoryOptions, ClusterSecretIn
 import { expandApplicationSet } from '../../engines/applicationset/expand.js';
 import type { FieldPick } from '../../engines/applicationset/template-object.js';
 import { hubOfPath } from '../../charts/layout/dist-layout.js';
-import { compareStrings, isObject as isObj, trimTrailingSlashes } from '../../engines/util/index.js';
+import { compareStrings, HashSlots, isObject as isObj, trimTrailingSlashes } from '../../engines/util/index.js';
 
 /** One Application Argo CD will run, on one cluster. */
 export interface PlanEntry {
@@ -376,9 +376,11 @@ function commonPrefix(a: string, b: string): string {
  * Names per namespace in an open-addressing hash table over typed arrays, with the names in insertion
  * order: for many names it costs a fraction of a `Map` of as many entries.
  */
-class HashedNames {
-  private slots = new Int32Array(1024); // entry number + 1; 0 is free
-  private hashes = new Int32Array(1024);
+class HashedNames extends HashSlots {
+  public constructor() {
+    super(1024);
+  }
+
   private readonly names: string[] = [];
   private readonly namespaces: string[] = [];
   private readonly origins: Origin[] = [];
@@ -412,20 +414,6 @@ class HashedNames {
   /** Each name declared more than once, with its declarations in order. */
   public *duplicates(): Generator<{ namespace: string; name: string; owners: readonly Origin[] }> {
     for (const [first, owners] of this.repeated) yield { namespace: this.namespaces[first], name: this.names[first], owners };
-  }
-
-  private grow(): void {
-    const { slots, hashes } = this;
-    this.slots = new Int32Array(slots.length * 2);
-    this.hashes = new Int32Array(slots.length * 2);
-    const mask = this.slots.length - 1;
-    for (let i = 0; i < slots.length; i++) {
-      if (slots[i] === 0) continue;
-      let p = hashes[i] & mask;
-      while (this.slots[p] !== 0) p = (p + 1) & mask;
-      this.slots[p] = slots[i];
-      this.hashes[p] = hashes[i];
-    }
   }
 }
 
