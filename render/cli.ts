@@ -17,14 +17,18 @@ import { AppManifestCache } from './cache/app-cache.js';
 import { appKeys, fleetKey } from './cache/app-keys.js';
 import { checkAppsOnly, synthAppsOnly } from './app-only.js';
 
-const USAGE = `usage: main.ts <synth|check|validate|plan|diff> [options]
+const USAGE = `usage: main.ts <synth|check|validate|plan|diff|promote> [options]
   synth [--out DIR] [--no-cache]  render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
   check [--out DIR] [--no-cache]  exit 1 and list the files that differ when DIR is not what the code renders
                      (--no-cache, or CDK8S_FLEET_CACHE=off: render even when neither input, code nor DIR changed)
   validate           check every rendered object against the real schema of its kind, and the policies
   plan [--json] [--out DIR] [--no-cache]  every Application Argo CD will run, per cluster; exit 1 on what Argo CD would fail on
                      (reads DIR instead of rendering when its index vouches that DIR is what the code renders)
-  diff <ref>         what the working tree changes against a git ref, as Markdown for a PR (diff --help)`;
+  diff <ref>         what the working tree changes against a git ref, as Markdown for a PR (diff --help)
+  promote <team>/<app>|addon:<name> <from-env> <to-env> [--out DIR]
+                     make <to-env> run what <from-env> runs: edit the source (environments/), render DIR,
+                     print a summary for the PR; refused (exit 1, nothing written) unless <from-env> is earlier
+                     and DIR already runs it there (promote --help)`;
 
 /** Where output goes: --out, else cdk8s synth's $CDK8S_OUTDIR, else dist/. */
 export function outDir(args: readonly string[]): string {
