@@ -57,7 +57,7 @@ const PUBLIC_NAMES = [
   'Problem', 'Replicas', 'ResolvedCluster', 'ResolvedFleet', 'ResolvedTeam', 'SecretGenerator', 'TRUE', 'TeamAccess',
   'TeamAccessProps', 'TeamBoundariesApplicationSet', 'TeamBoundariesApplicationSetProps', 'TeamLimits',
   'TeamLimitsProps', 'TeamNamespace', 'TeamNamespaceProps', 'TeamNetworkPolicies', 'TeamNetworkPoliciesProps',
-  'TeamQuota', 'TeamSecretStore', 'TeamSecretStoreProps', 'TeamSpec', 'WebIngressProps', 'WebService',
+  'TeamQuota', 'TeamRepoApp', 'TeamRepoSpec', 'TeamSecretStore', 'TeamSecretStoreProps', 'TeamSpec', 'WebIngressProps', 'WebService',
   'WebServiceProps', 'Worker', 'WorkerProps', 'WorkloadApplicationSet', 'WorkloadApplicationSetProps',
   'WorkloadProbes', 'WorkloadRef', 'WorkloadServiceAccountProps', 'applyIacOutputs', 'awsClusterValues',
   'buildAppBase', 'clusterAnnotations', 'clusterLabels', 'containerPatch', 'enableLabel', 'environmentOverlay',

@@ -46,6 +46,13 @@ const catalogIndex = (name: string) => ADDON_CATALOG.findIndex((a) => a.name ===
 const withEntry = (name: string, entry: Partial<AddonDefinition>): AddonDefinition[] =>
   ADDON_CATALOG.map((a) => (a.name === name ? { ...a, ...entry } : a));
 const nothing = () => {};
+/** Adds the team `payments` (teams[1]) with its own repository, `repo` changed as given. */
+const repoTeam = (s: Spec, repo: Record<string, unknown>) => {
+  any(s.teams).push({
+    name: 'payments', group: 'payments-developers', environments: ['staging', 'prod'], apps: [],
+    repo: { url: 'https://git.example.com/platform/payments-apps.git', revision: 'main', path: 'dist/apps', apps: [{ name: 'checkout', environments: ['staging', 'prod'] }], ...repo },
+  });
+};
 
 const CATALOGUE: BadInput[] = [
   // --- fleet settings, repositories, accounts --------------------------------------------------------
@@ -233,6 +240,28 @@ const CATALOGUE: BadInput[] = [
     expect: line(`${TEAMS}: teams[0].access.prod: "admin" is not an access level; use "view" or "edit"`) },
   { name: 'a quota is too small for the apps at maximum scale', change: (s) => { team(s).quota.prod.pods = 5; },
     expect: line(`${TEAMS}: teams[0].quota.prod: pods: the apps need 17 at their maximum scale, the quota allows 5; raise the quota or lower replicas and resources`) },
+
+  // --- a team with its own repository (teams[i].repo) -------------------------------------------------
+  { name: 'a team repository URL carries a token', change: (s) => { repoTeam(s, { url: 'https://ci:ghp_s3cr3t@git.example.com/platform/payments-apps.git' }); },
+    expect: line(`${TEAMS}: teams[1].repo.url: "https://***@git.example.com/platform/payments-apps.git" carries credentials in the URL: remove the part before '@' and declare them in repos.credentials (a reference to an AWS Secrets Manager secret), and rotate that token`) },
+  { name: 'a team repository URL is of no git form', change: (s) => { repoTeam(s, { url: 'http://git.example.com/platform/payments-apps.git' }); },
+    expect: line(`${TEAMS}: teams[1].repo.url: "http://git.example.com/platform/payments-apps.git" is not a git URL (https://host/org/repo.git or git@host:org/repo.git)`) },
+  { name: 'a team repository URL is a glob', change: (s) => { repoTeam(s, { url: 'https://git.example.com/platform/*' }); },
+    expect: line(`${TEAMS}: teams[1].repo.url: "https://git.example.com/platform/*" holds a character Argo CD reads as a glob in the AppProject's sourceRepos (* ? [ ] { } \\ !): the project would not match the repository; use its plain URL`) },
+  { name: 'a private team repository no credential covers', change: (s) => { repoTeam(s, { url: 'git@github.com:acme/payments-apps.git' }); },
+    expect: line(`${TEAMS}: teams[1].repo.url: no credential of repos.credentials covers "git@github.com:acme/payments-apps.git", so Argo CD cannot clone it: add one (match "repository" for this URL, or "prefix" for its organisation), or set repo.public: true when the repository is public`) },
+  { name: 'a team repository has an empty revision', change: (s) => { repoTeam(s, { revision: '' }); },
+    expect: line(`${TEAMS}: teams[1].repo.revision: "" is not a branch, tag or commit (HEAD is not allowed: pin what Argo CD follows)`) },
+  { name: 'a team repository path is empty', change: (s) => { repoTeam(s, { path: '' }); },
+    expect: line(`${TEAMS}: teams[1].repo.path: "" must be the relative folder of the rendered apps in the repository (like "dist/apps"): not empty, not absolute, without '.', '..' or a trailing '/'`) },
+  { name: 'a team repository path is absolute', change: (s) => { repoTeam(s, { path: '/dist/apps' }); },
+    expect: line(`${TEAMS}: teams[1].repo.path: "/dist/apps" must be the relative folder of the rendered apps in the repository (like "dist/apps"): not empty, not absolute, without '.', '..' or a trailing '/'`) },
+  { name: 'a team repository path climbs out with ..', change: (s) => { repoTeam(s, { path: 'dist/../../apps' }); },
+    expect: line(`${TEAMS}: teams[1].repo.path: "dist/../../apps" must be the relative folder of the rendered apps in the repository (like "dist/apps"): not empty, not absolute, without '.', '..' or a trailing '/'`) },
+  { name: 'a team with its own repository also declares apps in the platform', change: (s) => { team(s).repo = { url: 'https://git.example.com/platform/webstore-apps.git', revision: 'main', path: 'dist/apps', apps: [] }; },
+    expect: line(`${TEAMS}: teams[0].apps: the team renders its apps in its own repository (teams[0].repo): declare them there (repo.apps) and leave apps empty ([]); a team's apps live in one place`) },
+  { name: 'an app of a team repository runs in an environment the team does not deploy to', change: (s) => { repoTeam(s, {}); any(s.teams![1]).environments = ['staging']; },
+    expect: line(`${TEAMS}: teams[1].repo.apps[0].environments[1]: the team does not deploy to "prod"; its environments are staging`) },
 
   // --- apps and their overlays -------------------------------------------------------------------------
   { name: 'two apps share a name', change: (s) => { team(s).apps.push({ ...app(s, 'backend') }); },

@@ -13,7 +13,9 @@ export interface WorkloadApplicationSetProps {
 /**
  * Delivers a team's apps: a matrix of the (app, environment) pairs the team runs and the spokes of
  * that environment that take workloads, so there is one Application per app and cluster, reading the
- * app's rendered folder for that environment, in the team's project and namespace.
+ * app's rendered folder for that environment, in the team's project and namespace: in the platform's
+ * workloads repository (`apps/<team>/<app>/<env>`), or, for a team with its own repository, in that
+ * repository at its revision (`<path>/<app>/<env>`).
  *
  * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Matrix/
  */
@@ -27,9 +29,17 @@ export class WorkloadApplicationSet extends Construct {
     const t = new ClusterTemplate();
     this.template = t;
     this.name = `workloads-${team.name}`;
-    const elements = team.environments.flatMap((env) =>
-      team.apps.filter((a) => a.environments[env.name] !== undefined).map((a) => ({ app: a.name, environment: env.name })),
-    );
+    const elements = team.deliveries.map((d) => ({ app: d.app, environment: d.environment }));
+    // Team repository mode: the team's own repository, `<path>/<app>/<env>`, the same URL string as the
+    // team's AppProject `sourceRepos` (Argo CD compares both normalised, as a glob: validation keeps glob
+    // characters out of the URL). Else the platform's workloads repository, from the cluster's annotations.
+    const source = team.repo
+      ? { repoUrl: team.repo.url, targetRevision: team.repo.revision, path: `${team.repo.path}/{{.app}}/{{.environment}}` }
+      : {
+        repoUrl: t.annotation(ClusterAnnotation.workloadRepoUrl),
+        targetRevision: t.annotation(ClusterAnnotation.workloadRepoRevision),
+        path: `${t.annotation(ClusterAnnotation.workloadRepoBasepath)}${t.annotation(ClusterAnnotation.workloadRepoPath)}/${team.name}/{{.app}}/{{.environment}}`,
+      };
 
     new ApplicationSet(this, 'Resource', {
       metadata: { name: this.name, namespace: fleet.argocdNamespace, labels: { ...MANAGED_BY, team: team.name } },
@@ -53,11 +63,7 @@ export class WorkloadApplicationSet extends Construct {
           },
           spec: {
             project: team.name,
-            source: {
-              repoUrl: t.annotation(ClusterAnnotation.workloadRepoUrl),
-              targetRevision: t.annotation(ClusterAnnotation.workloadRepoRevision),
-              path: `${t.annotation(ClusterAnnotation.workloadRepoBasepath)}${t.annotation(ClusterAnnotation.workloadRepoPath)}/${team.name}/{{.app}}/{{.environment}}`,
-            },
+            source,
             destination: { server: t.server, namespace: `${team.name}-{{.environment}}` },
             syncPolicy: {
               automated: { prune: true, selfHeal: true },

@@ -1,5 +1,5 @@
 import { AccountSpec, AppSpec, DatabaseSize, EnvironmentDatabases } from '../model/spec.js';
-import { ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
+import { repoAppAsSpec, ResolvedFleet, ResolvedTeam } from '../model/resolve.js';
 import { AwsProviderConfig } from './aws-provider-config.js';
 import { DEFAULT_POSTGRES_VERSION, databaseIdentifier, databaseInstanceArn } from './postgres-api.js';
 
@@ -44,8 +44,10 @@ function plan(fleet: ResolvedFleet): PlannedDatabase[] {
   const accounts = new Map(fleet.spec.accounts.map((a) => [a.name, a]));
   const out: PlannedDatabase[] = [];
   for (const team of fleet.teams) {
+    // A team repository's apps ask for databases as the platform's apps do.
+    const apps = team.repo ? team.repo.apps.map(repoAppAsSpec) : team.apps;
     for (const env of team.environments) {
-      for (const app of team.apps) {
+      for (const app of apps) {
         if (!app.database || app.environments[env.name] === undefined) continue;
         const settings = env.databases!;
         const account = accounts.get(settings.account)!;

@@ -34,7 +34,8 @@ export function hubSpec(spec: FleetSpec, hub: string): FleetSpec {
       const overlays = Object.fromEntries(Object.entries(a.environments).filter(([e]) => workloadEnvs.has(e)));
       return Object.keys(overlays).length === 0 ? [] : [{ ...a, environments: overlays }];
     });
-    return [{ ...t, environments, apps }];
+    const repo = t.repo && { ...t.repo, apps: t.repo.apps.map((a) => ({ ...a, environments: a.environments.filter((e) => workloadEnvs.has(e)) })).filter((a) => a.environments.length > 0) };
+    return [{ ...t, environments, apps, ...(repo ? { repo } : {}) }];
   });
   return { ...spec, clusters, teams };
 }

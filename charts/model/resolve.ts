@@ -2,7 +2,7 @@ import { AddonDefinition } from './addon.js';
 import { addonWaves } from './addon-order.js';
 import { ADDONS_DIR, APPS_DIR } from '../layout/dist-layout.js';
 import { IN_CLUSTER_SERVER } from '../../engines/applicationset/clusters.js';
-import { AccountSpec, AddonSetting, AwsIdentity, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamSpec } from './spec.js';
+import { AccountSpec, AddonSetting, AwsIdentity, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamRepoApp, TeamRepoSpec, TeamSpec } from './spec.js';
 
 /** An add-on as it runs on one cluster. */
 export interface ClusterAddon {
@@ -42,14 +42,33 @@ export interface ResolvedTeam {
   readonly name: string;
   /** The team's environments, in promotion order. */
   readonly environments: readonly EnvironmentSpec[];
-  /** Apps sorted by name. */
+  /** Apps sorted by name (none for a team with its own repository). */
   readonly apps: readonly AppSpec[];
+  /** The team's own repository (team repository mode), its apps sorted by name. */
+  readonly repo?: TeamRepoSpec;
+  /** The (app, environment) pairs the team runs, apps by name then environments in promotion order. */
+  readonly deliveries: ReadonlyArray<{ readonly app: string; readonly environment: string }>;
   /** Namespace of the team in an environment: `<team>-<environment>`. */
   namespace(environment: string): string;
   quota(environment: string): TeamQuota;
   access(environment: string): 'view' | 'edit';
   /** The spokes that run the team's workloads in an environment. */
   clusters(environment: string): readonly ResolvedCluster[];
+}
+
+/**
+ * An app of a team repository as the platform sees it, in the shape of an app of the platform: no base
+ * (its manifests are in the team's repository), an empty overlay per environment it runs in, its
+ * traffic and database. Tolerates unvalidated input (validation reads it too).
+ */
+export function repoAppAsSpec(app: TeamRepoApp): AppSpec {
+  return {
+    name: app.name,
+    environments: Object.fromEntries((Array.isArray(app.environments) ? app.environments : []).map((env) => [env, {}])),
+    connectsTo: app.connectsTo,
+    internetEgress: app.internetEgress,
+    database: app.database,
+  };
 }
 
 /** Quota of a team in an environment when none is given. */
@@ -162,16 +181,26 @@ export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[
   });
 
   const environments = [...spec.environments].sort((a, b) => a.promotionOrder - b.promotionOrder || byName(a, b));
-  const teams = [...(spec.teams ?? [])].sort(byName).map((t): ResolvedTeam => ({
-    spec: t,
-    name: t.name,
-    environments: environments.filter((e) => t.environments.includes(e.name)),
-    apps: [...t.apps].sort(byName),
-    namespace: (env) => teamNamespace(t.name, env),
-    quota: (env) => t.quota?.[env] ?? DEFAULT_TEAM_QUOTA,
-    access: (env) => t.access?.[env] ?? 'view',
-    clusters: (env) => clusters.filter((c) => c.workloads && c.environment.name === env),
-  }));
+  const teams = [...(spec.teams ?? [])].sort(byName).map((t): ResolvedTeam => {
+    const teamEnvironments = environments.filter((e) => t.environments.includes(e.name));
+    const apps = [...t.apps].sort(byName);
+    const repo = t.repo ? { ...t.repo, apps: [...t.repo.apps].sort(byName) } : undefined;
+    const runs: ReadonlyArray<{ name: string; runsIn: (env: string) => boolean }> = repo
+      ? repo.apps.map((a) => ({ name: a.name, runsIn: (env) => a.environments.includes(env) }))
+      : apps.map((a) => ({ name: a.name, runsIn: (env) => a.environments[env] !== undefined }));
+    return {
+      spec: t,
+      name: t.name,
+      environments: teamEnvironments,
+      apps,
+      repo,
+      deliveries: teamEnvironments.flatMap((env) => runs.filter((a) => a.runsIn(env.name)).map((a) => ({ app: a.name, environment: env.name }))),
+      namespace: (env) => teamNamespace(t.name, env),
+      quota: (env) => t.quota?.[env] ?? DEFAULT_TEAM_QUOTA,
+      access: (env) => t.access?.[env] ?? 'view',
+      clusters: (env) => clusters.filter((c) => c.workloads && c.environment.name === env),
+    };
+  });
   return {
     spec,
     name: spec.name,

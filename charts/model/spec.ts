@@ -487,8 +487,82 @@ export interface TeamSpec {
    * @default - view everywhere (changes go through git)
    */
   readonly access?: Readonly<Record<string, 'view' | 'edit'>>;
-  /** The team's apps. */
+  /**
+   * The team's apps, rendered by the platform into `dist/apps/<team>/<app>/<env>/`. Must be empty (`[]`)
+   * when the team has its own `repo`: a team's apps live in one place.
+   */
   readonly apps: readonly AppSpec[];
+  /**
+   * Team repository mode: the team renders its apps in a repository of its own and Argo CD reads them
+   * there; the platform keeps the team's boundaries (namespaces, quotas, network policies, access,
+   * databases) and renders no manifest of the team's apps. See docs/teams-and-apps.md#a-team-repository.
+   * @default - the team's apps are in `apps`, rendered by the platform
+   */
+  readonly repo?: TeamRepoSpec;
+}
+
+/**
+ * A team's own repository, holding the rendered manifests of its apps as
+ * `<path>/<app>/<environment>/*.yaml` at `revision` (what a team repository made with `cdk8s-fleet/app`
+ * writes, the platform's `apps/<team>/<app>/<environment>/` without the team).
+ */
+export interface TeamRepoSpec {
+  /**
+   * Clone URL, `https://host/org/repo(.git)`, `git@host:org/repo.git` or `ssh://git@host/org/repo.git`;
+   * never with credentials in it. The team's AppProject allows exactly this repository.
+   */
+  readonly url: string;
+  /** Branch, tag or commit Argo CD follows (not `HEAD`). */
+  readonly revision: string;
+  /** Folder of the rendered apps inside the repository, relative (`dist/apps`), without `.`, `..` or a trailing '/'. */
+  readonly path: string;
+  /**
+   * The repository can be read without credentials. When false, one of `repos.credentials` must cover it
+   * (a `repository` credential for this URL, or a `prefix` one).
+   * @default false
+   */
+  readonly public?: boolean;
+  /**
+   * The apps the repository holds and where each runs: the platform makes one Application per app,
+   * environment and workload spoke (so `npm run plan` lists them), and the network policies of the
+   * team's namespaces from what each app declares.
+   */
+  readonly apps: readonly TeamRepoApp[];
+}
+
+/** An app of a team repository, as the platform needs to know it: name, environments, traffic. */
+export interface TeamRepoApp {
+  /** App name, DNS-1123 label, unique in the team; its folder `<path>/<app>/` (and `app.kubernetes.io/name` of its pods). */
+  readonly name: string;
+  /** Environments (of the team's) the app runs in: the repository has `<path>/<app>/<env>/` for each. */
+  readonly environments: readonly string[];
+  /**
+   * Port the app's pods serve on, reachable from the apps that call it (and from the ALB with `ingress`).
+   * @default - the app serves nothing
+   */
+  readonly port?: number;
+  /**
+   * The app has an Ingress: traffic from the load balancer to `port` is allowed.
+   * @default false
+   */
+  readonly ingress?: boolean;
+  /**
+   * Apps of the same team this app calls.
+   * @default []
+   */
+  readonly connectsTo?: readonly string[];
+  /**
+   * Allow HTTPS (443) egress to anywhere.
+   * @default false
+   */
+  readonly internetEgress?: boolean;
+  /**
+   * A PostgreSQL database per environment, as an app of the platform asks for one (`AppSpec.database`):
+   * the platform claims it and renders the ExternalSecret making the Secret `<app>-database` in the
+   * team's boundaries; the app's manifests in the team repository read that Secret.
+   * @default - no database
+   */
+  readonly database?: AppDatabase;
 }
 
 /**

@@ -56,6 +56,18 @@ export interface TeamOutputs {
 }
 
 function traffic(team: ResolvedTeam, environment: string, databaseCidr?: string): AppTraffic[] {
+  if (team.repo) {
+    return team.repo.apps
+      .filter((a) => a.environments.includes(environment))
+      .map((a) => ({
+        name: a.name,
+        port: a.port,
+        ingress: a.port !== undefined && (a.ingress ?? false),
+        connectsTo: [...(a.connectsTo ?? [])].sort(),
+        internetEgress: a.internetEgress ?? false,
+        databaseCidr: a.database ? databaseCidr : undefined,
+      }));
+  }
   return team.apps
     .filter((a) => a.environments[environment] !== undefined)
     .map((a) => {
@@ -108,7 +120,9 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
           name: team.name,
           namespace: ns,
           description: `Apps of team ${team.name}: its namespaces on the spokes of ${team.environments.map((e) => e.name).join(', ')}.`,
-          sourceRepos: [fleet.repos.workloads.url],
+          // Only where the team's apps come from: its own repository, or the platform's workloads repository.
+          // Its boundaries come from the platform's repository through the `guardrails` project, not this one.
+          sourceRepos: [team.repo ? team.repo.url : fleet.repos.workloads.url],
           destinations,
           clusterResources: [],
           namespaceResources: TEAM_APP_KINDS,
@@ -126,7 +140,7 @@ export function teamOutputs(fleet: ResolvedFleet, apps?: ReadonlyMap<string, rea
     });
     boundaries.push({ path: `${team.name}.yaml`, build: (chart) => new TeamBoundariesApplicationSet(chart, team.name, { fleet, team }) });
     // A team without apps yet gets its boundaries but no workloads ApplicationSet (it would generate nothing).
-    if (team.apps.some((a) => team.environments.some((e) => a.environments[e.name] !== undefined))) {
+    if (team.deliveries.length > 0) {
       workloads.push({ path: `${team.name}.yaml`, build: (chart) => new WorkloadApplicationSet(chart, team.name, { fleet, team }) });
     }
 

@@ -31,6 +31,12 @@ export interface PolicyContext {
   readonly platformProjects: readonly string[];
   /** AWS account ids of the spokes that run a team's apps, by `<team>/<environment>`. */
   readonly teamAccounts: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The repositories whose folder dist/ is (`repos.addons`, `repos.workloads`), as Argo CD normalises
+   * URLs: a source that names another repository (a team's own) is not looked for in dist/.
+   * @default - every source path under `basePath` is looked for in dist/
+   */
+  readonly platformRepos?: readonly string[];
 }
 
 /** `Kind/name` of an object. */

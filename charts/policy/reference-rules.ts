@@ -1,3 +1,4 @@
+import { normalizeGitUrl } from '../argocd/git-url.js';
 import { APPS_DIR, appFileOwner, teamDir } from '../layout/dist-layout.js';
 import { Finding, objectId, PolicyContext, RenderedObjects } from './finding.js';
 import { podReferences, podSpecOf } from './workload-rules.js';
@@ -27,10 +28,10 @@ function generatorParams(appset: any, ctx: PolicyContext): Array<Record<string, 
 
 /**
  * Cross-references: `ref-project` (every Application and ApplicationSet names a rendered AppProject),
- * `ref-path` (every path into this repository exists in dist/), `ref-config` (every ConfigMap or Secret a
- * workload reads is rendered beside it, a Secret by the platform's ExternalSecret in the team's
- * boundaries `teams/<team>/<env>/`), `ref-service` (every Service
- * selects a rendered workload).
+ * `ref-path` (every path into this repository exists in dist/; a team's own repository is not looked
+ * into), `ref-config` (every ConfigMap or Secret a workload reads is rendered beside it, a Secret by the
+ * platform's ExternalSecret in the team's boundaries `teams/<team>/<env>/`), `ref-service` (every
+ * Service selects a rendered workload).
  */
 export function referenceFindings(rendered: RenderedObjects, ctx: PolicyContext): Finding[] {
   const out: Finding[] = [];
@@ -47,6 +48,11 @@ export function referenceFindings(rendered: RenderedObjects, ctx: PolicyContext)
     return known.has(repoPath.slice(ctx.basePath.length).replace(/\/$/, ''));
   };
 
+  // A repository named literally that is not the platform's (a team's own repository): its paths are not in dist/.
+  const platformRepos = ctx.platformRepos;
+  const otherRepository = (repoURL: unknown) =>
+    platformRepos !== undefined && typeof repoURL === 'string' && !repoURL.includes('{{') && !platformRepos.includes(normalizeGitUrl(repoURL));
+
   const byDir = new Map<string, any[]>();
   for (const [file, objects] of rendered) byDir.set(dirOf(file), [...(byDir.get(dirOf(file)) ?? []), ...objects]);
 
@@ -58,7 +64,9 @@ export function referenceFindings(rendered: RenderedObjects, ctx: PolicyContext)
         if (!projects.has(spec?.project)) add('ref-project', `project "${spec?.project}" is not rendered`);
         const params = o.kind === 'Application' ? [{}] : generatorParams(o, ctx);
         for (const source of [spec?.source, ...(spec?.sources ?? [])].filter(Boolean)) {
-          if (source.path) for (const p of expand(source.path, ctx, params)) if (!exists(p)) add('ref-path', `source path ${p} does not exist in dist/`);
+          if (source.path && !otherRepository(source.repoURL)) {
+            for (const p of expand(source.path, ctx, params)) if (!exists(p)) add('ref-path', `source path ${p} does not exist in dist/`);
+          }
           const first = source.helm?.valueFiles?.[0];
           if (first) {
             for (const p of expand(first.replace(/^\$values\//, ''), ctx, params)) if (!exists(p)) add('ref-path', `values file ${p} does not exist in dist/`);

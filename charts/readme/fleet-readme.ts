@@ -103,13 +103,15 @@ function summary(fleet: ResolvedFleet): string {
   const accounts = new Set(fleet.clusters.map((c) => c.account.name));
   const spokeEnvs = fleet.environments.filter((e) => fleet.clusters.some((c) => c.role === 'spoke' && c.environment.name === e.name));
   const addons = fleet.catalog.filter((a) => fleet.clusters.some((c) => c.addons.has(a.name)));
-  const apps = fleet.teams.reduce((n, t) => n + t.apps.length, 0);
+  // A team with its own repository: its apps are delivered from there (rendered there, not here).
+  const apps = fleet.teams.reduce((n, t) => n + t.apps.length + (t.repo?.apps.length ?? 0), 0);
+  const teamRepos = fleet.teams.filter((t) => t.repo).length;
   const parts = [
     `${plural(fleet.clusters.length, 'cluster')} in ${plural(accounts.size, 'AWS account')}`,
     `${hubs.length === 1 ? 'hub' : 'hubs'} ${codeList(hubs.map((h) => h.name))} with Argo CD (${fleet.mode})`,
     spokeEnvs.length > 0 ? `spoke environments ${spokeEnvs.map((e) => `\`${e.name}\``).join(' → ')}` : 'no spokes',
     plural(addons.length, 'add-on'),
-    `${plural(fleet.teams.length, 'team')} with ${plural(apps, 'app')}`,
+    `${plural(fleet.teams.length, 'team')} with ${plural(apps, 'app')}${teamRepos > 0 ? ` (${teamRepos === fleet.teams.length ? 'all' : teamRepos} in ${teamRepos === 1 ? 'a team repository' : 'team repositories'})` : ''}`,
     plural(planDatabases(fleet).length, 'database'),
   ];
   return `The GitOps source of truth of this fleet, rendered from \`environments/\` by cdk8s-fleet: ${parts.join(', ')}. Argo CD on the ${hubs.length === 1 ? 'hub reads' : 'hubs read'} this folder.`;

@@ -56,7 +56,7 @@ const RELOADER = 'reloader';
  * old one stops working; only Reloader restarts the pods that read it through envFrom. Every workload
  * spoke of every environment the app runs in needs the `reloader` add-on.
  */
-function reloaderProblems(app: AppSpec, at: string, ctx: AppsContext): FieldProblem[] {
+export function reloaderProblems(app: AppSpec, at: string, ctx: FleetContext & { readonly teamEnvironments: readonly string[] }): FieldProblem[] {
   if (app.database === undefined) return [];
   const takesWorkloads = (c: ClusterSpec) => c.workloads ?? c.role === 'spoke';
   return overlayEnvironments(app).filter((env) => ctx.teamEnvironments.includes(env)).flatMap((env) => {

@@ -4,8 +4,8 @@
  * spokes, an account Crossplane can reach).
  */
 import { hubNames, hubOf } from '../model/hubs.js';
-import { AppDatabase, AppSpec, ClusterSpec, EnvironmentDatabases, EnvironmentSpec, TeamSpec } from '../model/spec.js';
-import { isEnabled } from '../model/resolve.js';
+import { AppDatabase, AppSpec, ClusterSpec, EnvironmentDatabases, EnvironmentSpec, TeamRepoApp, TeamSpec } from '../model/spec.js';
+import { isEnabled, repoAppAsSpec } from '../model/resolve.js';
 import { databaseSize } from '../crossplane/database-plan.js';
 import { DATABASE_SIZES, databaseIdentifier, TEAM_DATABASE_FIELDS } from '../crossplane/postgres-api.js';
 import { FleetContext } from './fleet-context.js';
@@ -201,6 +201,17 @@ const IN_ENVIRONMENT: readonly Rule<Request & { env: string }, DatabasesContext>
   },
 ];
 
+/**
+ * The apps of a team that may ask for a database, with their place in the input: `teams[i].apps[j]`, or
+ * for a team with its own repository `teams[i].repo.apps[j]` (as an app of the platform: `repoAppAsSpec`).
+ */
+function databaseApps(team: TeamSpec, i: number): Array<{ app: AppSpec; at: string }> {
+  const own = records(team.apps).map(([app, j]) => ({ app, at: `teams[${i}].apps[${j}]` }));
+  const repo: unknown = team.repo;
+  const repoApps = isRecord(repo) && Array.isArray(repo.apps) ? records(repo.apps as TeamRepoApp[]) : [];
+  return [...own, ...repoApps.map(([app, j]) => ({ app: repoAppAsSpec(app), at: `teams[${i}].repo.apps[${j}]` }))];
+}
+
 export function databaseProblems(ctx: FleetContext): FieldProblem[] {
   const hubs = hubNames(ctx.spec);
   const byName = ctx.clusters.byName as ReadonlyMap<unknown, ClusterSpec>;
@@ -215,8 +226,8 @@ export function databaseProblems(ctx: FleetContext): FieldProblem[] {
     if (!isRecord(d)) return [problem(at, `must be an object { account, region, vpcId, subnetIds, allowedCidr, ... }, got ${kindOf(d)}`)];
     return checkItem({ env, d }, at, SETTINGS, dctx);
   });
-  const requests = records(ctx.spec.teams).flatMap(([team, i]) => records(team.apps).flatMap(([app, j]) => {
-    const at = `teams[${i}].apps[${j}].database`;
+  const requests = records(ctx.spec.teams).flatMap(([team, i]) => databaseApps(team, i).flatMap(({ app, at: appAt }) => {
+    const at = `${appAt}.database`;
     if (app.database === undefined) return [];
     if (!isRecord(app.database)) return [problem(at, `must be { engine: "postgres", size }, got ${kindOf(app.database)}`)];
     return checkItem({ team, app, db: app.database }, at, REQUEST, dctx);
@@ -231,12 +242,12 @@ export function databaseProblems(ctx: FleetContext): FieldProblem[] {
 function identifierPrefixes(ctx: FleetContext): FieldProblem[] {
   const ids: Array<{ id: string; where: string; at: string }> = [];
   for (const [team, i] of records(ctx.spec.teams)) {
-    for (const [app, j] of records(team.apps)) {
+    for (const { app, at } of databaseApps(team, i)) {
       if (!isRecord(app.database)) continue;
       for (const env of appEnvironments(app)) {
         const d = ctx.environments.byName.get(env)?.databases;
         if (!isRecord(d)) continue;
-        ids.push({ id: databaseIdentifier(team.name, app.name, env), where: `${d.account}/${d.region}`, at: `teams[${i}].apps[${j}].database` });
+        ids.push({ id: databaseIdentifier(team.name, app.name, env), where: `${d.account}/${d.region}`, at: `${at}.database` });
       }
     }
   }

@@ -44,13 +44,20 @@ const SETTINGS: readonly Rule<FleetSpec, FleetContext>[] = [
   },
 ];
 
+/** A repository URL of a form Argo CD reads: `https://host/org/repo(.git)`, `git@host:org/repo.git`, `ssh://git@host/org/repo.git`. */
+export function gitUrlFormProblem(url: unknown): string | false {
+  return !(isString(url) && GIT_URL.test(url)) && `"${isString(url) ? redacted(url) : url}" is not a git URL (https://host/org/repo.git or git@host:org/repo.git)`;
+}
+
+/** A branch, tag or commit, never `HEAD` nor empty. */
+export function gitRevisionProblem(revision: unknown): string | false {
+  return !(isString(revision) && GIT_REVISION.test(revision)) && `"${revision}" is not a branch, tag or commit (HEAD is not allowed: pin what Argo CD follows)`;
+}
+
 /** `repos.addons`, `repos.workloads`: what Argo CD reads. */
 const REPO: readonly Rule<GitRepoSpec, FleetContext>[] = [
-  { field: 'url', check: (r) => !(isString(r.url) && GIT_URL.test(r.url)) && `"${r.url}" is not a git URL (https://host/org/repo.git or git@host:org/repo.git)` },
-  {
-    field: 'revision',
-    check: (r) => !(isString(r.revision) && GIT_REVISION.test(r.revision)) && `"${r.revision}" is not a branch, tag or commit (HEAD is not allowed: pin what Argo CD follows)`,
-  },
+  { field: 'url', check: (r) => gitUrlFormProblem(r.url) },
+  { field: 'revision', check: (r) => gitRevisionProblem(r.revision) },
   {
     field: 'basePath',
     check: (r) => r.basePath !== undefined && !(r.basePath === '' || (isString(r.basePath) && /^[\w.-]+(\/[\w.-]+)*\/$/.test(r.basePath) && !r.basePath.split('/').some((p) => p === '..' || p === '.')))
@@ -74,11 +81,11 @@ export function urlUserinfo(url: unknown): string | undefined {
 }
 
 /** `https://user:token@host/x` as `https://***@host/x`: a message never repeats a credential. */
-function redacted(url: string): string {
+export function redacted(url: string): string {
   return url.replace(/^([a-z]+:\/\/)[^\s/@]*@/, '$1***@');
 }
 
-const credentialsInUrl = (url: unknown): string | false =>
+export const credentialsInUrl = (url: unknown): string | false =>
   urlUserinfo(url) !== undefined &&
   `"${redacted(String(url))}" carries credentials in the URL: remove the part before '@' and declare them in repos.credentials (a reference to an AWS Secrets Manager secret), and rotate that token`;
 

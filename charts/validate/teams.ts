@@ -1,10 +1,12 @@
 /**
- * Rules of the teams: names, group, environments, quotas, access, and their apps (apps.ts). What only a
+ * Rules of the teams: names, group, environments, quotas, access, their apps (apps.ts) or their own
+ * repository (team-repo.ts). What only a
  * render can find (a patch that targets nothing) is reported by the app render with the same file and
  * field form.
  */
 import { TeamSpec } from '../model/spec.js';
 import { appProblems } from './apps.js';
+import { teamRepoProblems } from './team-repo.js';
 import { FleetContext, longestWorkloadClusterName } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
 import { parseQuantity } from './quota-fit.js';
@@ -58,6 +60,7 @@ const TEAM: readonly Rule<TeamSpec, TeamsContext>[] = [
     check: (t) => !Array.isArray(t.apps) && (t.apps === undefined ? 'is missing; give the team\'s apps as a list ([] for none)' : `must be a list of apps, got ${kindOf(t.apps)}`),
   },
   (t, at, ctx) => appProblems(t, at, ctx),
+  (t, at, ctx) => teamRepoProblems(t, at, ctx, teamEnvironments(t)),
 ];
 
 /** `teams[i].environments[j]`: an environment with workload clusters. */

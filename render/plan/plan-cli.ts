@@ -359,11 +359,15 @@ export function formatPlanJson(plan: FleetPlanView): string {
   return collect((out) => writePlanJson(plan, out)).slice(0, -1);
 }
 
-/** The fleet's own repositories, which Argo CD must have credentials for unless `repos.public` says they are public. */
+/**
+ * The fleet's own repositories, which Argo CD must have credentials for unless `repos.public` says they
+ * are public, and the teams' own repositories unless their `repo.public` says so.
+ */
 export function privateGitRepos(source: FleetSource): string[] {
   const repos = source.spec.repos;
-  if (!repos || repos.public === true) return [];
-  return [...new Set([repos.addons?.url, repos.workloads?.url].filter((u): u is string => typeof u === 'string'))];
+  const platform = !repos || repos.public === true ? [] : [repos.addons?.url, repos.workloads?.url];
+  const teams = (Array.isArray(source.spec.teams) ? source.spec.teams : []).map((t) => (t?.repo && t.repo.public !== true ? t.repo.url : undefined));
+  return [...new Set([...platform, ...teams].filter((u): u is string => typeof u === 'string'))];
 }
 
 /** How the plan got the fleet's objects: from the output folder, or rendered; said on stderr. */

@@ -2,6 +2,7 @@ import { ArgoCluster, clusterInventory, ClusterInventoryOptions, ClusterSecretIn
 import { expandApplicationSet } from '../../engines/applicationset/expand.js';
 import type { FieldPick } from '../../engines/applicationset/template-object.js';
 import { hubOfPath } from '../../charts/layout/dist-layout.js';
+import { AWS_GIT_HOST, normalizeGitUrl } from '../../charts/argocd/git-url.js';
 import { compareStrings, HashSlots, isObject as isObj, trimTrailingSlashes } from '../../engines/util/index.js';
 
 /** One Application Argo CD will run, on one cluster. */
@@ -142,21 +143,11 @@ export type PlanOptions = ClusterInventoryOptions & {
 };
 
 /**
- * Argo CD's `git.NormalizeGitURL` (util/git): lower case, trimmed, an scp-like `user@host:path` read as
- * `ssh://user@host/path`, without a `.git` suffix, and without the `ssh://` scheme. Repository Secrets
- * match a repoURL when both normalise to the same string; `repo-creds` when the repoURL's normal form
- * starts with the template's (the longest such prefix wins).
+ * Argo CD's `git.NormalizeGitURL` (util/git), in charts/argocd/git-url.ts: repository Secrets match a
+ * repoURL when both normalise to the same string; `repo-creds` when the repoURL's normal form starts with
+ * the template's (the longest such prefix wins).
  */
-export function normalizeGitUrl(url: string): string {
-  let r = url.trim().toLowerCase();
-  if (!r.startsWith('ssh://') && /^[\w.-]+@[\w.-]+:/.test(r)) r = `ssh://${r.replace(':', '/')}`;
-  if (r.endsWith('.git')) r = r.slice(0, -'.git'.length);
-  return r.replace(/^ssh:\/\//, '');
-}
-
-/** Repository URLs AWS authenticates for the EKS Argo CD capability with its IAM role: CodeConnections and CodeCommit. */
-const AWS_GIT_HOST = /^https:\/\/(codeconnections|codestar-connections|git-codecommit)\.[a-z0-9-]+\.amazonaws\.com\//;
-
+export { normalizeGitUrl } from '../../charts/argocd/git-url.js';
 /** Fields of a repository or repo-creds Secret that carry a credential (or, for the EKS capability, point at one). */
 const REPO_CREDENTIAL_FIELDS = ['username', 'password', 'sshPrivateKey', 'githubAppPrivateKey', 'tlsClientCertKey', 'bearerToken', 'secretArn', 'useAzureWorkloadIdentity'];
 
