@@ -10,12 +10,13 @@ import { FieldProblem } from './problems.js';
 import { checkElements, checkItem, earlierWithSameKey, problem, records, Rule } from './rule-table.js';
 import { dnsLabelProblem, isRecord, kindOf, applicationNameProblem } from './rules.js';
 
-interface AppsContext extends FleetContext {
+/** What the app rules read: the fleet, the team, and its apps (declared in the platform, or in `repo.apps`). */
+export interface AppsContext extends FleetContext {
   readonly team: TeamSpec;
   /** The team's path: `teams[0]`. */
   readonly teamAt: string;
   readonly teamEnvironments: readonly string[];
-  /** The team's apps, every element. */
+  /** The team's apps (or its repository's), every element. */
   readonly apps: readonly unknown[];
   /** For an app whose name an earlier app of the team has too: the index of the last such app. */
   readonly earlierSameApp: ReadonlyMap<number, number>;

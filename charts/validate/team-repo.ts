@@ -11,17 +11,12 @@ import { TeamSecretStore } from '../teams/team-secret-store.js';
 import { credentialsInUrl, gitRevisionProblem, gitUrlFormProblem } from './fleet-settings.js';
 import { FleetContext, longestWorkloadClusterName } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
+import type { AppsContext } from './apps.js';
 import { checkElements, checkItem, earlierWithSameKey, problem, records, Rule } from './rule-table.js';
 import { applicationNameProblem, dnsLabelProblem, isRecord, isString, kindOf, show } from './rules.js';
 
-interface TeamRepoContext extends FleetContext {
-  readonly team: TeamSpec;
-  readonly teamAt: string;
-  readonly teamEnvironments: readonly string[];
-  /** The repository's apps, every element. */
-  readonly apps: readonly unknown[];
-  readonly earlierSameApp: ReadonlyMap<number, number>;
-}
+/** The app rules' context, with the repository's apps (`repo.apps`) as the team's apps. */
+type TeamRepoContext = AppsContext;
 
 /** A relative folder without `.`, `..`, empty parts or a trailing '/'. */
 const RELATIVE_FOLDER = /^[\w.-]+(\/[\w.-]+)*$/;
