@@ -54,6 +54,7 @@ const COST = {
   'write-tree': 1.1, 'crossplane': 1.4, 'teams': 1.3, 'argocd-rbac': 1.3, 'iac-outputs': 1.3, 'hostile-inputs': 1.3, 'go-oracle': 0.9,
   'database-chain': 1.2, 'validate': 1.0, 'app-manifests': 0.8, 'addon-permissions': 0.8, 'app-workload': 0.7, 'object-diff': 0.7,
   'promote': 3.8, 'team-repo': 1.5, 'renovate': 0.6, 'plan-speed-fast-paths': 2.9, 'overlay': 0.6, 'line-diff': 0.6, 'applicationset-generators': 0.4, 'go-template': 0.4, 'bench-scaling': 0.3,
+  'team-repo-template': 2.4, 'docs-examples': 4.9,
 };
 /** What a file costs in a shared process, against alone: its share of the loading is gone. */
 const SHARED = 0.45;
