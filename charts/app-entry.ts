@@ -28,3 +28,9 @@ export type {
   ContainerChange, ContainerResources, Generator, GeneratorOptions, ImageRule, JsonPatchOperation, KubeObject, KustomizationFiles, LabelSet, Overlay,
   Patch, PatchTarget, Replicas, SecretGenerator, WorkloadRef,
 } from '../engines/kustomize/index.js';
+
+// The platform's policies for what an app team renders (Pod Security restricted, pinned images, requests
+// and limits, probes, no Secret, object size): a team repository refuses what the platform would.
+export { appPolicyFindings } from './policy/app-policies.js';
+export { formatFinding } from './policy/finding.js';
+export type { Finding } from './policy/finding.js';

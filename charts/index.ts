@@ -73,3 +73,6 @@ export type { OutputFile } from './outputs/output-file.js';
 export type { FleetOutputsOptions } from './outputs/fleet-outputs.js';
 export { fleetOutputs } from './outputs/fleet-outputs.js';
 export { buildAppBase, environmentOverlay } from './outputs/app-manifests.js';
+export { appPolicyFindings } from './policy/app-policies.js';
+export { formatFinding } from './policy/finding.js';
+export type { Finding } from './policy/finding.js';

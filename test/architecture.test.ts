@@ -48,7 +48,7 @@ const PUBLIC_NAMES = [
   'ContainerImage', 'ContainerResources', 'ControllerSharding', 'CrossplanePackages', 'CrossplanePackagesProps',
   'DATABASE_API_GROUP', 'DATABASE_API_VERSION', 'DATABASE_SIZES', 'DEFAULT_POSTGRES_VERSION', 'DEFAULT_TEAM_QUOTA',
   'DatabaseExternalSecret', 'DatabaseExternalSecretProps', 'DatabaseSize', 'EnvironmentDatabases', 'EnvironmentSpec',
-  'FALSE', 'FleetAppProject', 'FleetAppProjectProps', 'FleetApplication', 'FleetApplicationProps',
+  'FALSE', 'Finding', 'FleetAppProject', 'FleetAppProjectProps', 'FleetApplication', 'FleetApplicationProps',
   'FleetOutputsOptions', 'FleetSource', 'FleetSpec', 'FleetValidationError', 'GUARDRAILS_PROJECT', 'Generator',
   'GeneratorOptions', 'GitCredentialField', 'GitCredentialKind', 'GitCredentialSpec', 'GitRepoSpec', 'GroupKind',
   'HelmOciRepository', 'HelmOciRepositoryProps', 'IacOutputFile', 'IacOutputs', 'ImageRule', 'JsonPatchOperation',
@@ -59,19 +59,19 @@ const PUBLIC_NAMES = [
   'TeamLimitsProps', 'TeamNamespace', 'TeamNamespaceProps', 'TeamNetworkPolicies', 'TeamNetworkPoliciesProps',
   'TeamQuota', 'TeamRepoApp', 'TeamRepoSpec', 'TeamSecretStore', 'TeamSecretStoreProps', 'TeamSpec', 'WebIngressProps', 'WebService',
   'WebServiceProps', 'Worker', 'WorkerProps', 'WorkloadApplicationSet', 'WorkloadApplicationSetProps',
-  'WorkloadProbes', 'WorkloadRef', 'WorkloadServiceAccountProps', 'applyIacOutputs', 'awsClusterValues',
+  'WorkloadProbes', 'WorkloadRef', 'WorkloadServiceAccountProps', 'appPolicyFindings', 'applyIacOutputs', 'awsClusterValues',
   'buildAppBase', 'clusterAnnotations', 'clusterLabels', 'containerPatch', 'enableLabel', 'environmentOverlay',
-  'fleetOutputs', 'formatProblem', 'hubNames', 'hubSpec', 'imageReference', 'irsaServiceAccount', 'readIacOutputs',
+  'fleetOutputs', 'formatFinding', 'formatProblem', 'hubNames', 'hubSpec', 'imageReference', 'irsaServiceAccount', 'readIacOutputs',
   'resolveFleet', 'snakeCase', 'syncWave', 'teamNamespace', 'validateFleet'
 ];
 
 /** `cdk8s-fleet/app`, the entry for app teams: the app constructs, the app spec and the overlays. */
 const APP_ENTRY_NAMES = [
   'AppDatabase', 'AppPropsError', 'AppSpec', 'AppWorkload', 'AppWorkloadProps', 'AutoscalingProps', 'ContainerChange', 'ContainerImage',
-  'ContainerResources', 'DatabaseSize', 'Generator', 'GeneratorOptions', 'ImageRule', 'JsonPatchOperation', 'KubeObject', 'KustomizationFiles',
+  'ContainerResources', 'DatabaseSize', 'Finding', 'Generator', 'GeneratorOptions', 'ImageRule', 'JsonPatchOperation', 'KubeObject', 'KustomizationFiles',
   'LabelSet', 'Overlay', 'OverlayError', 'Patch', 'PatchTarget', 'Replicas', 'SecretGenerator', 'WebIngressProps', 'WebService',
-  'WebServiceProps', 'Worker', 'WorkerProps', 'WorkloadProbes', 'WorkloadRef', 'WorkloadServiceAccountProps', 'applyOverlay', 'buildAppBase',
-  'containerPatch', 'imageReference', 'toKustomization',
+  'WebServiceProps', 'Worker', 'WorkerProps', 'WorkloadProbes', 'WorkloadRef', 'WorkloadServiceAccountProps', 'appPolicyFindings', 'applyOverlay', 'buildAppBase',
+  'containerPatch', 'formatFinding', 'imageReference', 'toKustomization',
 ];
 
 /** The files `file` reaches through its imports (type-only ones too), itself included. */

@@ -115,4 +115,32 @@ describe('the team repository template', () => {
     const written = [...new Set(list(out).map((f) => `dist/${path.posix.dirname(f)}`))].sort();
     assert.deepEqual(read, written);
   });
+
+  it('refuses what the platform\'s policies refuse (here a pod on the host network, and a Secret), naming file, object and rule, and writes nothing', async () => {
+    const mod = createRequire(bundle)(bundle) as { render: (apps: readonly AppSpec[]) => Map<string, string>; PolicyFindings: new (...a: never[]) => Error & { findings: string[] } };
+    assert.ok(mod.render(apps).size > 0, 'the template\'s own apps pass');
+    // A copy of main.ts whose app runs on the host network in prod and renders a Secret in staging.
+    const source = fs.readFileSync(path.join(TEMPLATE, 'main.ts'), 'utf8');
+    const marker = 'export const APPS: readonly AppSpec[] = [checkout];';
+    assert.ok(source.includes(marker));
+    const bad = source.replace(marker, `const broken: AppSpec = { ...checkout, environments: {
+  ...checkout.environments,
+  prod: { ...checkout.environments.prod, patches: [{ target: { kind: 'Deployment', name: 'checkout' }, patch: { spec: { template: { spec: { hostNetwork: true } } } } }] },
+  staging: { ...checkout.environments.staging, secretGenerator: [{ name: 'db', literals: { password: 'hunter2' } }] },
+} };
+${marker.replace('[checkout]', '[broken]')}`);
+    const badMain = path.join(tmp, 'bad-main.ts');
+    fs.writeFileSync(badMain, bad.replace(/^/, `// copy of ${path.join(TEMPLATE, 'main.ts')}\n`));
+    const badBundle = path.join(tmp, 'bad-main.cjs');
+    await build({ entryPoints: [badMain], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: badBundle, plugins: [library], logLevel: 'silent', absWorkingDir: TEMPLATE });
+    const badOut = path.join(tmp, 'bad-out');
+    fs.mkdirSync(badOut, { recursive: true });
+    fs.writeFileSync(path.join(badOut, 'kept.yaml'), 'kept: true\n');
+    const r = spawnSync(process.execPath, [badBundle, 'synth', '--out', badOut], { cwd: tmp, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /checkout\/prod\/deployment-checkout\.yaml: Deployment\/checkout: \[pss-restricted\] uses the host network/);
+    assert.match(r.stderr, /checkout\/staging\/secret-db[-\w]*\.yaml: Secret\/db[-\w]*: \[secret-credentials\]/);
+    assert.match(r.stderr, /Nothing was written\.$/m);
+    assert.deepEqual(list(badOut), ['kept.yaml'], 'the output folder is untouched');
+  });
 });
