@@ -142,6 +142,7 @@ describe('the library as an npm package', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-consumer-'));
   const cjs = path.join(work, 'cjs');
   const esm = path.join(work, 'esm');
+  const template = path.join(work, 'team-repo');
   let listed: string[] = [];
 
   before(async () => {
@@ -172,9 +173,19 @@ describe('the library as an npm package', () => {
     }));
     fs.writeFileSync(path.join(esm, 'main.ts'), ESM_MAIN);
 
+    // The team repository template as an app team copies it, with its own package.json and tsconfig; the
+    // library from the tarball. It compiles with this project's tsc (its ts-node only runs that compiler).
+    fs.cpSync(path.join(ROOT, 'templates', 'team-repo'), template, { recursive: true, filter: (f) => !f.includes('node_modules') });
+    const own = JSON.parse(fs.readFileSync(path.join(template, 'package.json'), 'utf8'));
+    fs.writeFileSync(path.join(template, 'package.json'), JSON.stringify({
+      ...own,
+      dependencies: { ...own.dependencies, 'cdk8s-fleet': `file:${tarball}` },
+      devDependencies: { '@types/node': own.devDependencies['@types/node'] },
+    }, null, 2));
+
     // --omit=optional: cdk8s 2.68.12 lists backport (a release tool, 100+ packages) as an optional dependency.
     const install = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=optional', '--loglevel=error'];
-    await Promise.all([run(NPM, install, cjs), run(NPM, install, esm)]);
+    await Promise.all([run(NPM, install, cjs), run(NPM, install, esm), run(NPM, install, template)]);
   });
 
   after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -252,5 +263,13 @@ describe('the library as an npm package', () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(esm, 'same.json'), 'utf8')), [true, true, true]);
     // Nothing else is reachable: the internals are not part of the package's API.
     await assert.rejects(run(process.execPath, ['--input-type=module', '-e', "await import('cdk8s-fleet/lib/esm/engines/yaml/writer.js')"], esm), /ERR_PACKAGE_PATH_NOT_EXPORTED/);
+  });
+
+  it('the team repository template works as copied: its tsconfig compiles main.ts against the installed package, and its check passes on its committed dist/', async () => {
+    await run(process.execPath, [TSC, '-p', '.'], template);
+    const check = await run(process.execPath, ['lib/main.js', 'check'], template);
+    assert.match(check, /dist\/ is up to date/);
+    fs.appendFileSync(path.join(template, 'dist', 'checkout', 'prod', 'deployment-checkout.yaml'), '# edited\n');
+    await assert.rejects(run(process.execPath, ['lib/main.js', 'check'], template), /dist\/checkout\/prod\/deployment-checkout\.yaml/);
   });
 });
