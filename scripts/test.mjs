@@ -45,7 +45,7 @@ const AFFINITY = [['schemas', /support\/schemas/]];
  * with other work too; for the order of the processes and the sharing out of the groups only.
  */
 const COST = {
-  'consumer-package': 19, 'concurrent-writers': 13, 'render-fast-path': 6.5, 'diff-cli': 10.8, 'plan': 9.8, 'render-cache': 5.2,
+  'consumer-package': 25, 'concurrent-writers': 13, 'render-fast-path': 6.5, 'diff-cli': 10.8, 'plan': 9.8, 'render-cache': 5.2,
   'secretlint-changed': 8.2, 'properties': 7.1, 'crash-safety': 3, 'plan-from-dist': 5.8, 'validator-cache': 3.2, 'cli': 4.7,
   'kustomize-equivalence': 4.5, 'run-script': 3.8, 'synthetic-fleets': 3.1, 'first-boot': 2.9, 'policies': 2.9,
   'destination-patterns': 2.9, 'plan-changes': 2.8, 'bad-input-catalogue': 2.8, 'apps-kustomize': 2.7, 'workflow': 2.4,
