@@ -180,7 +180,8 @@ describe('the library as an npm package', () => {
     fs.writeFileSync(path.join(template, 'package.json'), JSON.stringify({
       ...own,
       dependencies: { ...own.dependencies, 'cdk8s-fleet': `file:${tarball}` },
-      devDependencies: { '@types/node': own.devDependencies['@types/node'] },
+      // typescript for promote.ts (the version this project pins, from npm's cache); ts-node is not needed here.
+      devDependencies: { '@types/node': own.devDependencies['@types/node'], typescript: OWN.devDependencies.typescript },
     }, null, 2));
 
     // --omit=optional: cdk8s 2.68.12 lists backport (a release tool, 100+ packages) as an optional dependency.

@@ -130,6 +130,7 @@ describe('the team repository template', () => {
 } };
 ${marker.replace('[checkout]', '[broken]')}`);
     const badMain = path.join(tmp, 'bad-main.ts');
+    fs.copyFileSync(path.join(TEMPLATE, 'promote.ts'), path.join(tmp, 'promote.ts'));
     fs.writeFileSync(badMain, bad.replace(/^/, `// copy of ${path.join(TEMPLATE, 'main.ts')}\n`));
     const badBundle = path.join(tmp, 'bad-main.cjs');
     await build({ entryPoints: [badMain], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: badBundle, plugins: [library], logLevel: 'silent', absWorkingDir: TEMPLATE });
@@ -142,5 +143,52 @@ ${marker.replace('[checkout]', '[broken]')}`);
     assert.match(r.stderr, /checkout\/staging\/secret-db[-\w]*\.yaml: Secret\/db[-\w]*: \[secret-credentials\]/);
     assert.match(r.stderr, /Nothing was written\.$/m);
     assert.deepEqual(list(badOut), ['kept.yaml'], 'the output folder is untouched');
+  });
+
+  it('npm run promote moves the tag staging runs to prod: one literal of main.ts, dist/ rendered again; refused out of order or when staging is not rendered', async () => {
+    const repo = path.join(tmp, 'promo');
+    fs.mkdirSync(repo);
+    for (const f of ['main.ts', 'promote.ts']) fs.copyFileSync(path.join(TEMPLATE, f), path.join(repo, f));
+    fs.cpSync(path.join(TEMPLATE, 'dist'), path.join(repo, 'dist'), { recursive: true });
+    const promoBundle = path.join(repo, 'main.cjs');
+    const bundleIt = () => build({ entryPoints: [path.join(repo, 'main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: promoBundle, plugins: [library], logLevel: 'silent' });
+    await bundleIt();
+    const promo = (...args: string[]) => spawnSync(process.execPath, [promoBundle, ...args], { cwd: repo, encoding: 'utf8' });
+    const before = fs.readFileSync(path.join(repo, 'main.ts'), 'utf8');
+    const snapshot = () => [fs.readFileSync(path.join(repo, 'main.ts'), 'utf8'), ...list(path.join(repo, 'dist')).map((f) => fs.readFileSync(path.join(repo, 'dist', f), 'utf8'))];
+
+    // Out of promotion order, and an unknown app: refused, nothing written.
+    const unchanged = snapshot();
+    for (const args of [['checkout', 'prod', 'staging'], ['nope', 'staging', 'prod']]) {
+      const r = promo('promote', ...args);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /Nothing was written\./);
+      assert.deepEqual(snapshot(), unchanged);
+    }
+
+    const ok = promo('promote', 'checkout', 'staging', 'prod');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /public\.ecr\.aws\/acme\/checkout: v3\.1\.0 → v3\.2\.0/);
+    const after = fs.readFileSync(path.join(repo, 'main.ts'), 'utf8');
+    // Exactly one literal changed: prod's newTag.
+    const changed = before.split('\n').map((l, i) => [l, after.split('\n')[i]]).filter(([a, b]) => a !== b);
+    assert.equal(changed.length, 1);
+    assert.match(changed[0][0], /newTag: 'v3\.1\.0'/);
+    assert.equal(changed[0][1], changed[0][0].replace("'v3.1.0'", "'v3.2.0'"));
+    const prodImage = parse(fs.readFileSync(path.join(repo, 'dist/checkout/prod/deployment-checkout.yaml'), 'utf8')).spec.template.spec.containers[0].image;
+    assert.equal(prodImage, 'public.ecr.aws/acme/checkout:v3.2.0');
+    // The edited main.ts renders what promote wrote: check passes.
+    await bundleIt();
+    const check = promo('check');
+    assert.equal(check.status, 0, check.stderr);
+
+    // staging moved on in main.ts but not rendered: what staging runs is not in dist/, so refused.
+    fs.writeFileSync(path.join(repo, 'main.ts'), after.replace("newTag: 'v3.2.0'", "newTag: 'v3.3.0'"));
+    await bundleIt();
+    const stale = snapshot();
+    const r = promo('promote', 'checkout', 'staging', 'prod');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /dist\/checkout\/staging\/ does not run public\.ecr\.aws\/acme\/checkout:v3\.3\.0/);
+    assert.deepEqual(snapshot(), stale);
   });
 });
