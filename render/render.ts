@@ -64,27 +64,26 @@ export function renderTree(files: readonly OutputFile[], reuse?: RenderReuse): R
       continue;
     }
     let docs: unknown[];
+    let text: string;
     if (file.build) {
       const scope = scratch.scope(`f${index++}`);
       file.build(scope);
       docs = synthesizeScope(scope);
       if (docs.length === 0) throw new OutputError(`output "${file.path}" built no objects`);
+      text = toYaml(docs);
     } else {
       const before = reuse?.before(file.data);
       if (before) {
-        out.set(file.path, before.text);
-        objects.set(file.path, [before.doc]);
+        docs = [before.doc];
+        text = before.text;
         reused.add(file.path);
-        continue;
+      } else {
+        docs = [canonical(file.data)];
+        text = toYaml(docs);
+        reuse?.rendered(file.data, docs[0], text);
       }
-      docs = [canonical(file.data)];
-      const text = toYaml(docs);
-      reuse?.rendered(file.data, docs[0], text);
-      out.set(file.path, text);
-      objects.set(file.path, docs);
-      continue;
     }
-    out.set(file.path, toYaml(docs));
+    out.set(file.path, text);
     objects.set(file.path, docs);
   }
   return { files: out, objects, reused };

@@ -291,6 +291,16 @@ export function writePlanJson(plan: FleetPlanView, out: ChunkedWriter): void {
       `      "hub": ${qOrNull(c.hub)}`,
     ].join(',\n'),
   );
+  /** An application's fields after its name, to the end of its object: one text for both ways of writing entries. */
+  const entryTail = (f: Pick<SharedEntryFields, 'namespace' | 'applicationSet' | 'project' | 'source' | 'repoURL' | 'destinationNamespace' | 'file' | 'onRemoval'>): string =>
+    `,\n      "namespace": ${q(f.namespace)},\n` +
+    `      "applicationSet": ${qOrNull(f.applicationSet)},\n` +
+    `      "project": ${q(f.project)},\n` +
+    `      "source": ${q(f.source)},\n` +
+    `      "repoURL": ${q(f.repoURL)},\n` +
+    `      "destinationNamespace": ${q(f.destinationNamespace)},\n` +
+    `      "file": ${q(f.file)},\n` +
+    `      "onRemoval": ${q(f.onRemoval)}\n    }`;
   const entries = plan.entries;
   out.write('  "applications": [');
   if (isCompactEntryList(entries)) {
@@ -313,15 +323,7 @@ export function writePlanJson(plan: FleetPlanView, out: ChunkedWriter): void {
         lastShared = shared;
         let t = tails.get(shared);
         if (t === undefined) {
-          t =
-            `,\n      "namespace": ${q(shared.namespace)},\n` +
-            `      "applicationSet": ${qOrNull(shared.applicationSet)},\n` +
-            `      "project": ${q(shared.project)},\n` +
-            `      "source": ${q(shared.source)},\n` +
-            `      "repoURL": ${q(shared.repoURL)},\n` +
-            `      "destinationNamespace": ${q(shared.destinationNamespace)},\n` +
-            `      "file": ${q(shared.file)},\n` +
-            `      "onRemoval": ${q(shared.onRemoval)}\n    }`;
+          t = entryTail(shared);
           tails.set(shared, t);
         }
         tail = t;
@@ -338,15 +340,8 @@ export function writePlanJson(plan: FleetPlanView, out: ChunkedWriter): void {
       `${i === 0 ? '\n' : ',\n'}    {\n` +
       `      "cluster": ${e.cluster ? q(e.cluster) : 'null'},\n` +
       `      "server": ${q(e.server)},\n` +
-      `      "application": ${JSON.stringify(e.application)},\n` +
-      `      "namespace": ${q(e.namespace)},\n` +
-      `      "applicationSet": ${qOrNull(e.applicationSet)},\n` +
-      `      "project": ${q(e.project)},\n` +
-      `      "source": ${q(e.source)},\n` +
-      `      "repoURL": ${q(e.repoURL)},\n` +
-      `      "destinationNamespace": ${q(e.destinationNamespace)},\n` +
-      `      "file": ${q(e.file)},\n` +
-      `      "onRemoval": ${q(e.onRemoval)}\n    }`,
+      `      "application": ${JSON.stringify(e.application)}` +
+      entryTail(e),
     );
   }
   out.write(`${entries.length > 0 ? '\n  ' : ''}],\n`);
