@@ -142,12 +142,9 @@ export type PlanOptions = ClusterInventoryOptions & {
   readonly privateGitRepos?: readonly string[];
 };
 
-/**
- * Argo CD's `git.NormalizeGitURL` (util/git), in charts/argocd/git-url.ts: repository Secrets match a
- * repoURL when both normalise to the same string; `repo-creds` when the repoURL's normal form starts with
- * the template's (the longest such prefix wins).
- */
-export { normalizeGitUrl } from '../../charts/argocd/git-url.js';
+// Repository Secrets match a repoURL when both normalise (Argo CD's git.NormalizeGitURL, in
+// charts/argocd/git-url.ts) to the same string; `repo-creds` when the repoURL's normal form starts with the
+// template's (the longest such prefix wins).
 /** Fields of a repository or repo-creds Secret that carry a credential (or, for the EKS capability, point at one). */
 const REPO_CREDENTIAL_FIELDS = ['username', 'password', 'sshPrivateKey', 'githubAppPrivateKey', 'tlsClientCertKey', 'bearerToken', 'secretArn', 'useAzureWorkloadIdentity'];
 
