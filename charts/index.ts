@@ -22,7 +22,7 @@ export type { AppliedIacOutputs } from './iac/apply-iac-outputs.js';
 
 // The add-on catalog and the values blocks its entries share.
 export { ADDON_CATALOG } from './addons/catalog.js';
-export { awsClusterValues, irsaServiceAccount } from './addons/cluster-values.js';
+export { awsClusterValues, irsaServiceAccount } from './addons/values/cluster-values.js';
 
 // Validation: every problem at once, each with file and field.
 export type { Problem } from './validate/problems.js';

@@ -15,17 +15,23 @@ import {
   AddonPermissions,
   addonPermissions,
   SECRET_SCOPE_TAG,
-} from '../charts/iam/addon-permissions.js';
+} from '../charts/iam/permissions/addon-permissions.js';
 import { IamPolicy, IamStatement } from '../charts/iam/iam-documents.js';
 
 /** Add-ons whose roles are written elsewhere (Crossplane role chains, the hub's Argo CD). */
 const ELSEWHERE = ['argo-cd', 'crossplane'];
-/** IAM's limit on a managed policy, in characters without white space. */
-const MANAGED_POLICY_MAX = 6144;
+/** IAM's limit on all of a role's inline policies, in characters without white space (the IaC attaches each document inline). */
+const INLINE_POLICIES_MAX = 10240;
 /** Documents kept as upstream wrote them, with upstream's account/region wildcards in ARNs. */
 const UPSTREAM_ARNS = ['aws-gateway-api-controller', 'aws-load-balancer-controller', 'karpenter'];
 /** `service:*` on `*` that upstream grants: the VPC Lattice controller manages every Lattice resource. */
-const UPSTREAM_SERVICE_WILDCARDS: Readonly<Record<string, readonly string[]>> = { 'aws-gateway-api-controller': ['vpc-lattice:*'] };
+const UPSTREAM_SERVICE_WILDCARDS: Readonly<Record<string, readonly string[]>> = {
+  'aws-gateway-api-controller': ['vpc-lattice:*'],
+  // config/iam/recommended-inline-policy of aws-controllers-k8s/eks-controller at v1.20.0: the controller manages every EKS resource.
+  'ack-eks-controller': ['eks:*'],
+  // config/iam/recommended-inline-policy of aws-controllers-k8s/s3-controller at v1.10.0: every bucket of the account.
+  'ack-s3-controller': ['s3:*', 's3-object-lambda:*', 's3express:*'],
+};
 
 const CTX: AddonPermissionContext = { accountId: '111122223333', region: 'us-west-2', clusterName: 'spoke-prod-usw2' };
 const OTHER: AddonPermissionContext = { accountId: '444455556666', region: 'eu-central-1', clusterName: 'hub-euc1' };
@@ -74,7 +80,7 @@ describe('add-on IAM permissions (charts/iac/addon-permissions.ts)', () => {
       assert.ok(p.managedPolicyArns.length > 0 || p.policy, `${a}: some permissions`);
     }
     assert.deepEqual(perms('aws-ebs-csi-driver'), {
-      managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy'],
+      managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2'],
       inputs: {},
     });
     assert.deepEqual(perms('aws-efs-csi-driver'), {
@@ -121,7 +127,7 @@ describe('add-on IAM permissions (charts/iac/addon-permissions.ts)', () => {
       }
     }
     assert.deepEqual(Object.keys(perms('velero').inputs), ['velero_bucket_arn']);
-    assert.deepEqual(Object.keys(perms('karpenter').inputs), ['karpenter_node_role_arn']);
+    assert.deepEqual(Object.keys(perms('karpenter').inputs), ['karpenter_node_role_arn', 'karpenter_sqs_queue_name']);
     assert.deepEqual(Object.keys(perms('aws-node-termination-handler').inputs), ['nth_queue_arn']);
     assert.deepEqual(Object.keys(perms('cert-manager').inputs), ['route53_zone_arns']);
     assert.deepEqual(Object.keys(perms('external-dns').inputs), ['route53_zone_arns']);
@@ -158,7 +164,8 @@ describe('add-on IAM permissions (charts/iac/addon-permissions.ts)', () => {
       }
       const { accountId, region, clusterName } = ctx;
       assert.equal(statement('karpenter', 'AllowAPIServerEndpointDiscovery', ctx).Resource, `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`);
-      assert.equal(statement('karpenter', 'AllowInterruptionQueueActions', ctx).Resource, `arn:aws:sqs:${region}:${accountId}:${clusterName}`);
+      // The queue is the one the IaC made (the fact karpenter_sqs_queue_name), not assumed to be named after the cluster.
+      assert.equal(statement('karpenter', 'AllowInterruptionQueueActions', ctx).Resource, `arn:aws:sqs:${region}:${accountId}:\${karpenter_sqs_queue_name}`);
       assert.deepEqual(statement('cluster-autoscaler', 'ScaleOwnedNodeGroups', ctx).Condition, {
         StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: 'owned' },
       });
@@ -178,23 +185,23 @@ describe('add-on IAM permissions (charts/iac/addon-permissions.ts)', () => {
     }
   });
 
-  it(`fit IAM's ${MANAGED_POLICY_MAX}-character managed policy, on every example cluster and with long cluster names`, () => {
+  it(`fit IAM's ${INLINE_POLICIES_MAX} characters of a role's inline policies, on every example cluster and at EKS's longest cluster name`, () => {
     const contexts: AddonPermissionContext[] = [
       CTX,
       ...resolved().clusters.map((c) => ({ accountId: c.account.id, region: c.region, clusterName: c.awsClusterName })),
-      // Karpenter repeats the cluster name 13 times: 40 characters still leaves room.
-      { accountId: '111122223333', region: 'ap-southeast-2', clusterName: 'x'.repeat(40) },
+      // Karpenter repeats the cluster name in most statements: EKS allows 100 characters.
+      { accountId: '111122223333', region: 'ap-southeast-2', clusterName: 'x'.repeat(100) },
     ];
     for (const ctx of contexts) {
       for (const [a, doc] of policies(ctx)) {
         const size = minifiedLength(doc);
-        assert.ok(size <= MANAGED_POLICY_MAX, `${a} on ${ctx.clusterName}: ${size} characters`);
+        assert.ok(size <= INLINE_POLICIES_MAX, `${a} on ${ctx.clusterName}: ${size} characters`);
       }
     }
   });
 
   describe('upstream content', () => {
-    it('aws-load-balancer-controller v2.11.0: creation and tagging conditioned on elbv2.k8s.aws/cluster', () => {
+    it('aws-load-balancer-controller v3.5.0: creation and tagging conditioned on elbv2.k8s.aws/cluster', () => {
       const lbc = 'aws-load-balancer-controller';
       const create = granting(lbc, 'elasticloadbalancing:CreateLoadBalancer');
       assert.equal(create.length, 1);
@@ -216,11 +223,15 @@ describe('add-on IAM permissions (charts/iac/addon-permissions.ts)', () => {
       for (const action of ['ec2:GetSecurityGroupsForVpc', 'elasticloadbalancing:DescribeListenerAttributes', 'elasticloadbalancing:ModifyCapacityReservation']) {
         assert.equal(granting(lbc, action).length, 1, `v2.11 grants ${action}`);
       }
+      for (const action of ['ec2:DescribeIpamPools', 'ec2:DescribeRouteTables', 'elasticloadbalancing:ModifyIpPools', 'elasticloadbalancing:SetRulePriorities']) {
+        assert.equal(granting(lbc, action).length, 1, `v3.5 grants ${action}`);
+      }
+      assert.deepEqual(granting(lbc, 'elasticloadbalancing:ModifyIpPools')[0].Condition, { Null: { 'aws:ResourceTag/elbv2.k8s.aws/cluster': 'false' } });
       assert.equal(perms(lbc).policy?.Statement.length, 16);
       assert.equal(JSON.stringify(perms(lbc).policy).includes('ingress.k8s.aws'), false, 'no pre-v2.2 tag keys');
     });
 
-    it('karpenter v1.1: scoped by the cluster ownership and nodepool tags, PassRole on the node role only to EC2', () => {
+    it('karpenter v1.14: scoped by the cluster ownership and nodepool tags, PassRole on the node role only to EC2', () => {
       const owned = `aws:ResourceTag/kubernetes.io/cluster/${CTX.clusterName}`;
       const run = statement('karpenter', 'AllowScopedEC2LaunchTemplateAccessActions');
       assert.deepEqual(run.Condition, { StringEquals: { [owned]: 'owned' }, StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } });
@@ -240,7 +251,7 @@ describe('add-on IAM permissions (charts/iac/addon-permissions.ts)', () => {
       for (const action of ['iam:CreateInstanceProfile', 'iam:TagInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:GetInstanceProfile', 'pricing:GetProducts']) {
         assert.equal(granting('karpenter', action).length, 1, action);
       }
-      assert.equal(perms('karpenter').policy?.Statement.length, 16);
+      assert.equal(perms('karpenter').policy?.Statement.length, 18);
     });
 
     it('external-secrets reads only the secrets and parameters tagged for its cluster', () => {
@@ -268,9 +279,12 @@ describe('add-on IAM permissions (charts/iac/addon-permissions.ts)', () => {
       assert.deepEqual(list(granting('cert-manager', 'route53:GetChange')[0].Resource), ['arn:aws:route53:::change/*']);
       assert.equal(granting('cert-manager', 'route53:ListHostedZonesByName')[0].Resource, '*');
       assert.deepEqual(list(granting('external-dns', 'route53:ChangeResourceRecordSets')[0].Resource), ['${route53_zone_arns}']);
-      for (const action of ['route53:ListHostedZones', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource']) {
-        assert.equal(granting('external-dns', action)[0].Resource, '*', action);
+      assert.equal(granting('external-dns', 'route53:ListHostedZones')[0].Resource, '*');
+      // ListTagsForResources (plural) is the batch call external-dns 0.21 makes; upstream grants it on every hosted zone.
+      for (const action of ['route53:ListResourceRecordSets', 'route53:ListTagsForResources']) {
+        assert.equal(granting('external-dns', action)[0].Resource, 'arn:aws:route53:::hostedzone/*', action);
       }
+      assert.equal(granting('external-dns', 'route53:ListTagsForResource').length, 0, 'not the single-resource call');
     });
 
     it('cluster-autoscaler, node termination handler, velero, gateway API controller: the upstream actions', () => {

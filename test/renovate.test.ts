@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { ADDON_CATALOG } from '../charts/index.js';
 import { CROSSPLANE_PACKAGES } from '../charts/crossplane/crossplane-packages.js';
 
@@ -21,13 +21,14 @@ function matches(manager: any, files: string[]): Array<Record<string, string>> {
   return out;
 }
 
-const FILES = ['charts/addons/catalog.ts', 'charts/crossplane/crossplane-packages.ts', 'crds.lock.json'];
+const ENTRIES = readdirSync(new URL('../charts/addons/entries/', import.meta.url)).map((f) => `charts/addons/entries/${f}`);
+const FILES = [...ENTRIES, 'charts/crossplane/crossplane-packages.ts', 'crds.lock.json'];
 
 describe('renovate.json', () => {
   const managers = config.customManagers as any[];
 
   it('finds every add-on chart of the catalog with its version and repository', () => {
-    const found = managers.filter((m) => m.fileMatch.includes('^charts/addons/catalog\\.ts$')).flatMap((m) => matches(m, FILES));
+    const found = managers.filter((m) => m.fileMatch.includes('^charts/addons/entries/[^/]+\\.ts$')).flatMap((m) => matches(m, FILES));
     const expected = ADDON_CATALOG.map((a) => ({ depName: a.chart, currentValue: a.version, repo: a.repoUrl })).sort((a, b) => a.depName.localeCompare(b.depName));
     const got = found.map((g) => ({ depName: g.depName, currentValue: g.currentValue, repo: g.registryUrl ?? g.registry })).sort((a, b) => a.depName.localeCompare(b.depName));
     assert.deepEqual(got, expected);

@@ -1,4 +1,5 @@
 import type { ClusterTemplate } from './contract.js';
+import type { AddonCompanions } from './companions.js';
 
 /**
  * What turning an add-on off on a cluster does to what it installed there, once Argo CD deletes its
@@ -69,6 +70,62 @@ export function addonApplicationSetOnDisable(fleet: { readonly clusters: readonl
   return value;
 }
 
+/** Kubernetes minor versions, inclusive: `{ min: '1.29', max: '1.34' }`. */
+export interface KubernetesRange {
+  /** Oldest minor supported, like `1.29`. */
+  readonly min: string;
+  /**
+   * Newest minor supported (known to work).
+   * @default - no upper bound known
+   */
+  readonly max?: string;
+}
+
+/**
+ * A chart version the catalog has checked against its upstream release, and the Kubernetes minors it
+ * supports. A cluster gets the newest pin of an add-on whose range holds its `kubernetes_version`, unless
+ * its environment or itself pins another version.
+ */
+export interface AddonPin {
+  /** Chart version, exact (as in the chart's Chart.yaml `version`). */
+  readonly version: string;
+  /**
+   * The Kubernetes minors this version supports: the chart's `kubeVersion`, or the project's compatibility
+   * matrix (named in `checkedAgainst`).
+   * @default - upstream states no range: any minor
+   */
+  readonly kubernetes?: KubernetesRange;
+  /**
+   * Where the version and its range were read, for a reviewer to open: `<owner>/<repo>@<tag>:<path>` of
+   * the chart's Chart.yaml at that release, then `; ` and the compatibility document when the range
+   * comes from one.
+   */
+  readonly checkedAgainst: string;
+  /**
+   * The version of the software the chart installs (Chart.yaml `appVersion`).
+   * @default - not recorded
+   */
+  readonly appVersion?: string;
+}
+
+/**
+ * A fact of the IaC contract an add-on needs beyond its IAM role, namespace and service account (the
+ * Karpenter node role, its interruption queue, the Velero bucket): the IaC writes it as an annotation of
+ * the cluster Secret, the fleet reads it from the IaC output (or the cluster's add-on setting `facts`),
+ * and the add-on's values and companions read it from there.
+ */
+export interface AddonFact {
+  /** Annotation key, snake_case, starting with the add-on's snake_case name: `karpenter_node_iam_role_name`. */
+  readonly key: string;
+  /** What the IaC must put there, one line (listed in the IaC contract). */
+  readonly description: string;
+  /**
+   * Regular expression (source) the value must match in full.
+   * @default - any non-empty string
+   */
+  readonly pattern?: string;
+}
+
 /** Where an add-on may run. */
 export type AddonPlacement = 'any' | 'hub' | 'spokes';
 
@@ -93,8 +150,41 @@ export interface AddonDefinition {
    * @default false
    */
   readonly oci?: boolean;
-  /** Default chart version (exact, semver). Environments and clusters may pin another. */
+  /**
+   * Default chart version (exact, semver): with `pins`, one of them (the newest); clusters get the newest
+   * pin that supports their Kubernetes version. Environments and clusters may pin another.
+   */
   readonly version: string;
+  /**
+   * The chart versions checked against upstream, newest first, each with the Kubernetes minors it
+   * supports: the version sets per Kubernetes release are made from them (`addonVersionFor`).
+   * @default - only `version`, with no known Kubernetes range
+   */
+  readonly pins?: readonly AddonPin[];
+  /**
+   * What the software is and where it comes from, for the catalog listing: the project's home page.
+   * @default - none
+   */
+  readonly homepage?: string;
+  /**
+   * Facts the IaC writes on the cluster Secret for this add-on (beyond role, namespace and service
+   * account); every cluster that enables the add-on must have each.
+   * @default []
+   */
+  readonly facts?: readonly AddonFact[];
+  /**
+   * Upstream no longer maintains the add-on: why, and what to use instead. Listed by `npm run catalog`;
+   * synth prints it for every cluster that enables the add-on.
+   * @default - maintained
+   */
+  readonly deprecated?: string;
+  /**
+   * The objects the add-on needs after install to do its job (Karpenter's NodePool and EC2NodeClass,
+   * cert-manager's ClusterIssuers...), rendered per cluster and delivered as a further source of the
+   * add-on's Application. See charts/model/companions.ts.
+   * @default - none
+   */
+  readonly companions?: AddonCompanions;
   /** Namespace the chart installs into (the `<addon>_namespace` annotation). */
   readonly namespace: string;
   /**

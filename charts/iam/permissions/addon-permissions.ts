@@ -1,9 +1,9 @@
 /**
  * The permissions of the add-ons' IAM roles, as data: per add-on of the catalog that calls AWS APIs
  * (`iamRole: true`), the AWS managed policies to attach and our own permissions policy, for one cluster.
- * The IaC contract lists these per cluster; the IaC creates each policy as a customer managed policy
- * (every document is under IAM's 6,144 characters for cluster names up to about 50 characters; Karpenter's
- * grows with the name: past that, attach it inline, 10,240 characters) and fills in the `${token}` inputs.
+ * The IaC contract lists these per cluster; the IaC fills in the `${token}` inputs and attaches each
+ * document to its role as an inline policy (IAM allows 10,240 characters for a role's inline policies;
+ * a managed policy holds only 6,144, which Karpenter's document, upstream's six policies in one, passes).
  *
  * Two kinds of documents:
  * - taken from upstream (aws-load-balancer-controller, aws-gateway-api-controller, karpenter): the
@@ -16,24 +16,23 @@
  * argo-cd and crossplane roles are not here: their permissions are the role chains of
  * `charts/outputs/iam-crossplane.ts` and the hub's cluster access.
  */
-import { IamPolicy, IamStatement, iamPolicy } from './iam-documents.js';
+import { IamStatement, iamPolicy } from '../iam-documents.js';
+import type { AddonPermissionContext, AddonPermissions } from './types.js';
+import { ackDynamodbControllerPermissions } from './ack-dynamodb-controller.js';
+import { ackEksControllerPermissions } from './ack-eks-controller.js';
+import { ackIamControllerPermissions } from './ack-iam-controller.js';
+import { ackRdsControllerPermissions } from './ack-rds-controller.js';
+import { ackS3ControllerPermissions } from './ack-s3-controller.js';
+import { adotCollectorPermissions } from './adot-collector.js';
+import { amazonCloudwatchObservabilityPermissions } from './amazon-cloudwatch-observability.js';
+import { awsMountpointS3CsiDriverPermissions } from './aws-mountpoint-s3-csi-driver.js';
+import { awsPrivatecaIssuerPermissions } from './aws-privateca-issuer.js';
+import { karpenterPermissions } from './karpenter.js';
+import { trivyOperatorPermissions } from './trivy-operator.js';
+import { veleroPermissions } from './velero.js';
 
-/** Where a role's permissions apply. */
-export interface AddonPermissionContext {
-  readonly accountId: string; // 12 digits
-  readonly region: string; // us-west-2
-  readonly clusterName: string; // the EKS cluster name
-}
 
-/** What an add-on's role needs. */
-export interface AddonPermissions {
-  /** AWS managed policies to attach (full ARNs, sorted). [] when none. */
-  readonly managedPolicyArns: readonly string[];
-  /** Our own permissions policy; undefined when managed policies cover everything. */
-  readonly policy?: IamPolicy;
-  /** Values the IaC fills in, as `${token}` inside `policy`: token -> one-line description (e.g. the Route 53 hosted zone ARNs, the Velero bucket). {} when none. */
-  readonly inputs: Readonly<Record<string, string>>;
-}
+export type { AddonPermissionContext, AddonPermissions } from './types.js';
 
 /** Tag that scopes which Secrets Manager secrets / SSM parameters the external-secrets controller of a cluster may read: value = the EKS cluster name. */
 export const SECRET_SCOPE_TAG = 'fleet/cluster';
@@ -62,8 +61,8 @@ const ownPolicy = (statements: readonly IamStatement[], inputs: Record<string, s
 });
 
 /**
- * aws-load-balancer-controller v2.11.0: `docs/install/iam_policy.json` of
- * kubernetes-sigs/aws-load-balancer-controller at tag v2.11.0, statement for statement, Sids added.
+ * aws-load-balancer-controller v3.5.0: `docs/install/iam_policy.json` of
+ * kubernetes-sigs/aws-load-balancer-controller at tag v3.5.0, statement for statement, Sids added.
  */
 const awsLoadBalancerController: Builder = () => {
   const clusterTag = 'elbv2.k8s.aws/cluster';
@@ -98,6 +97,8 @@ const awsLoadBalancerController: Builder = () => {
         'ec2:GetCoipPoolUsage',
         'ec2:DescribeCoipPools',
         'ec2:GetSecurityGroupsForVpc',
+        'ec2:DescribeIpamPools',
+        'ec2:DescribeRouteTables',
         'elasticloadbalancing:DescribeLoadBalancers',
         'elasticloadbalancing:DescribeLoadBalancerAttributes',
         'elasticloadbalancing:DescribeListeners',
@@ -224,6 +225,7 @@ const awsLoadBalancerController: Builder = () => {
         'elasticloadbalancing:DeleteTargetGroup',
         'elasticloadbalancing:ModifyListenerAttributes',
         'elasticloadbalancing:ModifyCapacityReservation',
+        'elasticloadbalancing:ModifyIpPools',
       ],
       Resource: '*',
       Condition: { Null: { [`aws:ResourceTag/${clusterTag}`]: 'false' } },
@@ -253,6 +255,7 @@ const awsLoadBalancerController: Builder = () => {
         'elasticloadbalancing:AddListenerCertificates',
         'elasticloadbalancing:RemoveListenerCertificates',
         'elasticloadbalancing:ModifyRule',
+        'elasticloadbalancing:SetRulePriorities',
       ],
       Resource: '*',
     },
@@ -288,8 +291,8 @@ const awsForFluentBit: Builder = ({ accountId, region, clusterName }) => {
 };
 
 /**
- * aws-gateway-api-controller v1.0.7: `files/controller-installation/recommended-inline-policy.json` of
- * aws/aws-application-networking-k8s at tag v1.0.7, Sids added. Upstream grants `vpc-lattice:*` on `*`:
+ * aws-gateway-api-controller v2.1.3: `files/controller-installation/recommended-inline-policy.json` of
+ * aws/aws-application-networking-k8s at tag v2.1.3, statement for statement, Sids added. Upstream grants `vpc-lattice:*` on `*`:
  * the controller creates and deletes every kind of VPC Lattice resource, kept as upstream has it.
  */
 const awsGatewayApiController: Builder = () =>
@@ -315,6 +318,9 @@ const awsGatewayApiController: Builder = () =>
         'firehose:TagDeliveryStream',
         's3:GetBucketPolicy',
         's3:PutBucketPolicy',
+        'tag:TagResources',
+        'tag:UntagResources',
+        'acm:ListCertificates',
       ],
       Resource: '*',
     },
@@ -335,9 +341,9 @@ const awsGatewayApiController: Builder = () =>
   ]);
 
 /**
- * aws-node-termination-handler in queue-processor mode (README of aws/aws-node-termination-handler),
- * the queue an input; lifecycle completion limited to the Auto Scaling groups of the cluster's account
- * and region.
+ * aws-node-termination-handler in queue-processor mode (the Deployment's policy in the README of
+ * aws/aws-node-termination-handler at tag v1.25.6: the same six actions, there on `*`), the queue an
+ * input; lifecycle completion limited to the Auto Scaling groups of the cluster's account and region.
  */
 const awsNodeTerminationHandler: Builder = ({ accountId, region }) =>
   ownPolicy(
@@ -383,9 +389,11 @@ const certManager: Builder = () =>
   );
 
 /**
- * cluster-autoscaler 1.31: the "Full Cluster Autoscaler Features Policy" of
- * `cluster-autoscaler/cloudprovider/aws/README.md` (kubernetes/autoscaler), the scaling actions limited by
- * the tag `k8s.io/cluster-autoscaler/<cluster>: owned` as the README recommends.
+ * cluster-autoscaler 1.30 to 1.35: the "Full Cluster Autoscaler Features Policy" of
+ * `cluster-autoscaler/cloudprovider/aws/README.md` (kubernetes/autoscaler at tag
+ * cluster-autoscaler-chart-9.59.0; the 1.30 pin's README, cluster-autoscaler-chart-9.37.0, also lists
+ * autoscaling:DescribeTags, kept for that pin), the scaling actions limited by the tag
+ * `k8s.io/cluster-autoscaler/<cluster>: owned` with a tag-based conditional as the README recommends.
  */
 const clusterAutoscaler: Builder = ({ clusterName }) =>
   ownPolicy([
@@ -397,6 +405,7 @@ const clusterAutoscaler: Builder = ({ clusterName }) =>
         'autoscaling:DescribeAutoScalingInstances',
         'autoscaling:DescribeLaunchConfigurations',
         'autoscaling:DescribeScalingActivities',
+        'autoscaling:DescribeTags',
         'ec2:DescribeImages',
         'ec2:DescribeInstanceTypes',
         'ec2:DescribeLaunchTemplateVersions',
@@ -414,7 +423,12 @@ const clusterAutoscaler: Builder = ({ clusterName }) =>
     },
   ]);
 
-/** external-dns 0.15: `docs/tutorials/aws.md` of kubernetes-sigs/external-dns, the hosted zones an input. */
+/**
+ * external-dns 0.21: the policy of `docs/tutorials/aws.md` (kubernetes-sigs/external-dns at tag
+ * external-dns-helm-chart-1.21.1), record changes limited to the hosted zones of the input; records and
+ * zone tags (ListTagsForResources, the batch call the AWS provider makes) read on every hosted zone, as
+ * upstream has it.
+ */
 const externalDns: Builder = () =>
   ownPolicy(
     [
@@ -425,9 +439,15 @@ const externalDns: Builder = () =>
         Resource: [token(ROUTE53_ZONES)],
       },
       {
-        Sid: 'ListZonesAndRecords',
+        Sid: 'ReadRecordsAndZoneTags',
         Effect: 'Allow',
-        Action: ['route53:ListHostedZones', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+        Action: ['route53:ListResourceRecordSets', 'route53:ListTagsForResources'],
+        Resource: `arn:${PARTITION}:route53:::hostedzone/*`,
+      },
+      {
+        Sid: 'ListZones',
+        Effect: 'Allow',
+        Action: 'route53:ListHostedZones',
         Resource: '*',
       },
     ],
@@ -475,219 +495,13 @@ const externalSecrets: Builder = ({ accountId, region, clusterName }) =>
     },
   ]);
 
-/**
- * karpenter v1.1: the KarpenterControllerPolicy of
- * `website/content/en/v1.1/getting-started/getting-started-with-karpenter/cloudformation.yaml`
- * (aws/karpenter-provider-aws, tag v1.1.1), statement for statement; the interruption queue is named
- * after the cluster (the chart's `settings.interruptionQueue`), the node role an input.
- */
-const karpenter: Builder = ({ accountId, region, clusterName }) => {
-  const ec2 = `arn:${PARTITION}:ec2:${region}`;
-  const clusterOwned = `kubernetes.io/cluster/${clusterName}`;
-  const instanceProfiles = `arn:${PARTITION}:iam::${accountId}:instance-profile/*`;
-  const taggedOnLaunch = [
-    `${ec2}:*:fleet/*`,
-    `${ec2}:*:instance/*`,
-    `${ec2}:*:volume/*`,
-    `${ec2}:*:network-interface/*`,
-    `${ec2}:*:launch-template/*`,
-    `${ec2}:*:spot-instances-request/*`,
-  ];
-  return ownPolicy(
-    [
-      {
-        Sid: 'AllowScopedEC2InstanceAccessActions',
-        Effect: 'Allow',
-        Resource: [`${ec2}::image/*`, `${ec2}::snapshot/*`, `${ec2}:*:security-group/*`, `${ec2}:*:subnet/*`],
-        Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      },
-      {
-        Sid: 'AllowScopedEC2LaunchTemplateAccessActions',
-        Effect: 'Allow',
-        Resource: `${ec2}:*:launch-template/*`,
-        Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
-        Condition: {
-          StringEquals: { [`aws:ResourceTag/${clusterOwned}`]: 'owned' },
-          StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
-        },
-      },
-      {
-        Sid: 'AllowScopedEC2InstanceActionsWithTags',
-        Effect: 'Allow',
-        Resource: taggedOnLaunch,
-        Action: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'],
-        Condition: {
-          StringEquals: { [`aws:RequestTag/${clusterOwned}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': clusterName },
-          StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
-        },
-      },
-      {
-        Sid: 'AllowScopedResourceCreationTagging',
-        Effect: 'Allow',
-        Resource: taggedOnLaunch,
-        Action: 'ec2:CreateTags',
-        Condition: {
-          StringEquals: {
-            [`aws:RequestTag/${clusterOwned}`]: 'owned',
-            'aws:RequestTag/eks:eks-cluster-name': clusterName,
-            'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'],
-          },
-          StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
-        },
-      },
-      {
-        Sid: 'AllowScopedResourceTagging',
-        Effect: 'Allow',
-        Resource: `${ec2}:*:instance/*`,
-        Action: 'ec2:CreateTags',
-        Condition: {
-          StringEquals: { [`aws:ResourceTag/${clusterOwned}`]: 'owned' },
-          StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
-          StringEqualsIfExists: { 'aws:RequestTag/eks:eks-cluster-name': clusterName },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] },
-        },
-      },
-      {
-        Sid: 'AllowScopedDeletion',
-        Effect: 'Allow',
-        Resource: [`${ec2}:*:instance/*`, `${ec2}:*:launch-template/*`],
-        Action: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'],
-        Condition: {
-          StringEquals: { [`aws:ResourceTag/${clusterOwned}`]: 'owned' },
-          StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
-        },
-      },
-      {
-        Sid: 'AllowRegionalReadActions',
-        Effect: 'Allow',
-        Resource: '*',
-        Action: [
-          'ec2:DescribeImages',
-          'ec2:DescribeInstances',
-          'ec2:DescribeInstanceTypeOfferings',
-          'ec2:DescribeInstanceTypes',
-          'ec2:DescribeLaunchTemplates',
-          'ec2:DescribeSecurityGroups',
-          'ec2:DescribeSpotPriceHistory',
-          'ec2:DescribeSubnets',
-        ],
-        Condition: { StringEquals: { 'aws:RequestedRegion': region } },
-      },
-      {
-        Sid: 'AllowSSMReadActions',
-        Effect: 'Allow',
-        Resource: `arn:${PARTITION}:ssm:${region}::parameter/aws/service/*`,
-        Action: 'ssm:GetParameter',
-      },
-      { Sid: 'AllowPricingReadActions', Effect: 'Allow', Resource: '*', Action: 'pricing:GetProducts' },
-      {
-        Sid: 'AllowInterruptionQueueActions',
-        Effect: 'Allow',
-        Resource: `arn:${PARTITION}:sqs:${region}:${accountId}:${clusterName}`,
-        Action: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
-      },
-      {
-        Sid: 'AllowPassingInstanceRole',
-        Effect: 'Allow',
-        Resource: token('karpenter_node_role_arn'),
-        Action: 'iam:PassRole',
-        Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
-      },
-      {
-        Sid: 'AllowScopedInstanceProfileCreationActions',
-        Effect: 'Allow',
-        Resource: instanceProfiles,
-        Action: ['iam:CreateInstanceProfile'],
-        Condition: {
-          StringEquals: {
-            [`aws:RequestTag/${clusterOwned}`]: 'owned',
-            'aws:RequestTag/eks:eks-cluster-name': clusterName,
-            'aws:RequestTag/topology.kubernetes.io/region': region,
-          },
-          StringLike: { 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
-        },
-      },
-      {
-        Sid: 'AllowScopedInstanceProfileTagActions',
-        Effect: 'Allow',
-        Resource: instanceProfiles,
-        Action: ['iam:TagInstanceProfile'],
-        Condition: {
-          StringEquals: {
-            [`aws:ResourceTag/${clusterOwned}`]: 'owned',
-            'aws:ResourceTag/topology.kubernetes.io/region': region,
-            [`aws:RequestTag/${clusterOwned}`]: 'owned',
-            'aws:RequestTag/eks:eks-cluster-name': clusterName,
-            'aws:RequestTag/topology.kubernetes.io/region': region,
-          },
-          StringLike: {
-            'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*',
-            'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*',
-          },
-        },
-      },
-      {
-        Sid: 'AllowScopedInstanceProfileActions',
-        Effect: 'Allow',
-        Resource: instanceProfiles,
-        Action: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
-        Condition: {
-          StringEquals: { [`aws:ResourceTag/${clusterOwned}`]: 'owned', 'aws:ResourceTag/topology.kubernetes.io/region': region },
-          StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
-        },
-      },
-      { Sid: 'AllowInstanceProfileReadActions', Effect: 'Allow', Resource: instanceProfiles, Action: 'iam:GetInstanceProfile' },
-      {
-        Sid: 'AllowAPIServerEndpointDiscovery',
-        Effect: 'Allow',
-        Resource: `arn:${PARTITION}:eks:${region}:${accountId}:cluster/${clusterName}`,
-        Action: 'eks:DescribeCluster',
-      },
-    ],
-    { karpenter_node_role_arn: `ARN of the IAM role of the nodes Karpenter launches for ${clusterName} (arn:aws:iam::${accountId}:role/<name>)` },
-  );
-};
-
-/** velero: the policy of the velero-plugin-for-aws README (v1.11), the bucket an input. */
-const velero: Builder = ({ accountId }) => {
-  const bucket = token('velero_bucket_arn');
-  return ownPolicy(
-    [
-      {
-        Sid: 'ManageVolumeSnapshots',
-        Effect: 'Allow',
-        Action: [
-          'ec2:DescribeVolumes',
-          'ec2:DescribeSnapshots',
-          'ec2:CreateTags',
-          'ec2:CreateVolume',
-          'ec2:CreateSnapshot',
-          'ec2:DeleteSnapshot',
-        ],
-        Resource: '*',
-      },
-      {
-        Sid: 'ReadWriteBackups',
-        Effect: 'Allow',
-        Action: [
-          's3:GetObject',
-          's3:DeleteObject',
-          's3:PutObject',
-          's3:PutObjectTagging',
-          's3:AbortMultipartUpload',
-          's3:ListMultipartUploadParts',
-        ],
-        Resource: `${bucket}/*`,
-      },
-      { Sid: 'ListBackupBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket },
-    ],
-    { velero_bucket_arn: `ARN of the S3 bucket of the cluster's backups, arn:aws:s3:::<bucket> (in account ${accountId} or shared with it)` },
-  );
-};
-
 const BUILDERS: Readonly<Record<string, Builder>> = {
   'aws-load-balancer-controller': awsLoadBalancerController,
-  'aws-ebs-csi-driver': managedOnly(`arn:${PARTITION}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`),
+  // docs/install.md of kubernetes-sigs/aws-ebs-csi-driver at helm-chart-aws-ebs-csi-driver-2.64.0: V2 scopes
+  // the driver to volumes and snapshots tagged ebs.csi.aws.com/cluster=true (the driver tags what it creates).
+  'aws-ebs-csi-driver': managedOnly(`arn:${PARTITION}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2`),
+  // docs/iam-policy-create.md of kubernetes-sigs/aws-efs-csi-driver at helm-chart-aws-efs-csi-driver-4.4.1, for
+  // EFS volumes (its Amazon S3 Files policies are for S3 Files volumes, not used here).
   'aws-efs-csi-driver': managedOnly(`arn:${PARTITION}:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy`),
   'aws-for-fluent-bit': awsForFluentBit,
   'aws-gateway-api-controller': awsGatewayApiController,
@@ -696,8 +510,18 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   'cluster-autoscaler': clusterAutoscaler,
   'external-dns': externalDns,
   'external-secrets': externalSecrets,
-  karpenter,
-  velero,
+  karpenter: karpenterPermissions,
+  velero: veleroPermissions,
+  'ack-dynamodb-controller': ackDynamodbControllerPermissions,
+  'ack-eks-controller': ackEksControllerPermissions,
+  'ack-iam-controller': ackIamControllerPermissions,
+  'ack-rds-controller': ackRdsControllerPermissions,
+  'ack-s3-controller': ackS3ControllerPermissions,
+  'adot-collector': adotCollectorPermissions,
+  'amazon-cloudwatch-observability': amazonCloudwatchObservabilityPermissions,
+  'aws-mountpoint-s3-csi-driver': awsMountpointS3CsiDriverPermissions,
+  'aws-privateca-issuer': awsPrivatecaIssuerPermissions,
+  'trivy-operator': trivyOperatorPermissions,
 };
 
 /** The add-ons this module knows. */

@@ -1,7 +1,7 @@
 /** Helm values blocks that many catalog add-ons share, templated from the cluster Secret. */
-import { IRSA_ROLE_ANNOTATION } from '../model/cluster-metadata.js';
-import type { AddonDefinition } from '../model/addon.js';
-import { AddonAnnotation, ClusterAnnotation, ClusterTemplate } from '../model/contract.js';
+import { IRSA_ROLE_ANNOTATION } from '../../model/cluster-metadata.js';
+import type { AddonDefinition } from '../../model/addon.js';
+import { AddonAnnotation, ClusterAnnotation, ClusterTemplate } from '../../model/contract.js';
 
 /**
  * The `serviceAccount` values block most charts share: name from the cluster Secret, and the IRSA role

@@ -1,0 +1,153 @@
+/**
+ * The observability, cost, security and scheduling add-ons of the catalog (kube-state-metrics,
+ * prometheus-adapter, adot-collector, policy-reporter, descheduler, opencost, trivy-operator,
+ * argocd-image-updater): pins newest first and covering the listed Kubernetes minors, one minor per pin
+ * where upstream supports one minor per release, every values key in the chart's values at every
+ * pinned version, the Prometheus they read being kube-prometheus-stack's, and their IAM.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ADDON_CATALOG } from '../charts/addons/catalog.js';
+import type { AddonDefinition } from '../charts/model/addon.js';
+import { addonVersionFor, LISTED_KUBERNETES_MINORS, minorNumber } from '../charts/model/addon-versions.js';
+import { ClusterTemplate } from '../charts/model/contract.js';
+import { adotCollectorPermissions } from '../charts/iam/permissions/adot-collector.js';
+import { trivyOperatorPermissions } from '../charts/iam/permissions/trivy-operator.js';
+
+const NAMES = [
+  'adot-collector',
+  'argocd-image-updater',
+  'descheduler',
+  'kube-state-metrics',
+  'opencost',
+  'policy-reporter',
+  'prometheus-adapter',
+  'trivy-operator',
+];
+/** Upstream states one Kubernetes minor per release: one pin per minor. */
+const PER_MINOR = ['descheduler', 'kube-state-metrics'];
+const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'chart-values');
+
+const entry = (name: string): AddonDefinition => {
+  const a = ADDON_CATALOG.find((x) => x.name === name);
+  assert.ok(a, `${name} is in the catalog`);
+  return a;
+};
+const semver = (v: string): number[] => v.replace(/^v/, '').split('.').map(Number);
+const newer = (a: string, b: string): boolean => {
+  const [x, y] = [semver(a), semver(b)];
+  const i = x.findIndex((n, k) => n !== y[k]);
+  return i >= 0 && x[i] > y[i];
+};
+const versions = (a: AddonDefinition): string[] => (a.pins ?? []).map((p) => p.version).concat(a.pins?.length ? [] : [a.version]);
+
+/** Leaf key paths of a values object (a map value that is not a plain object is a leaf). */
+function keyPaths(value: unknown, prefix: string[] = []): string[][] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) return [prefix];
+  return Object.entries(value).flatMap(([k, v]) => keyPaths(v, [...prefix, k]));
+}
+
+/** Whether the chart declares a key path: it exists in the shape, or sits below a free-form {} / null / []. */
+function declared(shape: unknown, keys: readonly string[], read: readonly string[]): boolean {
+  if (read.some((r) => keys.join('.') === r || keys.join('.').startsWith(`${r}.`))) return true;
+  let node = shape;
+  for (const k of keys) {
+    if (node === null || Array.isArray(node)) return true;
+    if (typeof node !== 'object') return false;
+    if (Object.keys(node).length === 0) return true;
+    if (!Object.prototype.hasOwnProperty.call(node, k)) return false;
+    node = (node as Record<string, unknown>)[k];
+  }
+  return true;
+}
+
+describe('observability and security add-ons of the catalog', () => {
+  it('has each, version = newest pin, pins newest first, each naming the Chart.yaml of its version', () => {
+    for (const name of NAMES) {
+      const a = entry(name);
+      const pins = a.pins ?? [];
+      if (pins.length === 0) continue;
+      assert.equal(a.version, pins[0].version, `${name}: version is the newest pin`);
+      pins.slice(1).forEach((p, i) => assert.ok(newer(pins[i].version, p.version), `${name}: ${pins[i].version} before ${p.version}`));
+      for (const p of pins) {
+        assert.match(p.checkedAgainst, /^[\w.-]+\/[\w.-]+@[\w.-]+:[\w./-]*Chart\.yaml(; [\w.-]+\/[\w.-]+@[\w.-]+:[\w./-]+)?$/, `${name}@${p.version}`);
+        assert.ok(p.checkedAgainst.includes(p.version), `${name}@${p.version}: checkedAgainst names the release`);
+        if (p.kubernetes!.max !== undefined) assert.ok(minorNumber(p.kubernetes!.min)! <= minorNumber(p.kubernetes!.max)!, `${name}@${p.version}: min <= max`);
+      }
+      for (const minor of LISTED_KUBERNETES_MINORS) assert.ok(addonVersionFor(a, minor), `${name}: some pin supports Kubernetes ${minor}`);
+    }
+  });
+
+  it('pins one Kubernetes minor per release where upstream supports one, without overlap', () => {
+    for (const name of PER_MINOR) {
+      const pins = entry(name).pins ?? [];
+      const minors = pins.map((p) => {
+        assert.equal(p.kubernetes!.max, p.kubernetes!.min, `${name}@${p.version}: one minor`);
+        return p.kubernetes!.min;
+      });
+      assert.equal(new Set(minors).size, minors.length, `${name}: no minor pinned twice`);
+      for (let i = 1; i < minors.length; i++) assert.equal(minorNumber(minors[i - 1])! - minorNumber(minors[i])!, 1, `${name}: consecutive minors`);
+      for (const minor of LISTED_KUBERNETES_MINORS) assert.equal(pins.filter((p) => p.kubernetes!.min === minor).length, 1, `${name}: exactly one pin for ${minor}`);
+    }
+    // The descheduler's minor is the Kubernetes minor (its compatibility matrix).
+    for (const p of entry('descheduler').pins ?? []) assert.equal(p.kubernetes!.min, `1.${p.version.split('.')[1]}`);
+  });
+
+  it('sets only values keys the chart declares, at every pinned version', () => {
+    for (const name of NAMES) {
+      const a = entry(name);
+      const t = new ClusterTemplate({ identities: ['irsa'] });
+      const paths = [...keyPaths(a.values ?? {}), ...keyPaths(a.clusterValues?.(t, a) ?? {})].filter((p) => p.length > 0);
+      for (const version of versions(a)) {
+        const file = path.join(FIXTURES, `${name}@${version}.json`);
+        assert.ok(fs.existsSync(file), `${file} exists`);
+        const fixture = JSON.parse(fs.readFileSync(file, 'utf8')) as { chart: string; version: string; shape: unknown; read: string[] };
+        assert.equal(fixture.chart, a.chart);
+        assert.equal(fixture.version, version);
+        for (const keys of paths) assert.ok(declared(fixture.shape, keys, fixture.read), `${name}@${version}: ${keys.join('.')} is not in the chart's values`);
+      }
+    }
+  });
+
+  it('points prometheus-adapter and opencost at the Prometheus of kube-prometheus-stack, which they depend on', () => {
+    const kps = entry('kube-prometheus-stack');
+    const service = `${kps.releaseName ?? kps.name}-prometheus`;
+    const adapter = entry('prometheus-adapter');
+    assert.deepEqual(adapter.values?.prometheus, { url: `http://${service}.${kps.namespace}.svc`, port: 9090 });
+    const opencost = entry('opencost');
+    assert.deepEqual((opencost.values?.opencost as { prometheus: unknown }).prometheus, { internal: { serviceName: service, namespaceName: kps.namespace, port: 9090 } });
+    for (const a of [adapter, opencost]) assert.deepEqual(a.dependsOn, ['kube-prometheus-stack']);
+    assert.deepEqual(entry('policy-reporter').dependsOn, ['kyverno']);
+    assert.deepEqual(entry('argocd-image-updater').dependsOn, ['argo-cd']);
+    assert.equal(entry('argocd-image-updater').placement, 'hub');
+  });
+
+  it('gives the add-ons that call AWS a role, its service account in values, and managed policies', () => {
+    const ctx = { accountId: '111122223333', region: 'us-west-2', clusterName: 'spoke' };
+    const builders: Record<string, typeof adotCollectorPermissions> = { 'adot-collector': adotCollectorPermissions, 'trivy-operator': trivyOperatorPermissions };
+    assert.deepEqual(NAMES.filter((n) => entry(n).iamRole), Object.keys(builders));
+    for (const [name, build] of Object.entries(builders)) {
+      const a = entry(name);
+      const perms = build(ctx);
+      assert.deepEqual(perms.managedPolicyArns, [...perms.managedPolicyArns].sort());
+      for (const arn of perms.managedPolicyArns) assert.match(arn, /^arn:aws:iam::aws:policy\/[A-Za-z0-9]+$/);
+      const t = new ClusterTemplate({ identities: ['irsa'] });
+      assert.ok(JSON.stringify(a.clusterValues?.(t, a)).includes(`{{.metadata.annotations.${name.replace(/-/g, '_')}_iam_role_arn}}`), `${name}: role on its service account`);
+    }
+  });
+
+  it('asks the IaC for the AMP remote write URL of adot-collector, and reads it', () => {
+    const a = entry('adot-collector');
+    const [fact] = a.facts ?? [];
+    assert.equal(fact.key, 'adot_collector_amp_remote_write_url');
+    const pattern = new RegExp(`^(?:${fact.pattern})$`);
+    assert.ok(pattern.test('https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1a2b3c4d-5678-90ab-cdef-1234567890ab/api/v1/remote_write'));
+    assert.ok(!pattern.test('https://example.com/api/v1/remote_write'));
+    const t = new ClusterTemplate();
+    a.clusterValues?.(t, a);
+    assert.ok(t.annotationsRead.has(fact.key));
+    assert.ok(a.deprecated, 'upstream deprecated the chart');
+  });
+});
