@@ -1,5 +1,6 @@
 import { AddonDefinition } from './addon.js';
 import { addonWaves } from './addon-order.js';
+import { addonVersionFor } from './addon-versions.js';
 import { ADDONS_DIR, APPS_DIR } from '../layout/dist-layout.js';
 import { IN_CLUSTER_SERVER } from '../../engines/applicationset/clusters.js';
 import { AccountSpec, AddonSetting, AwsIdentity, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentSpec, FleetSpec, GitRepoSpec, TeamQuota, TeamRepoApp, TeamRepoSpec, TeamSpec } from './spec.js';
@@ -7,9 +8,11 @@ import { AccountSpec, AddonSetting, AwsIdentity, AppSpec, ClusterAddonSetting, C
 /** An add-on as it runs on one cluster. */
 export interface ClusterAddon {
   readonly definition: AddonDefinition;
-  /** The version this cluster runs: cluster pin, else environment pin, else catalog default. */
+  /** The version this cluster runs: cluster pin, else environment pin, else the version set of its Kubernetes minor (`addonVersionFor`). */
   readonly version: string;
   readonly iamRoleArn?: string;
+  /** The add-on's facts of the IaC contract on this cluster (annotation key -> value), sorted by key. */
+  readonly facts: ReadonlyMap<string, string>;
 }
 
 /** A cluster with every default applied. */
@@ -155,8 +158,9 @@ export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[
       const es = asSetting(environment.addons?.[definition.name]);
       addons.set(definition.name, {
         definition,
-        version: cs?.version ?? es?.version ?? definition.version,
+        version: cs?.version ?? es?.version ?? addonVersionFor(definition, c.kubernetesVersion!) ?? definition.version,
         iamRoleArn: cs?.iamRoleArn,
+        facts: new Map(Object.entries(cs?.facts ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
       });
     }
     let server: string;

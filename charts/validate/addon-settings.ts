@@ -73,6 +73,20 @@ const SETTING: readonly Rule<SettingOf, FleetContext>[] = [
     check: ({ setting: s, level }) => s.iamRoleArn !== undefined && level === 'environment' && 'IAM roles are per cluster; set iamRoleArn on the cluster',
   },
   {
+    field: 'facts',
+    check: ({ setting: s, level }) => s.facts !== undefined && level === 'environment' && 'facts of the IaC contract are per cluster; give them on the cluster (or in its IaC output)',
+  },
+  {
+    field: 'facts',
+    check: ({ addon, setting: s, level }, ctx) => {
+      if (s.facts === undefined || level !== 'cluster') return false;
+      if (!isRecord(s.facts)) return `must be an object of annotation key -> value, got ${kindOf(s.facts)}`;
+      const known = (ctx.addons.byName.get(addon)!.facts ?? []).map((f) => f.key);
+      const unknown = Object.keys(s.facts).filter((k) => !known.includes(k));
+      return unknown.length > 0 && `${unknown.map((k) => `"${k}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a fact of ${addon}; its facts: ${known.join(', ') || 'none'}`;
+    },
+  },
+  {
     field: 'iamRoleArn',
     check: ({ addon, setting: s, level }, ctx) => s.iamRoleArn !== undefined && level === 'cluster' && !ctx.addons.byName.get(addon)!.iamRole
       && `add-on "${addon}" does not use an IAM role; remove iamRoleArn`,

@@ -1,4 +1,5 @@
 /** Rules of the clusters: identity, where they run, how Argo CD reaches them, and the add-ons they run. */
+import { addonPin, addonVersionFor, minorNumber, pinsText, rangeHolds, rangeText } from '../model/addon-versions.js';
 import { IacPaths } from '../layout/dist-layout.js';
 import { AddonDefinition } from '../model/addon.js';
 import { ClusterAddonSetting, ClusterSpec, EnvironmentSpec } from '../model/spec.js';
@@ -179,6 +180,33 @@ const CLUSTER: readonly Rule<ClusterSpec, FleetContext>[] = [
 ];
 
 /**
+ * The chart version a cluster gets must support its Kubernetes minor: a pin the catalog checked (the
+ * cluster's, else its environment's) whose range does not hold the minor is an error at that pin; with
+ * no pin, an add-on whose every checked version misses the minor is an error where it is enabled. A pin
+ * the catalog does not know has no known range and passes (`npm run catalog` lists it as unchecked).
+ */
+function addonVersionProblems({ addon: a, cluster: c, env, setting, where, clusterAt }: EnabledAddon, ctx: FleetContext): FieldProblem[] {
+  const minor = c.kubernetesVersion;
+  if (!isString(minor) || minorNumber(minor) === undefined) return [];
+  const envSetting = asSetting(env?.addons?.[a.name]);
+  const envIndex = ctx.environments.items.find(([e]) => e === env)?.[1];
+  const envAt = envIndex === undefined ? undefined : `environments[${envIndex}].addons.${a.name}`;
+  const pinned = setting?.version !== undefined
+    ? { version: setting.version, at: `${clusterAt}.addons.${a.name}.version`, whose: 'this pin' }
+    : envSetting?.version !== undefined && envAt !== undefined
+      ? { version: envSetting.version, at: `${envAt}.version`, whose: `environment "${c.environment}"'s pin, for cluster "${c.name}"` }
+      : undefined;
+  if (pinned !== undefined) {
+    const pin = isString(pinned.version) ? addonPin(a, pinned.version) : undefined;
+    if (pin === undefined || rangeHolds(pin.kubernetes, minor)) return [];
+    return [problem(pinned.at, `${a.name} ${pin.version} supports Kubernetes ${rangeText(pin.kubernetes)} (${pin.checkedAgainst.split(';')[0]}), but cluster "${c.name}" runs ${minor}: ${pinned.whose} must be a version whose range holds it; the catalog's checked versions: ${pinsText(a)}`)];
+  }
+  if (addonVersionFor(a, minor) !== undefined) return [];
+  const at = setting !== undefined ? `${clusterAt}.addons.${a.name}` : envAt ?? `${clusterAt}.addons`;
+  return [problem(at, `no version of ${a.name} the catalog checked supports Kubernetes ${minor}, which cluster "${c.name}" runs${where}: the catalog's checked versions are ${pinsText(a)}; pin a version known to work, or disable ${a.name} there`)];
+}
+
+/**
  * An add-on a cluster runs, by its own setting or by its environment's. Its problems are reported at
  * its setting on the cluster, or at the cluster's `addons` when the environment enabled it (`where` says so).
  */
@@ -224,6 +252,16 @@ const ENABLED_ADDON: readonly Rule<EnabledAddon, FleetContext>[] = [
   ({ addon: a, setting, where, clusterAt }) => (a.iamRole && !setting?.iamRoleArn
     ? [problem(`${clusterAt}.addons.${a.name}.iamRoleArn`, `add-on "${a.name}" needs an IAM role${where}: give iamRoleArn, written as annotation ${a.name.replace(/-/g, '_')}_iam_role_arn`)]
     : []),
+  ({ addon: a, cluster: c, setting, where, clusterAt }) => (a.facts ?? []).flatMap((f) => {
+    const value = isRecord(setting?.facts) ? setting.facts[f.key] : undefined;
+    const at = `${clusterAt}.addons.${a.name}.facts.${f.key}`;
+    if (value === undefined) {
+      return [problem(at, `add-on "${a.name}" needs ${f.description.charAt(0).toLowerCase()}${f.description.slice(1)}${where}: the IaC writes it as annotation ${f.key} (dist/${IacPaths.cluster(String(c.name))} lists it); give it in the cluster's IaC output or here`)];
+    }
+    if (!isString(value) || !new RegExp(`^(?:${f.pattern ?? '.+'})$`).test(value)) return [problem(at, `${JSON.stringify(value)} is not ${f.description} (must match ${f.pattern ?? 'a non-empty string'})`)];
+    return [];
+  }),
+  (enabled, _at, ctx) => addonVersionProblems(enabled, ctx),
   ({ addon: a, cluster: c, env, where }, at, ctx) => (a.dependsOn ?? [])
     .filter((dep) => ctx.addons.byName.has(dep) && !isEnabled(c, env, dep))
     .map((dep) => problem(at, `add-on "${a.name}" needs "${dep}" on the same cluster${where}; enable ${dep} too`)),
