@@ -228,16 +228,55 @@ function withFacts(c: ClusterSpec, i: number, facts: ClusterFacts, ctx: MergeCon
     else out[field] = f.value;
   }
 
-  out.addons = addonFacts(c, facts, ctx, { bad, metadataKey, contradictsAt: (addon, typed, f) => contradicts(`addons.${addon}.iamRoleArn`, typed, f) });
+  out.addons = addonFacts(c, facts, ctx, { bad, metadataKey, contradictsAt: (addon, typed, f, field = 'iamRoleArn') => contradicts(`addons.${addon}.${field}`, typed, f) });
   return out;
 }
 
 /** The add-on settings of a cluster with the IAM roles of the IaC; checks the IaC agrees on which add-ons run and where. */
+/**
+ * An add-on's facts of the IaC contract (`AddonDefinition.facts`) from the IaC file's annotations, over
+ * what the cluster typed: a typed value must agree. Missing ones are left to validation, which names the
+ * field and the contract file; undefined when there is nothing to set.
+ */
+function addonContractFacts(
+  addon: AddonDefinition,
+  setting: ClusterAddonSetting | undefined,
+  facts: ClusterFacts,
+  report: { bad: (f: Fact, message: string) => void; metadataKey: (key: string) => string; contradictsAt: (addon: string, typed: unknown, f: Fact, field?: string) => void },
+  cluster: string,
+): Record<string, string> | undefined {
+  const typed = isRecord(setting?.facts) ? (setting.facts as Record<string, string>) : {};
+  const out: Record<string, string> = { ...typed };
+  let changed = false;
+  for (const fact of addon.facts ?? []) {
+    const f = facts.annotations.get(fact.key);
+    if (f === undefined) {
+      if (typed[fact.key] === undefined) {
+        report.bad({ value: '', key: report.metadataKey(fact.key) }, `is missing: ${addon.name} runs on ${cluster} and needs ${lowerFirst(fact.description)}; the IaC creates it and writes it here (dist/${IacPaths.cluster(cluster)} lists it under addonFacts)`);
+      }
+      continue;
+    }
+    if (!new RegExp(`^(?:${fact.pattern ?? '.+'})$`).test(f.value)) {
+      report.bad(f, `"${f.value}" is not ${fact.description} (must match ${fact.pattern ?? 'a non-empty string'})`);
+      continue;
+    }
+    if (typed[fact.key] !== undefined && typed[fact.key] !== f.value) {
+      report.contradictsAt(addon.name, typed[fact.key], f, `facts.${fact.key}`);
+      continue;
+    }
+    out[fact.key] = f.value;
+    changed = true;
+  }
+  return changed ? out : undefined;
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
 function addonFacts(
   c: ClusterSpec,
   facts: ClusterFacts,
   ctx: MergeContext,
-  report: { bad: (f: Fact, message: string) => void; metadataKey: (key: string) => string; contradictsAt: (addon: string, typed: unknown, f: Fact) => void },
+  report: { bad: (f: Fact, message: string) => void; metadataKey: (key: string) => string; contradictsAt: (addon: string, typed: unknown, f: Fact, field?: string) => void },
 ): ClusterSpec['addons'] {
   const env = Array.isArray(ctx.spec.environments) ? ctx.spec.environments.find((e) => isRecord(e) && e.name === c.environment) : undefined;
   const addons: Record<string, boolean | ClusterAddonSetting> = { ...(isRecord(c.addons) ? c.addons : {}) };
@@ -253,6 +292,10 @@ function addonFacts(
     const label = facts.labels.get(enableLabel(addon.name));
     if (label && (label.value === 'true') !== enabled) {
       report.bad(label, `is ${label.value} but the fleet ${enabled ? 'enables' : 'does not enable'} ${addon.name} on ${c.name} (its environment "${c.environment}" and its addons): the IaC creates an add-on's AWS resources by this flag; make them agree`);
+    }
+    if (enabled && addon.facts?.length) {
+      const factValues = addonContractFacts(addon, asSetting<ClusterAddonSetting>(addons[addon.name]), facts, report, c.name);
+      if (factValues) addons[addon.name] = { ...(asSetting<ClusterAddonSetting>(addons[addon.name]) ?? {}), facts: factValues };
     }
     if (!enabled || !addon.iamRole) continue;
     const snake = snakeCase(addon.name);

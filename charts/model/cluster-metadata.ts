@@ -49,6 +49,7 @@ export function clusterAnnotations(fleet: ResolvedFleet, cluster: ResolvedCluste
     annotations[AddonAnnotation.namespace(name)] = addon.definition.namespace;
     if (addon.definition.serviceAccount) annotations[AddonAnnotation.serviceAccount(name)] = addon.definition.serviceAccount;
     if (addon.iamRoleArn) annotations[AddonAnnotation.iamRoleArn(name)] = addon.iamRoleArn;
+    for (const [key, value] of addon.facts) annotations[key] = value;
   }
   return sortKeys(annotations);
 }

@@ -164,6 +164,13 @@ export interface AddonSetting {
    * @default - the environment's, else the catalog's `onDisable`, else 'orphan'
    */
   readonly onDisable?: 'uninstall' | 'orphan';
+  /**
+   * The add-on's companion objects (`CompanionObject`, charts/model/companions.ts), by name, layered like values (catalog
+   * default -> environment -> cluster): an object is deep-merged over the same-named one below it (or is
+   * a new one), `false` removes it.
+   * @default - the layer below's companions
+   */
+  readonly companions?: Readonly<Record<string, Readonly<Record<string, unknown>> | false>>;
 }
 
 /** Per-cluster setting of one add-on: adds the IAM role the add-on runs with. */
@@ -174,6 +181,13 @@ export interface ClusterAddonSetting extends AddonSetting {
    * @default - none; an error for add-ons that need one
    */
   readonly iamRoleArn?: string;
+  /**
+   * The add-on's facts of the IaC contract (the catalog entry's `facts`: annotation key -> value), like
+   * `karpenter_node_iam_role_name`. Read from the cluster's IaC output when it has one; a value typed
+   * here must agree with it.
+   * @default - from the IaC output; an error for a fact the add-on needs
+   */
+  readonly facts?: Readonly<Record<string, string>>;
 }
 
 /** One EKS cluster, the hub or a spoke. */

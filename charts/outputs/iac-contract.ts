@@ -12,9 +12,11 @@
  *   - `accessEntries`: on a spoke of a self-managed hub, the EKS access entry of the role Argo CD reaches it
  *     with (the spoke's `argocdRoleArn`, or the hub's own Argo CD role in single-role mode) and its access policy;
  *   - `inputs`: the `${token}`s in the documents that the IaC replaces (OIDC issuer, hosted zones, buckets).
+ *   - `addonFacts`: the annotations the IaC writes on the cluster Secret for the add-ons that need more than a
+ *     role (the Karpenter node role and interruption queue, the Velero bucket), with the value the fleet has;
  * - `iac/fleet.json`: every cluster with its contract file, and the fleet's other IAM documents (`iam/`).
  */
-import { ADDON_PERMISSION_ADDONS, addonPermissions } from '../iam/addon-permissions.js';
+import { ADDON_PERMISSION_ADDONS, addonPermissions } from '../iam/permissions/addon-permissions.js';
 import { IamPolicy, IamStatement, iamPolicy, irsaTrustStatement, oidcInput, oidcToken, pascalCase, podIdentityTrustStatement, serviceAccountSubject } from '../iam/iam-documents.js';
 import { CROSSPLANE_PROVIDER_SERVICE_ACCOUNT } from '../crossplane/crossplane-packages.js';
 import { IacPaths, IAM_DIR } from '../layout/dist-layout.js';
@@ -78,6 +80,20 @@ export interface ClusterContract {
   readonly roles: Readonly<Record<string, ContractRole>>;
   readonly podIdentityAssociations: Readonly<Record<string, ContractPodIdentityAssociation>>;
   readonly accessEntries: Readonly<Record<string, ContractAccessEntry>>;
+  /**
+   * The add-ons' facts the IaC writes as annotations of the cluster Secret (its GitOps Bridge `metadata`),
+   * by annotation key: which add-on reads it, what it is, the pattern it must match, and the value the
+   * fleet has (null until the IaC output gives one).
+   */
+  readonly addonFacts: Readonly<Record<string, ContractAddonFact>>;
+}
+
+/** An annotation an add-on needs beyond its role, namespace and service account. */
+export interface ContractAddonFact {
+  readonly addon: string;
+  readonly description: string;
+  readonly pattern: string | null;
+  readonly value: string | null;
 }
 
 /** `arn:aws:iam::<id>:role/<path/>name` -> name and path. */
@@ -197,7 +213,19 @@ export function clusterContract(fleet: ResolvedFleet, cluster: ResolvedCluster, 
     roles: sortKeys(roles),
     podIdentityAssociations: sortKeys(associations),
     accessEntries,
+    addonFacts: contractAddonFacts(cluster),
   };
+}
+
+/** The facts of every add-on the cluster runs, by annotation key. */
+function contractAddonFacts(cluster: ResolvedCluster): Record<string, ContractAddonFact> {
+  const out: Record<string, ContractAddonFact> = {};
+  for (const [name, addon] of cluster.addons) {
+    for (const f of addon.definition.facts ?? []) {
+      out[f.key] = { addon: name, description: f.description, pattern: f.pattern ?? null, value: addon.facts.get(f.key) ?? null };
+    }
+  }
+  return sortKeys(out);
 }
 
 /** The permissions of a hub's Argo CD role: assume its spokes' roles (IRSA), or nothing (single-role mode: access entries). */
