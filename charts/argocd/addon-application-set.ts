@@ -1,14 +1,15 @@
 import { Construct } from 'constructs';
 import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
 import { AddonDefinition, AddonOnDisable, addonApplicationSetOnDisable, RESOURCES_FINALIZER } from '../model/addon.js';
-import { addonValuesFiles } from '../layout/dist-layout.js';
-import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation, enableLabel, TRUE } from '../model/contract.js';
-import { asSetting, ResolvedFleet } from '../model/resolve.js';
+import { addonCompanionsDir, addonValuesFiles } from '../layout/dist-layout.js';
+import { deliversCompanions } from '../model/companions.js';
+import { ClusterAnnotation, ClusterLabel, ClusterTemplate, AddonAnnotation } from '../model/contract.js';
+import { ResolvedFleet } from '../model/resolve.js';
 import { rollingSyncStrategy } from './rolling-sync.js';
+import { addonVersionGenerators, CHART_VERSION_KEY } from './addon-version-generators.js';
 import { ADDONS_PROJECT, APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY, syncWave } from './conventions.js';
 
-/** Generator value key that carries the chart version pin. */
-export const CHART_VERSION_KEY = 'addonChartVersion';
+export { CHART_VERSION_KEY } from './addon-version-generators.js';
 
 export interface AddonApplicationSetProps {
   /** The resolved fleet. */
@@ -22,7 +23,8 @@ export interface AddonApplicationSetProps {
  * Secret labelled `enable_<addon>: "true"`; version pins per environment and per cluster are merged in
  * as generator values, only where they differ from what they override; the chart's values come in
  * layers default -> environment -> cluster from this repository (`$values`), and the IAM role,
- * namespace and cluster facts come from the cluster Secret's annotations.
+ * namespace and cluster facts come from the cluster Secret's annotations. An add-on with companion
+ * objects gets a third source: its folder `companions/<cluster>/<addon>/` of the add-ons repository.
  *
  * Disabling the add-on on a cluster (or removing the ApplicationSet) makes Argo CD delete the
  * cluster's Application; what happens to what it installed is the add-on's `onDisable`: `uninstall`
@@ -51,33 +53,7 @@ export class AddonApplicationSet extends Construct {
     this.name = `addon-${addon.name}`;
     this.onDisable = addonApplicationSetOnDisable(fleet, addon);
 
-    const enabled = { [enableLabel(addon.name)]: TRUE };
-    const base = {
-      clusters: { selector: { matchLabels: enabled }, values: { [CHART_VERSION_KEY]: addon.version } },
-    };
-    // Pins: environment pins where they differ from the default, cluster pins where they differ from
-    // what the cluster would get from its environment. Later generators win in a merge on `server`.
-    const overrides: Array<typeof base> = [];
-    for (const env of fleet.environments) {
-      const runsInEnv = fleet.clusters.some((c) => c.environment === env && c.addons.has(addon.name));
-      const envVersion = asSetting(env.addons?.[addon.name])?.version;
-      if (runsInEnv && envVersion !== undefined && envVersion !== addon.version) {
-        overrides.push({
-          clusters: { selector: { matchLabels: { ...enabled, [ClusterLabel.environment]: env.name } }, values: { [CHART_VERSION_KEY]: envVersion } },
-        });
-      }
-    }
-    for (const cluster of fleet.clusters) {
-      const running = cluster.addons.get(addon.name);
-      if (!running) continue;
-      const envVersion = asSetting(cluster.environment.addons?.[addon.name])?.version ?? addon.version;
-      if (running.version !== envVersion) {
-        overrides.push({
-          clusters: { selector: { matchLabels: { ...enabled, [ClusterLabel.clusterName]: cluster.name } }, values: { [CHART_VERSION_KEY]: running.version } },
-        });
-      }
-    }
-    const generators = overrides.length === 0 ? [base] : [{ merge: { mergeKeys: ['server'], generators: [base, ...overrides] } }];
+    const generators = addonVersionGenerators(fleet, addon, t);
 
     const files = addonValuesFiles(addon.name);
     const repoBase = `$values/${t.annotation(ClusterAnnotation.addonsRepoBasepath)}${t.annotation(ClusterAnnotation.addonsRepoPath)}`;
@@ -87,10 +63,21 @@ export class AddonApplicationSet extends Construct {
       `${repoBase}/${files.clusterFile(t.name)}`,
     ];
     const valuesObject = addon.clusterValues?.(t, addon);
+    // The add-on's companion objects (NodePools, ClusterIssuers, policies...), from this repository:
+    // `<addons path>/companions/<cluster>/<addon>/`, which validation keeps non-empty for every cluster here.
+    const companions = deliversCompanions(addon, fleet.clusters)
+      ? [{
+          repoUrl: t.annotation(ClusterAnnotation.addonsRepoUrl),
+          targetRevision: t.annotation(ClusterAnnotation.addonsRepoRevision),
+          path: `${t.annotation(ClusterAnnotation.addonsRepoBasepath)}${t.annotation(ClusterAnnotation.addonsRepoPath)}/${addonCompanionsDir(t.name, addon.name)}`,
+        }]
+      : [];
 
     const syncOptions = ['CreateNamespace=true'];
     if (addon.serverSideApply) syncOptions.push('ServerSideApply=true');
     if (addon.webhooks) syncOptions.push('RespectIgnoreDifferences=true');
+    // Companions are custom resources of the chart's own CRDs: on the first sync their kinds do not exist yet.
+    if (companions.length > 0) syncOptions.push('SkipDryRunOnMissingResource=true');
 
     this.applicationSet = new ApplicationSet(this, 'Resource', {
       metadata: {
@@ -133,6 +120,7 @@ export class AddonApplicationSet extends Construct {
                   valuesObject,
                 },
               },
+              ...companions,
             ],
             destination: {
               server: t.server,

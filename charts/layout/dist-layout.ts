@@ -8,6 +8,7 @@
  * hub/ (one hub) or hubs/<hub>/ (several)   bootstrap/root-app.yaml, apps/<component>.yaml,
  *                                           argocd/<component>/..., crossplane/{packages,config,claims}/...
  * addons/values/{default,environments/<env>,clusters/<cluster>}/<addon>/values.yaml
+ * addons/companions/<cluster>/<addon>/<kind>-<name>.yaml   an add-on's companion objects on a cluster
  * teams/<team>/<env>/{namespace,limits,network-policies,access,secret-store}.yaml
  * teams/<team>/<env>/externalsecret-<app>-database.yaml   the platform's database ExternalSecrets
  * apps/<team>/<app>/<env>/<kind>-<name>.yaml
@@ -159,6 +160,20 @@ export function addonValuesFiles(addon: string): AddonValuesLayout {
     environmentFile: (env) => `values/environments/${env}/${addon}/values.yaml`,
     clusterFile: (cluster) => `values/clusters/${cluster}/${addon}/values.yaml`,
   };
+}
+
+/**
+ * Where an add-on's companion objects live on one cluster, relative to the add-ons path
+ * (`repos.addons.path`): `companions/<cluster>/<addon>/`, one `<kind>-<name>.yaml` per object. The
+ * add-on's Application reads the folder as a further source (with `{{.name}}` for the cluster).
+ */
+export function addonCompanionsDir(cluster: string, addon: string): string {
+  return `companions/${cluster}/${addon}`;
+}
+
+/** One companion object's file, relative to the add-ons path: `companions/<cluster>/<addon>/<kind>-<name>.yaml`. */
+export function addonCompanionFile(cluster: string, addon: string, o: Pick<KubeObject, 'kind' | 'metadata'>): string {
+  return joinPath(addonCompanionsDir(cluster, addon), objectFileName(o));
 }
 
 /** Paths inside a hub's Crossplane folder (`crossplaneDir`). */

@@ -6,11 +6,12 @@ import { AppManifestStore, FleetApps, renderFleetApps } from './app-manifests.js
 import { ResolvedFleet, resolveFleet } from '../model/resolve.js';
 import { validateFleet } from '../validate/validate-fleet.js';
 import { applyIacOutputs } from '../iac/apply-iac-outputs.js';
-import { atInputIndex, splitPending } from '../iac/pending-clusters.js';
+import { atInputIndex, SplitPending, splitPending } from '../iac/pending-clusters.js';
 import { coreHubComponents, HubComponent, hubOutputs } from './hub-outputs.js';
 import { OutputFile } from './output-file.js';
 import { teamOutputs, TeamOutputs } from './team-outputs.js';
 import { addonValuesOutputs, clusterValuesFiles } from './addon-values.js';
+import { addonCompanionOutputs } from './addon-companions.js';
 import { hubNames, hubSpec } from '../model/hubs.js';
 import { hubDir, README_FILE } from '../layout/dist-layout.js';
 import { crossplaneOutputs } from './crossplane-outputs.js';
@@ -48,7 +49,13 @@ export function fleetOutputs(source: FleetSource, options: FleetOutputsOptions =
 
 /** A fleet's render: its files and the context the policies check them in, or every problem of its input. */
 export type FleetRender =
-  | { readonly ok: true; readonly outputs: OutputFile[]; readonly context: PolicyContext }
+  | {
+      readonly ok: true;
+      readonly outputs: OutputFile[];
+      readonly context: PolicyContext;
+      /** What the commands say beside a successful render: deprecated add-ons the fleet runs, one line each. */
+      readonly notices: readonly string[];
+    }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /**
@@ -57,29 +64,58 @@ export type FleetRender =
  * (`renderFleetApps`); the files are placed only when there is no problem.
  */
 export function fleetRender(input: FleetSource, options: FleetOutputsOptions = {}): FleetRender {
-  const catalog = options.catalog ?? ADDON_CATALOG;
+  const resolved = resolveFleetSource(input, options.catalog ?? ADDON_CATALOG);
+  if (!resolved.ok) return resolved;
+  const { fleet, source, split, inInput } = resolved;
+  const apps = renderFleetApps(fleet, source, options.appManifests);
+  if (apps.problems.length > 0) return { ok: false, problems: inInput(apps.problems) };
+  // The IaC contract also covers the clusters the IaC has yet to create.
+  const planned = split.pending.length === 0 ? fleet : resolveFleet({ ...source.spec, clusters: [...source.spec.clusters, ...split.pending] }, fleet.catalog);
+  return { ok: true, outputs: fleetFiles(fleet, apps.manifests, planned), context: policyContext(fleet), notices: deprecationNotices(fleet) };
+}
+
+/** One line per deprecated add-on the fleet runs: where, why, and what to use instead. */
+export function deprecationNotices(fleet: ResolvedFleet): string[] {
+  return fleet.catalog.flatMap((a) => {
+    const on = fleet.clusters.filter((c) => c.addons.has(a.name)).map((c) => c.name);
+    return a.deprecated && on.length > 0 ? [`add-on ${a.name} (on ${on.join(', ')}) is deprecated: ${a.deprecated}`] : [];
+  });
+}
+
+/** A fleet with its IaC facts in place, validated and resolved; or every problem of its input. */
+export type ResolvedFleetSource =
+  | {
+      readonly ok: true;
+      readonly fleet: ResolvedFleet;
+      /** The source with the IaC's facts in place (pending clusters left out). */
+      readonly source: FleetSource;
+      readonly split: SplitPending;
+      /** Problems of the source named by their index in the input, pending clusters included. */
+      readonly inInput: (problems: readonly Problem[]) => Problem[];
+    }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/**
+ * The first stages of a render, for the commands that need the resolved fleet and no file (`catalog`):
+ * the clusters' facts from the IaC outputs (`applyIacOutputs`), the input rules (`validateFleet`), `resolveFleet`.
+ */
+export function resolveFleetSource(input: FleetSource, catalog: readonly AddonDefinition[]): ResolvedFleetSource {
   const split = splitPending(input, catalog);
   if (split.problems.length > 0) return { ok: false, problems: split.problems };
-  // Problems name clusters by their index in the input, pending clusters included.
   const inInput = (problems: readonly Problem[]) => problems.map((p) => atInputIndex(p, split.inputIndex));
   const iac = applyIacOutputs(split.source, catalog, split.pending);
   if (iac.problems.length > 0) return { ok: false, problems: inInput(iac.problems) };
   const source = iac.source;
   const problems = validateFleet(source, catalog);
   if (problems.length > 0) return { ok: false, problems: inInput(problems) };
-  const fleet = resolveFleet(source.spec, catalog);
-  const apps = renderFleetApps(fleet, source, options.appManifests);
-  if (apps.problems.length > 0) return { ok: false, problems: inInput(apps.problems) };
-  // The IaC contract also covers the clusters the IaC has yet to create.
-  const planned = split.pending.length === 0 ? fleet : resolveFleet({ ...source.spec, clusters: [...source.spec.clusters, ...split.pending] }, catalog);
-  return { ok: true, outputs: fleetFiles(fleet, apps.manifests, planned), context: policyContext(fleet) };
+  return { ok: true, fleet: resolveFleet(source.spec, catalog), source, split, inInput };
 }
 
 function fleetFiles(fleet: ResolvedFleet, manifests: FleetApps['manifests'], planned: ResolvedFleet): OutputFile[] {
   const teams = teamOutputs(fleet, manifests);
   const iam = [...secretStoreIamOutputs(fleet), ...gitCredentialsIamOutputs(fleet), ...argoCdCapabilityOutputs(fleet), ...crossplaneIamOutputs(fleet)];
   const iac = iacContractOutputs(planned, iam.map((f) => f.path));
-  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...teams.files, ...iam, ...iac, { path: README_FILE, text: fleetReadme(fleet, { manifests, argoCdInstall: argoCdInstalls(fleet) }) }];
+  const shared: OutputFile[] = [...addonValuesOutputs(fleet), ...addonCompanionOutputs(fleet), ...teams.files, ...iam, ...iac, { path: README_FILE, text: fleetReadme(fleet, { manifests, argoCdInstall: argoCdInstalls(fleet) }) }];
   const hubs = hubNames(fleet.spec);
   if (hubs.length === 1) return [...hubFiles(fleet, teams, hubDir(fleet.hub.name, hubs)), ...shared];
   // Several hubs: each hub's own Argo CD objects come from the part of the fleet it manages.

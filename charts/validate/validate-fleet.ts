@@ -4,6 +4,7 @@ import { accountProblems } from './accounts.js';
 import { CATALOG_FILE, CATALOG_PATH, catalogProblems } from './catalog.js';
 import { clusterProblems } from './clusters.js';
 import { contractProblems } from './contract.js';
+import { companionProblems } from './companions.js';
 import { databaseProblems } from './databases.js';
 import { environmentProblems } from './environments.js';
 import { FleetContext, fleetContext } from './fleet-context.js';
@@ -32,8 +33,8 @@ const SECTIONS: readonly Section<FleetContext>[] = [
 export function validateFleet(source: FleetSource, catalog: readonly AddonDefinition[]): Problem[] {
   const ctx = fleetContext(source.spec, catalog);
   let found = SECTIONS.flatMap((section) => section(ctx));
-  // The contract is checked on the resolved fleet, which needs valid input.
-  if (found.length === 0) found = contractProblems(ctx);
+  // The contract and the companions are checked on the resolved fleet, which needs valid input.
+  if (found.length === 0) found = [...contractProblems(ctx), ...companionProblems(ctx)];
   return found.map((p) => inFile(source, p));
 }
 

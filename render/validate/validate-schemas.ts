@@ -26,6 +26,7 @@ const BUILTIN: Record<string, string> = {
   'policy/v1': 'policy/v1',
   'networking.k8s.io/v1': 'networking.k8s.io/v1',
   'rbac.authorization.k8s.io/v1': 'rbac.authorization.k8s.io/v1',
+  'storage.k8s.io/v1': 'storage.k8s.io/v1',
 };
 
 export { CRDS_DIR, CrdLockError } from './crd-lock.js';
