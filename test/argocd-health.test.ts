@@ -19,8 +19,12 @@ import {
   healthCheckConfig,
   healthCheckKey,
   hubHealthChecks,
+  KYVERNO_POLICY_HEALTH_LUA,
+  KYVERNO_VALIDATING_POLICY_HEALTH_LUA,
+  OVERRIDDEN_BUILT_INS,
   PACKAGE_HEALTH_LUA,
 } from '../charts/argocd/health-checks.js';
+import { readFileSync } from 'node:fs';
 import { ADDON_CATALOG } from '../charts/addons/catalog.js';
 import { DATABASE_API_GROUP, POSTGRES_CLAIM } from '../charts/crossplane/postgres-api.js';
 import { parse } from 'yaml';
@@ -182,6 +186,22 @@ const pkg = (kind: 'Provider' | 'Function', conditions?: unknown[]) => ({
   ...(conditions === undefined ? {} : { status: { conditions, currentRevision: 'provider-aws-rds-1a2b3c' } }),
 });
 
+const clusterPolicy = (status?: unknown, metadata: Record<string, unknown> = {}) => ({
+  apiVersion: 'kyverno.io/v1',
+  kind: 'ClusterPolicy',
+  metadata: { name: 'require-requests-limits', ...metadata },
+  spec: { validationFailureAction: 'Enforce', rules: [] },
+  ...(status === undefined ? {} : { status }),
+});
+
+const validatingPolicy = (conditionStatus?: unknown) => ({
+  apiVersion: 'policies.kyverno.io/v1',
+  kind: 'ValidatingPolicy',
+  metadata: { name: 'require-probes' },
+  spec: { validationActions: ['Deny'] },
+  ...(conditionStatus === undefined ? {} : { status: { conditionStatus } }),
+});
+
 interface Case {
   readonly name: string;
   readonly script: string;
@@ -249,6 +269,34 @@ const CASES: readonly Case[] = [
   { name: 'Application degraded', script: APPLICATION_HEALTH_LUA, obj: { kind: 'Application', status: { health: { status: 'Degraded', message: 'crossplane-claims: backend is Degraded' } } }, want: { status: 'Degraded', message: 'crossplane-claims: backend is Degraded' } },
   { name: 'Application progressing', script: APPLICATION_HEALTH_LUA, obj: { kind: 'Application', status: { health: { status: 'Progressing' }, sync: { status: 'Synced' } } }, want: { status: 'Progressing', message: '' } },
   { name: 'Application without status', script: APPLICATION_HEALTH_LUA, obj: { kind: 'Application', metadata: { name: 'fleet-crossplane' } }, want: { status: 'Progressing', message: '' } },
+  // Kyverno ClusterPolicy (status as Kyverno v1.19.0 SetReady writes it).
+  { name: 'ClusterPolicy ready', script: KYVERNO_POLICY_HEALTH_LUA, obj: clusterPolicy({ conditions: [condition('Ready', 'True', 'Succeeded', 'Ready')], rulecount: { validate: 1, generate: 0, mutate: 0, verifyimages: 0 } }), want: { status: 'Healthy', message: 'Ready' } },
+  { name: 'ClusterPolicy not in the webhook yet', script: KYVERNO_POLICY_HEALTH_LUA, obj: clusterPolicy({ conditions: [condition('Ready', 'False', 'Failed', 'Not Ready')] }), want: { status: 'Progressing', message: "Not in Kyverno's webhook configuration yet: Not Ready" } },
+  { name: 'ClusterPolicy without status', script: KYVERNO_POLICY_HEALTH_LUA, obj: clusterPolicy(), want: { status: 'Progressing', message: 'Waiting for Kyverno to serve the policy' } },
+  { name: 'ClusterPolicy with an empty status', script: KYVERNO_POLICY_HEALTH_LUA, obj: clusterPolicy({ autogen: {}, rulecount: { validate: 0, generate: 0, mutate: 0, verifyimages: 0 } }), want: { status: 'Progressing', message: 'Waiting for Kyverno to serve the policy' } },
+  { name: 'ClusterPolicy of an older Kyverno (status.ready)', script: KYVERNO_POLICY_HEALTH_LUA, obj: clusterPolicy({ ready: true }), want: { status: 'Healthy', message: 'Ready' } },
+  { name: 'ClusterPolicy being deleted', script: KYVERNO_POLICY_HEALTH_LUA, obj: clusterPolicy({ conditions: [condition('Ready', 'True', 'Succeeded', 'Ready')] }, { deletionTimestamp: '2026-11-30T11:00:00Z' }), want: { status: 'Progressing', message: 'Being deleted' } },
+  // Kyverno ValidatingPolicy (status.conditionStatus as Kyverno v1.19.0 writes it).
+  {
+    name: 'ValidatingPolicy ready',
+    script: KYVERNO_VALIDATING_POLICY_HEALTH_LUA,
+    obj: validatingPolicy({ ready: true, conditions: [condition('WebhookConfigured', 'True', 'Succeeded', 'Webhook configured.'), condition('RBACPermissionsGranted', 'True', 'Succeeded', 'Policy is ready for reporting.')] }),
+    want: { status: 'Healthy', message: 'Ready' },
+  },
+  {
+    name: 'ValidatingPolicy not in the webhook yet',
+    script: KYVERNO_VALIDATING_POLICY_HEALTH_LUA,
+    obj: validatingPolicy({ ready: false, conditions: [condition('WebhookConfigured', 'False', 'Failed', 'Policy is not configured in the webhook.'), condition('RBACPermissionsGranted', 'True', 'Succeeded', 'Policy is ready for reporting.')] }),
+    want: { status: 'Progressing', message: 'Policy is not configured in the webhook.' },
+  },
+  {
+    name: 'ValidatingPolicy without the permissions to report',
+    script: KYVERNO_VALIDATING_POLICY_HEALTH_LUA,
+    obj: validatingPolicy({ ready: false, conditions: [condition('WebhookConfigured', 'True', 'Succeeded', 'Webhook configured.'), condition('RBACPermissionsGranted', 'False', 'Failed', 'Policy is not ready for reporting, missing permissions: pods.')] }),
+    want: { status: 'Degraded', message: 'Policy is not ready for reporting, missing permissions: pods.' },
+  },
+  { name: 'ValidatingPolicy without status', script: KYVERNO_VALIDATING_POLICY_HEALTH_LUA, obj: validatingPolicy(), want: { status: 'Progressing', message: "Waiting for Kyverno to report the policy's status" } },
+  { name: 'ValidatingPolicy with conditions only', script: KYVERNO_VALIDATING_POLICY_HEALTH_LUA, obj: validatingPolicy({ conditions: [condition('WebhookConfigured', 'True', 'Succeeded', 'Webhook configured.')] }), want: { status: 'Progressing', message: "Waiting for Kyverno to report the policy's status" } },
 ];
 
 describe('Argo CD health checks (Lua, run on fengari)', () => {
@@ -274,7 +322,7 @@ describe('Argo CD health checks (Lua 5.1, when lua5.1 is installed)', () => {
 });
 
 describe('Argo CD health checks: the scripts', () => {
-  const scripts = { CLAIM_HEALTH_LUA, PACKAGE_HEALTH_LUA, APPLICATION_HEALTH_LUA };
+  const scripts = { CLAIM_HEALTH_LUA, PACKAGE_HEALTH_LUA, APPLICATION_HEALTH_LUA, KYVERNO_POLICY_HEALTH_LUA, KYVERNO_VALIDATING_POLICY_HEALTH_LUA };
 
   for (const [name, lua] of Object.entries(scripts)) {
     it(`${name} reads alike in Lua 5.1 (gopher-lua) and uses no standard library`, () => {
@@ -307,6 +355,8 @@ describe('Argo CD health checks: the scripts', () => {
       'resource.customizations.health.pkg.crossplane.io_Provider',
       'resource.customizations.health.pkg.crossplane.io_Function',
       'resource.customizations.health.argoproj.io_Application',
+      'resource.customizations.health.kyverno.io_ClusterPolicy',
+      'resource.customizations.health.policies.kyverno.io_ValidatingPolicy',
     ]);
     assert.equal(configs.cm[healthCheckKey({ group: 'argoproj.io', kind: 'Application' })], APPLICATION_HEALTH_LUA);
   });
@@ -316,5 +366,47 @@ describe('Argo CD health checks: the scripts', () => {
     const values = parse(text) as { configs: { cm: Record<string, string> } };
     assert.deepEqual(values.configs.cm, healthCheckConfig(hubHealthChecks([{ group: DATABASE_API_GROUP, kind: POSTGRES_CLAIM.kind }])));
     for (const key of Object.keys(values.configs.cm)) assert.ok(text.includes(`    ${key}: |\n`), `${key} is a literal block`);
+  });
+});
+
+describe("Argo CD health checks: the hub's set against Argo CD's built-in checks", () => {
+  /** `resource_customizations/<group>/<kind>/health.lua` of argoproj/argo-cd at the tags the hub runs (the chart pin's appVersion and the CRDs' release). */
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/argo-cd/builtin-health-checks.json', import.meta.url), 'utf8')) as {
+    tags: Record<string, { commit: string; healthChecks: string[] }>;
+  };
+  /** The built-in checks Argo CD would use for a kind: the exact folder, else a folder with `_` wildcards (util/lua/lua.go). */
+  const builtInFor = (checks: readonly string[], key: string): string[] =>
+    checks.filter((p) => p === key || (p.includes('_') && new RegExp(`^${p.split('_').map((x) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`).test(key)));
+  const hubKeys = hubHealthChecks([{ group: DATABASE_API_GROUP, kind: POSTGRES_CLAIM.kind }]).map((c) => `${c.group}/${c.kind}`);
+
+  for (const [tag, { healthChecks }] of Object.entries(fixture.tags)) {
+    it(`duplicates no built-in check of ${tag}, except the overrides that say why`, () => {
+      for (const key of hubKeys) {
+        const builtIn = builtInFor(healthChecks, key);
+        if (builtIn.length > 0) assert.ok(OVERRIDDEN_BUILT_INS[key], `${key} has a built-in check at ${tag} (${builtIn.join(', ')}): drop ours or say why in OVERRIDDEN_BUILT_INS`);
+      }
+      for (const key of Object.keys(OVERRIDDEN_BUILT_INS)) {
+        assert.ok(hubKeys.includes(key), `${key} is overridden but not among the hub's checks`);
+        assert.ok(builtInFor(healthChecks, key).length > 0, `${key} has no built-in check at ${tag} to override`);
+      }
+    });
+
+    it(`leaves the kinds the add-ons deploy that ${tag} checks itself to Argo CD`, () => {
+      for (const key of ['karpenter.sh/NodePool', 'karpenter.k8s.aws/EC2NodeClass', 'cert-manager.io/ClusterIssuer', 'cert-manager.io/Certificate', 'external-secrets.io/ExternalSecret', 'external-secrets.io/ClusterSecretStore', 'external-secrets.io/SecretStore']) {
+        assert.ok(healthChecks.includes(key), `${key} is built in at ${tag}`);
+        assert.ok(!hubKeys.includes(key), `${key}: no check of ours`);
+      }
+      for (const key of ['kyverno.io/ClusterPolicy', 'policies.kyverno.io/ValidatingPolicy']) assert.deepEqual(builtInFor(healthChecks, key), [], `${key} has no built-in check at ${tag}`);
+    });
+  }
+
+  it('every check of the hub runs on an object without status and on one being deleted', { skip: NO_FENGARI }, () => {
+    for (const check of hubHealthChecks([{ group: DATABASE_API_GROUP, kind: POSTGRES_CLAIM.kind }])) {
+      const obj = { apiVersion: `${check.group}/v1`, kind: check.kind, metadata: { name: 'x' } };
+      const fresh = runFengari(check.lua, obj);
+      assert.ok(['Progressing', 'Healthy'].includes(fresh.status!), `${check.kind}: ${fresh.status}`);
+      const deleting = runFengari(check.lua, { ...obj, metadata: { name: 'x', deletionTimestamp: '2026-11-30T11:00:00Z' } });
+      assert.ok(deleting.status !== undefined, `${check.kind} returns a status while being deleted`);
+    }
   });
 });

@@ -4,7 +4,14 @@
  * claim that never becomes Ready as Healthy (no health at all), a Provider that is missing one of its
  * two conditions as a Lua error (the built-in `pkg.crossplane.io/Provider` script concatenates a nil
  * reason), a Function as Healthy without checking Installed, and child Applications of the root as
- * having no health, so sync waves wait for none of them.
+ * having no health, so sync waves wait for none of them. It has no check either for Kyverno's cluster-wide
+ * policies (`kyverno.io/ClusterPolicy`, `policies.kyverno.io/ValidatingPolicy`: only the namespaced
+ * `kyverno.io/Policy` is built in), which the kyverno add-on's companions apply on the spokes.
+ *
+ * Argo CD's own checks win where they exist and are right: Karpenter's NodePool and EC2NodeClass,
+ * cert-manager's Certificate, Issuer and ClusterIssuer, External Secrets' ExternalSecret, SecretStore and
+ * ClusterSecretStore are built in at v3.4.4 and v3.5.1 (`resource_customizations/<group>/<kind>/health.lua`)
+ * and get none here. The two that override a built-in do so on purpose ({@link OVERRIDDEN_BUILT_INS}).
  *
  * The scripts are Lua 5.1 (Argo CD runs gopher-lua) and use no standard library: Argo CD opens only
  * the base, table and a safe os library for scripts from `argocd-cm` unless `useOpenLibs` is set, and
@@ -152,6 +159,100 @@ end
 return hs
 `;
 
+/**
+ * `kyverno.io/ClusterPolicy`: Kyverno v1.19.0 writes one condition, `Ready` (api/kyverno/v1/policy_status.go
+ * `SetReady`, called by pkg/controllers/webhook/controller.go): True (reason Succeeded, message "Ready")
+ * once the policy is in Kyverno's webhook configuration, else False (Failed, "Not Ready"). Kyverno checks a
+ * policy when it is admitted, so a stored policy is never wrong, only not served yet: Ready True is
+ * Healthy, anything else Progressing (as Argo CD's built-in check for the namespaced `kyverno.io/Policy`).
+ * The `status.ready` boolean of older Kyverno releases (deprecated, cleared by `SetReady`) counts too.
+ */
+export const KYVERNO_POLICY_HEALTH_LUA = `-- Kyverno ClusterPolicy: the Ready condition (cdk8s-fleet, charts/argocd/health-checks.ts)
+local hs = { status = "Progressing", message = "Waiting for Kyverno to serve the policy" }
+${CONDITION_TEXT}
+if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then
+  hs.message = "Being deleted"
+  return hs
+end
+if obj.status == nil then
+  return hs
+end
+if obj.status.conditions ~= nil then
+  for _, c in ipairs(obj.status.conditions) do
+    if c.type == "Ready" then
+      if c.status == "True" then
+        hs.status = "Healthy"
+        hs.message = text(c, "Ready")
+      else
+        hs.message = "Not in Kyverno's webhook configuration yet: " .. text(c, "Not Ready")
+      end
+      return hs
+    end
+  end
+end
+if obj.status.ready == true then
+  hs.status = "Healthy"
+  hs.message = "Ready"
+end
+return hs
+`;
+
+/**
+ * `policies.kyverno.io/ValidatingPolicy`: Kyverno v1.19.0 (pkg/controllers/policystatus/controller.go and
+ * vpol.go) writes `status.conditionStatus`: the conditions `WebhookConfigured` (False while the policy is not
+ * in the webhook yet) and `RBACPermissionsGranted` (False when Kyverno's reports controller may not read the
+ * resources the policy matches), and `ready`, true when every condition is True. A missing permission does
+ * not fix itself: Degraded, with Kyverno's message. Ready is Healthy; anything else Progressing.
+ */
+export const KYVERNO_VALIDATING_POLICY_HEALTH_LUA = `-- Kyverno ValidatingPolicy: status.conditionStatus (cdk8s-fleet, charts/argocd/health-checks.ts)
+local hs = { status = "Progressing", message = "Waiting for Kyverno to report the policy's status" }
+${CONDITION_TEXT}
+if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then
+  hs.message = "Being deleted"
+  return hs
+end
+if obj.status == nil or obj.status.conditionStatus == nil then
+  return hs
+end
+local cs = obj.status.conditionStatus
+if cs.conditions ~= nil then
+  for _, c in ipairs(cs.conditions) do
+    if c.type == "RBACPermissionsGranted" and c.status == "False" then
+      hs.status = "Degraded"
+      hs.message = text(c, "Kyverno may not read the resources the policy matches")
+      return hs
+    end
+  end
+  for _, c in ipairs(cs.conditions) do
+    if c.status ~= "True" then
+      hs.message = text(c, "Waiting for Kyverno's conditions")
+      return hs
+    end
+  end
+end
+if cs.ready == true then
+  hs.status = "Healthy"
+  hs.message = "Ready"
+end
+return hs
+`;
+
+/** Kyverno's cluster-wide policy kinds, which Argo CD has no health check for. */
+export const KYVERNO_POLICY_KINDS: readonly GroupKind[] = [
+  { group: 'kyverno.io', kind: 'ClusterPolicy' },
+  { group: 'policies.kyverno.io', kind: 'ValidatingPolicy' },
+];
+
+/**
+ * Built-in checks of Argo CD that the hub's checks replace on purpose, by `<group>/<kind>` key, with why.
+ * Every other kind with a built-in check (test/fixtures/argo-cd/builtin-health-checks.json, read from
+ * argoproj/argo-cd at v3.4.4 and v3.5.1) gets none here.
+ */
+export const OVERRIDDEN_BUILT_INS: Readonly<Record<string, string>> = {
+  'pkg.crossplane.io/Provider': 'the built-in script concatenates a nil reason when one of the two conditions is missing (a Lua error)',
+  'pkg.crossplane.io/Function': "the built-in `_.crossplane.io/_` wildcard reports a Function Healthy without reading Installed",
+};
+
 /** Crossplane's package kinds the hub installs. */
 export const CROSSPLANE_PACKAGE_KINDS: readonly GroupKind[] = [
   { group: 'pkg.crossplane.io', kind: 'Provider' },
@@ -163,13 +264,15 @@ export const APPLICATION_KIND: GroupKind = { group: 'argoproj.io', kind: 'Applic
 
 /**
  * The health checks of the hub: one per claim kind given (the platform's database claims), the
- * Crossplane packages and Applications, in a stable order.
+ * Crossplane packages, Applications and Kyverno's cluster-wide policies, in a stable order.
  */
 export function hubHealthChecks(claimKinds: readonly GroupKind[]): HealthCheck[] {
   return [
     ...claimKinds.map((gk) => ({ ...gk, lua: CLAIM_HEALTH_LUA })),
     ...CROSSPLANE_PACKAGE_KINDS.map((gk) => ({ ...gk, lua: PACKAGE_HEALTH_LUA })),
     { ...APPLICATION_KIND, lua: APPLICATION_HEALTH_LUA },
+    { ...KYVERNO_POLICY_KINDS[0], lua: KYVERNO_POLICY_HEALTH_LUA },
+    { ...KYVERNO_POLICY_KINDS[1], lua: KYVERNO_VALIDATING_POLICY_HEALTH_LUA },
   ];
 }
 
