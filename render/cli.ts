@@ -17,7 +17,7 @@ import { AppManifestCache } from './cache/app-cache.js';
 import { appKeys, fleetKey } from './cache/app-keys.js';
 import { checkAppsOnly, synthAppsOnly } from './app-only.js';
 
-const USAGE = `usage: main.ts <synth|check|validate|plan|diff|promote> [options]
+const USAGE = `usage: main.ts <synth|check|validate|plan|diff|promote|catalog> [options]
   synth [--out DIR] [--no-cache]  render the fleet into DIR (default dist/, or $CDK8S_OUTDIR under cdk8s synth), atomically
   check [--out DIR] [--no-cache]  exit 1 and list the files that differ when DIR is not what the code renders
                      (--no-cache, or CDK8S_FLEET_CACHE=off: render even when neither input, code nor DIR changed)
@@ -28,7 +28,9 @@ const USAGE = `usage: main.ts <synth|check|validate|plan|diff|promote> [options]
   promote <team>/<app>|addon:<name> <from-env> <to-env> [--out DIR]
                      make <to-env> run what <from-env> runs: edit the source (environments/), render DIR,
                      print a summary for the PR; refused (exit 1, nothing written) unless <from-env> is earlier
-                     and DIR already runs it there (promote --help)`;
+                     and DIR already runs it there (promote --help)
+  catalog [--json]   the add-ons: chart, IAM, versions per Kubernetes minor and the release each was checked against,
+                     and where the fleet runs them`;
 
 /** Where output goes: --out, else cdk8s synth's $CDK8S_OUTDIR, else dist/. */
 export function outDir(args: readonly string[]): string {
@@ -71,6 +73,7 @@ export function renderChecked(
   const cache = renderCacheable(options, reuse.noCache) ? AppManifestCache.open() : undefined;
   const render = fleetRender(source, cache ? { ...options, appManifests: cache } : options);
   if (!render.ok) throw new FleetValidationError(render.problems);
+  for (const notice of render.notices) console.error(`cdk8s-fleet: note: ${notice}`);
   const tree = renderTree(render.outputs, cache);
   let hashes: Map<string, string> | undefined;
   if (reuse.hashes || reuse.index) {
