@@ -14,7 +14,7 @@ import { runPromote } from '../render/promote/promote-cli.js';
 import { editImageRule } from '../render/promote/source-edit.js';
 import { readTree } from '../render/tree.js';
 import type { FleetSource, TeamSpec } from '../charts/index.js';
-import { exampleFleet, withSpec } from './support/fleet.js';
+import { exampleFleet, fleetCopy, withSpec } from './support/fleet.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TEAMS = 'environments/teams.ts';
@@ -175,18 +175,73 @@ describe('npm run promote -- <team>/<app> <from-env> <to-env>', () => {
     assert.equal(r.text, text.replace('prod: {}', 'prod: { images: [{ name: `${r}/a`, newTag: \'v2\' }] }'));
   });
 
-  it('promotes an add-on\'s version pin: addon:karpenter staging prod adds prod\'s pin after the spread', (t) => {
+  it('promotes an add-on\'s version: addon:cert-manager staging prod turns prod\'s pin into what staging runs from its version set', (t) => {
     const dir = project(t);
     const text = fs.readFileSync(path.join(dir, ENVIRONMENTS), 'utf8');
-    const r = promote(t, dir, ['addon:karpenter', 'staging', 'prod']);
+    const r = promote(t, dir, ['addon:cert-manager', 'staging', 'prod']);
     assert.equal(r.code, 0, r.stderr);
     const edited = fs.readFileSync(path.join(dir, ENVIRONMENTS), 'utf8');
-    assert.equal(edited, text.replace("      'aws-for-fluent-bit': true,\n", "      'aws-for-fluent-bit': true,\n      karpenter: { version: '1.2.0' },\n"));
-    assert.match(r.stdout, /- karpenter: 1\.1\.1 → 1\.2\.0/);
-    assert.match(fs.readFileSync(path.join(dir, 'dist', 'hub/argocd/addons/karpenter.yaml'), 'utf8'), /environment: prod\n {14}values:\n {16}addonChartVersion: 1\.2\.0/);
+    assert.equal(edited, text.replace("'cert-manager': { version: 'v1.20.3' },", "'cert-manager': { version: 'v1.21.1' },"));
+    assert.notEqual(edited, text);
+    assert.match(r.stdout, /## Promote add-on cert-manager: staging → prod/);
+    assert.match(r.stdout, /- cert-manager: v1\.20\.3 → v1\.21\.1 \(spoke-prod\)/);
+    assert.match(r.stdout, /- environments\/environments\.ts:\d+: environments\[2\]\.addons\.cert-manager\.version: 'v1\.20\.3' → 'v1\.21\.1'/);
+    // Per Application, from the plan of dist/ before and after: prod's one, nothing else.
+    assert.match(r.stdout, /Argo CD \(the plan before and after\): 2 Applications affected:\n {2}- cert-manager-spoke-prod on spoke-prod: cert-manager@v1\.20\.3 → cert-manager@v1\.21\.1\n {2}- fleet-addons on hub: syncs the new manifests of dist\/hub\/argocd\/addons@main$/m);
     // The loaded fleet is still the one before the edit: the text no longer says what it says, so no edit.
-    refused(t, dir, ['addon:karpenter', 'staging', 'prod'], /environments\/environments\.ts:\d+: environments\[2\]\.addons\.karpenter\.version: the text says '1\.2\.0' where the loaded fleet has no pin/);
+    refused(t, dir, ['addon:cert-manager', 'staging', 'prod'], /environments\/environments\.ts:\d+: environments\[2\]\.addons\.cert-manager\.version: the text says 'v1\.21\.1' where the loaded fleet has v1\.20\.3/);
+    // The fleet as edited: prod runs it now.
+    const spec = fleetCopy();
+    const prod = spec.environments.find((e) => e.name === 'prod')!;
+    prod.addons = { ...prod.addons, 'cert-manager': { version: 'v1.21.1' } };
+    const before = snapshot(dir);
+    const again = promote(t, dir, ['addon:cert-manager', 'staging', 'prod'], withSpec(spec));
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /environments\/environments\.ts: environments\[2\]\.addons\.cert-manager: nothing to promote: prod already runs cert-manager v1\.21\.1/);
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  it('refuses an add-on version the later environment\'s Kubernetes minor does not support: the render\'s validation error, the file gets its bytes back', (t) => {
+    const dir = project(t);
+    const before = snapshot(dir);
+    // staging (1.34) runs descheduler 0.34.0 from its version set; prod (1.33) runs 0.33.0, and 0.34.0 supports only 1.34.
+    const r = promote(t, dir, ['addon:descheduler', 'staging', 'prod']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /environments\/environments\.ts: environments\[2\]\.addons\.descheduler\.version: descheduler 0\.34\.0 supports Kubernetes 1\.34-1\.34 \([^)]*\), but cluster "spoke-prod" runs 1\.33/);
+    assert.match(r.stderr, /the render failed: environments\/environments\.ts has its bytes back, nothing was promoted/);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  it('refuses an add-on <from-env> runs at several versions (clusters on different Kubernetes minors) until it pins one', (t) => {
+    const dir = project(t);
+    // A second staging spoke on 1.33 (descheduler 0.33.0) beside spoke-staging (1.34, 0.34.0).
+    const spec = fleetCopy();
+    const staging = spec.clusters.find((c) => c.name === 'spoke-staging')!;
+    spec.clusters.push({ ...staging, name: 'spoke-staging-b', kubernetesVersion: '1.33', endpoint: 'https://b.example.com' });
+    const before = snapshot(dir);
+    const r = promote(t, dir, ['addon:descheduler', 'staging', 'prod'], withSpec(spec));
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /environments\/environments\.ts: environments\[1\]\.addons\.descheduler\.version: staging runs more than one version of descheduler, each cluster the one of its Kubernetes minor: 0\.34\.0 on spoke-staging \(Kubernetes 1\.34\), 0\.33\.0 on spoke-staging-b \(Kubernetes 1\.33\); pin one in staging first \(environments\[1\]\.addons\.descheduler\.version\)/,
+    );
+    assert.match(r.stderr, /nothing was written/);
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  it('refuses an add-on dist/ does not run in <from-env> (the plan of dist/ per cluster), nothing to promote, and an environment that does not run it', (t) => {
+    const dir = project(t);
+    const file = path.join(dir, 'dist', 'hub/argocd/addons/cert-manager.yaml');
+    const yaml = fs.readFileSync(file, 'utf8');
+    assert.match(yaml, /addonChartVersion: v1\.21\.1\n/);
+    fs.writeFileSync(file, yaml.replaceAll('addonChartVersion: v1.21.1\n', 'addonChartVersion: v1.21.0\n'));
+    refused(
+      t, dir, ['addon:cert-manager', 'staging', 'prod'],
+      /dist\/: environments\[1\]\.addons\.cert-manager: environments\/environments\.ts says staging runs cert-manager v1\.21\.1 \(v1\.21\.1 on spoke-staging \(Kubernetes 1\.34\)\), but the plan of dist\/ \(ApplicationSet addon-cert-manager\) gives spoke-staging cert-manager@v1\.21\.0: that change to staging was never rendered/,
+    );
     refused(t, dir, ['addon:kyverno', 'staging', 'prod'], /environments\/environments\.ts: environments\[2\]\.addons\.kyverno: nothing to promote: prod already runs kyverno /);
     refused(t, dir, ['addon:velero', 'staging', 'prod'], /environments\/environments\.ts: environments\[1\]\.addons\.velero: staging does not run velero/);
+    refused(t, dir, ['addon:nope', 'staging', 'prod'], /environments\/environments\.ts: environments\[1\]\.addons: no add-on "nope" in the catalog/);
   });
 });

@@ -1,51 +1,80 @@
 /**
- * `npm run promote -- addon:<name> <from-env> <to-env>`: copies the chart version an environment runs of
- * an add-on (its `addons.<name>.version` pin, else the catalog's version) into the later environment's
- * pin in environments/environments.ts, and renders again. The edit goes through the TypeScript parser
- * like an app's: only the version literal changes (or `true` becomes `{ version: '...' }`, or the add-on's
- * entry is added after the last spread); anything not a literal is refused with file, line and field.
+ * `npm run promote -- addon:<name> <from-env> <to-env>`: makes the later environment run the chart
+ * version of an add-on the earlier one runs, by writing it as the later environment's pin
+ * (`addons.<name>.version` in environments/environments.ts), and renders again. What an environment runs
+ * comes from the resolved fleet (version sets per Kubernetes minor): its pin, else the version each of
+ * its clusters that run the add-on without a pin of their own gets from its Kubernetes minor. The edit
+ * goes through the TypeScript parser like an app's: only the version literal changes (or `true` becomes
+ * `{ version: '...' }`, or the add-on's entry is added after the last spread); anything not a literal is
+ * refused with file, line and field.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
-import { parseAllDocuments } from 'yaml';
 import { ADDON_CATALOG } from '../../charts/addons/catalog.js';
-import { AddonSetting, EnvironmentSpec, FleetSource } from '../../charts/model/spec.js';
+import { resolveFleetSource } from '../../charts/outputs/fleet-outputs.js';
+import { asSetting, ResolvedFleet } from '../../charts/model/resolve.js';
+import { ClusterAddonSetting, EnvironmentSpec, FleetSource } from '../../charts/model/spec.js';
+import { formatProblem } from '../../charts/validate/problems.js';
 import { ExpectedError } from '../cli-failure.js';
 import { readTree } from '../tree.js';
+import { PLANNED_FILE, planOfFiles } from '../diff/plan-changes.js';
 import { changedLines, checkOrder, environmentOf, planLines, PromoteOptions, refusal, writeAndRender } from './promotion.js';
 
-/** What an environment's setting of an add-on says: whether it runs there, and the version it runs. */
-export function addonRuns(env: EnvironmentSpec, addon: string, catalogVersion: string): { runs: boolean; version: string; pinned: boolean } {
-  const setting = env.addons?.[addon];
-  const object = typeof setting === 'object' && setting !== null ? (setting as AddonSetting) : undefined;
-  const runs = setting === true || (object !== undefined && object.enabled !== false);
-  return { runs, version: object?.version ?? catalogVersion, pinned: object?.version !== undefined };
+/** One cluster running an add-on: its name, its index in `clusters`, its Kubernetes minor and the version it gets. */
+export interface ClusterRun {
+  readonly cluster: string;
+  /** `clusters[i]` in the fleet source. */
+  readonly at: string;
+  readonly kubernetesVersion: string;
+  readonly version: string;
 }
 
+/** How an environment runs an add-on, from the resolved fleet. */
+export interface EnvironmentAddonRun {
+  /** The environment's own `addons.<name>` setting enables it: a pin written there reaches its clusters. */
+  readonly enabled: boolean;
+  /** The environment's pin (`addons.<name>.version`), if any. */
+  readonly pin?: string;
+  /** Its clusters that run the add-on without a pin of their own: the environment's pin, else the version set of their Kubernetes minor. */
+  readonly unpinned: readonly ClusterRun[];
+  /** Its clusters that run the add-on at a version they pin themselves (`clusters[i].addons.<name>.version`). */
+  readonly pinned: readonly ClusterRun[];
+}
+
+/** What an environment runs of an add-on, per cluster, as the resolved fleet says. */
+export function environmentAddon(fleet: ResolvedFleet, source: FleetSource, env: EnvironmentSpec, addon: string): EnvironmentAddonRun {
+  const setting = asSetting(env.addons?.[addon]);
+  const unpinned: ClusterRun[] = [];
+  const pinned: ClusterRun[] = [];
+  for (const c of fleet.clusters) {
+    const a = c.addons.get(addon);
+    if (c.environment.name !== env.name || a === undefined) continue;
+    const run = { cluster: c.name, at: `clusters[${source.spec.clusters.findIndex((s) => s.name === c.name)}]`, kubernetesVersion: c.kubernetesVersion, version: a.version };
+    (asSetting<ClusterAddonSetting>(c.spec.addons?.[addon])?.version !== undefined ? pinned : unpinned).push(run);
+  }
+  return { enabled: setting !== undefined && setting.enabled !== false, pin: setting?.version, unpinned, pinned };
+}
+
+/** `0.34.0 on spoke-staging (Kubernetes 1.34), 0.33.0 on spoke-prod (Kubernetes 1.33)`, grouped by version. */
+export function runsText(runs: readonly ClusterRun[]): string {
+  const byVersion = new Map<string, ClusterRun[]>();
+  for (const r of runs) byVersion.set(r.version, [...(byVersion.get(r.version) ?? []), r]);
+  return [...byVersion].map(([v, rs]) => `${v} on ${rs.map((r) => `${r.cluster} (Kubernetes ${r.kubernetesVersion})`).join(', ')}`).join(', ');
+}
+
+/** The versions in order of first appearance, once each. */
+const versionsOf = (runs: readonly ClusterRun[]) => [...new Set(runs.map((r) => r.version))];
+
 /**
- * The chart versions the rendered ApplicationSet `addon-<name>` gives, per environment label of its
- * cluster generators (`undefined`: the generator for every environment, the catalog's version).
+ * What the offline plan of DIR (`npm run plan`'s ApplicationSet expansion) gives each cluster of the
+ * ApplicationSet `addon-<name>`: cluster name -> the Applications' `chart@version` sources.
  */
-export function renderedVersions(distDir: string, addon: string): Array<{ file: string; environment?: string; version: string }> {
-  const out: Array<{ file: string; environment?: string; version: string }> = [];
-  for (const [file, bytes] of readTree(distDir)) {
-    if (!file.endsWith('.yaml')) continue;
-    const text = bytes.toString('utf8');
-    if (!text.includes(`name: addon-${addon}\n`)) continue;
-    for (const doc of parseAllDocuments(text)) {
-      const o = doc.toJS() as { kind?: string; metadata?: { name?: string } } | null;
-      if (o?.kind !== 'ApplicationSet' || o.metadata?.name !== `addon-${addon}`) continue;
-      const visit = (n: unknown): void => {
-        if (Array.isArray(n)) return n.forEach(visit);
-        if (n === null || typeof n !== 'object') return;
-        const clusters = (n as { clusters?: { selector?: { matchLabels?: Record<string, string> }; values?: Record<string, string> } }).clusters;
-        const version = clusters?.values?.addonChartVersion;
-        if (typeof version === 'string') out.push({ file, environment: clusters?.selector?.matchLabels?.environment, version });
-        Object.values(n).forEach(visit);
-      };
-      visit(o);
-    }
+export function plannedAddonSources(distDir: string, addon: string): Map<string, string[]> {
+  const files = new Map([...readTree(distDir)].filter(([f]) => PLANNED_FILE.test(f)).map(([f, b]) => [f, b.toString('utf8')]));
+  const out = new Map<string, string[]>();
+  for (const e of planOfFiles(files).entries) {
+    if (e.applicationSet === `addon-${addon}`) out.set(e.cluster, [...(out.get(e.cluster) ?? []), e.source]);
   }
   return out;
 }
@@ -131,7 +160,7 @@ export function editAddonPin(text: string, file: string, env: string, at: string
   return { text: text.slice(0, start) + replacement + text.slice(end), line: line(where) };
 }
 
-/** Promotes an add-on's version pin; returns the exit code. */
+/** Promotes an add-on's version: `<to-env>` gets the version `<from-env>` runs as its pin; returns the exit code. */
 export function promoteAddon(addon: string, from: string, to: string, source: FleetSource, distDir: string, options: PromoteOptions): number {
   const root = options.root ?? process.cwd();
   const f = environmentOf(source, from);
@@ -141,43 +170,77 @@ export function promoteAddon(addon: string, from: string, to: string, source: Fl
   const def = catalog.find((d) => d.name === addon);
   if (!def) throw refusal(file, `${f.at}.addons`, `no add-on "${addon}" in the catalog`);
   checkOrder(source, from, to);
-  const fr = addonRuns(f.env, addon, def.version);
-  const tr = addonRuns(t.env, addon, def.version);
-  if (!fr.runs) throw refusal(file, `${f.at}.addons.${addon}`, `${from} does not run ${addon}`);
-  if (!tr.runs) throw refusal(file, `${t.at}.addons.${addon}`, `${to} does not run ${addon}: enable it there first, by hand, in review`);
-  const versions = renderedVersions(distDir, addon);
-  const own = versions.filter((r) => r.environment === from);
-  const ok = own.length > 0 ? own.some((r) => r.version === fr.version) : versions.some((r) => r.environment === undefined && r.version === fr.version);
-  if (!ok) {
-    const rel = path.relative(root, distDir) || '.';
+  const resolved = resolveFleetSource(source, catalog);
+  if (!resolved.ok) {
+    const n = resolved.problems.length;
+    throw new ExpectedError(`the fleet input has ${n} problem${n === 1 ? '' : 's'} (npm run synth says the same); fix ${n === 1 ? 'it' : 'them'} before promoting; nothing was written:\n${resolved.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+  }
+  const fr = environmentAddon(resolved.fleet, source, f.env, addon);
+  const tr = environmentAddon(resolved.fleet, source, t.env, addon);
+  const fromField = `${f.at}.addons.${addon}`;
+  const clustersFile = source.files.clusters ?? source.files.default ?? 'environments/index.ts';
+  const pinsText = (runs: readonly ClusterRun[]) => runs.map((r) => `${clustersFile}: ${r.at}.addons.${addon}.version: ${r.version}`).join(', ');
+  const toField = `${t.at}.addons.${addon}`;
+
+  // What <from-env> runs: its pin, else the version its clusters without a pin of their own get from their Kubernetes minor.
+  if (fr.unpinned.length === 0 && fr.pinned.length === 0) throw refusal(file, fromField, `${from} does not run ${addon}`);
+  if (fr.unpinned.length === 0) {
+    throw refusal(file, fromField, `every cluster of ${from} that runs ${addon} pins its own version (${pinsText(fr.pinned)}): ${from} as an environment runs no version of it to promote`);
+  }
+  const fromVersions = versionsOf(fr.unpinned);
+  if (fromVersions.length > 1) {
+    throw refusal(
+      file,
+      `${fromField}.version`,
+      `${from} runs more than one version of ${addon}, each cluster the one of its Kubernetes minor: ${runsText(fr.unpinned)}; ` +
+        `pin one in ${from} first (${fromField}.version), render, and let ${from} run it before promoting it`,
+    );
+  }
+  const version = fromVersions[0];
+
+  // What <to-env> runs.
+  if (!tr.enabled) throw refusal(file, toField, `${to} does not run ${addon}: enable it there first, by hand, in review`);
+  if (tr.unpinned.length === 0) {
+    const own = tr.pinned.length === 0 ? `no cluster of ${to} runs ${addon}` : `every cluster of ${to} that runs ${addon} pins its own version (${pinsText(tr.pinned)})`;
+    throw refusal(file, toField, `nothing to promote: ${own}, so a pin of ${to} changes nothing`);
+  }
+  if (tr.unpinned.every((r) => r.version === version)) throw refusal(file, toField, `nothing to promote: ${to} already runs ${addon} ${version} (${runsText(tr.unpinned)})`);
+
+  // dist/ runs it in <from-env>: the offline plan of the ApplicationSet addon-<name> gives every such cluster that version.
+  const planned = plannedAddonSources(distDir, addon);
+  const rel = path.relative(root, distDir) || '.';
+  const versionOf = (s: string) => s.slice(s.lastIndexOf('@') + 1);
+  const notRendered = fr.unpinned.filter((r) => !(planned.get(r.cluster) ?? []).some((s) => versionOf(s) === version));
+  if (notRendered.length > 0) {
     throw refusal(
       `${rel}/`,
-      `${f.at}.addons.${addon}`,
-      `${file} says ${from} runs ${addon} ${fr.version}, but the rendered ApplicationSet addon-${addon} gives ${from} ${(own.length > 0 ? own : versions.filter((r) => r.environment === undefined)).map((r) => r.version).join(', ') || 'no version'}: ` +
+      fromField,
+      `${file} says ${from} runs ${addon} ${version} (${runsText(fr.unpinned)}), but the plan of ${rel}/ (ApplicationSet addon-${addon}) gives ` +
+        `${notRendered.map((r) => `${r.cluster} ${planned.get(r.cluster)?.join(', ') || 'no Application'}`).join(', ')}: ` +
         `that change to ${from} was never rendered; run npm run synth, commit, and let ${from} run it before promoting it`,
     );
   }
-  if (fr.version === tr.version) throw refusal(file, `${t.at}.addons.${addon}`, `nothing to promote: ${to} already runs ${addon} ${fr.version}`);
+
   const text = fs.readFileSync(path.resolve(root, file), 'utf8');
-  const current = tr.pinned ? tr.version : undefined;
-  const edit = editAddonPin(text, file, to, t.at, addon, current, fr.version);
+  const edit = editAddonPin(text, file, to, t.at, addon, tr.pin, version);
   const setting = t.env.addons?.[addon];
   const environments = source.spec.environments.map((e) =>
-    e !== t.env ? e : { ...e, addons: { ...e.addons, [addon]: typeof setting === 'object' ? { ...setting, version: fr.version } : { version: fr.version } } },
+    e !== t.env ? e : { ...e, addons: { ...e.addons, [addon]: typeof setting === 'object' ? { ...setting, version } : { version } } },
   );
   const next: FleetSource = { ...source, spec: { ...source.spec, environments } };
   const rendered = writeAndRender(path.resolve(root, file), text, edit.text, next, distDir, options);
   if (typeof rendered === 'number') return rendered;
-  const rel = path.relative(process.cwd(), distDir) || '.';
+  const out = path.relative(process.cwd(), distDir) || '.';
   console.log(
     [
       '',
       `## Promote add-on ${addon}: ${from} → ${to}`,
       '',
-      `- ${addon}: ${tr.version} → ${fr.version}`,
-      `- ${file}:${edit.line}: ${t.at}.addons.${addon}.version: ${current === undefined ? `added '${fr.version}'` : `'${current}' → '${fr.version}'`}`,
-      '- clusters of the environment that pin their own version (clusters[].addons) keep it',
-      ...changedLines(rel, rendered.files),
+      `- ${addon}: ${versionsOf(tr.unpinned).join(', ')} → ${version} (${tr.unpinned.map((r) => r.cluster).join(', ')})`,
+      `- ${from} runs it: ${fr.unpinned.map((r) => r.cluster).join(', ')} (the plan of ${rel}/ before this change)`,
+      `- ${file}:${edit.line}: ${toField}.version: ${tr.pin === undefined ? `added '${version}'` : `'${tr.pin}' → '${version}'`}`,
+      ...tr.pinned.map((r) => `- ${r.cluster} pins its own version (${pinsText([r])}) and keeps it`),
+      ...changedLines(out, rendered.files),
       ...planLines(rendered),
     ].join('\n'),
   );
