@@ -15,12 +15,15 @@ const spokeAddons = {
   keda: true,
   // Rolls the Deployments that read a database Secret when RDS rotates its password.
   reloader: true,
+  // Its version follows the cluster's Kubernetes minor: staging (1.34) and prod (1.33) run different ones.
+  descheduler: true,
 } as const;
 
 /**
- * Environments in promotion order. Version pins live here as data, and only where an environment
- * runs something other than the catalog default: staging tries the next Karpenter first, prod keeps
- * cert-manager on the release it was certified with.
+ * Environments in promotion order. A cluster gets each add-on's version from the version set of its
+ * Kubernetes minor (`npm run catalog`); pins live here as data, only where an environment must run
+ * something else: prod keeps cert-manager on the release it was certified with, until
+ * `npm run promote -- addon:cert-manager staging prod` gives it what staging runs.
  */
 export const environments: EnvironmentSpec[] = [
   { name: 'control-plane', promotionOrder: 0 },
@@ -42,7 +45,6 @@ export const environments: EnvironmentSpec[] = [
     },
     addons: {
       ...spokeAddons,
-      karpenter: { version: '1.2.0' },
       'kube-prometheus-stack': { values: { prometheus: { prometheusSpec: { retention: '3d' } } } },
     },
   },
@@ -68,7 +70,7 @@ export const environments: EnvironmentSpec[] = [
     },
     addons: {
       ...spokeAddons,
-      'cert-manager': { version: 'v1.15.3' },
+      'cert-manager': { version: 'v1.20.3' },
       'kube-prometheus-stack': { values: { prometheus: { prometheusSpec: { retention: '15d', replicas: 2 } } } },
       velero: true,
       'aws-for-fluent-bit': true,
