@@ -80,7 +80,7 @@ describe('add-on IAM permissions (charts/iac/addon-permissions.ts)', () => {
       assert.ok(p.managedPolicyArns.length > 0 || p.policy, `${a}: some permissions`);
     }
     assert.deepEqual(perms('aws-ebs-csi-driver'), {
-      managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2'],
+      managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2'],
       inputs: {},
     });
     assert.deepEqual(perms('aws-efs-csi-driver'), {

@@ -60,7 +60,9 @@ describe('the IaC contract (dist/iac/)', () => {
     assert.equal(statement.Condition.StringEquals['${oidc_provider_spoke_prod}:sub'], 'system:serviceaccount:kube-system:aws-load-balancer-controller');
     assert.ok(prod.inputs.oidc_provider_spoke_prod);
     assert.ok(lbc.permissionsPolicy.Statement.some((s: any) => [s.Action].flat().includes('elasticloadbalancing:CreateLoadBalancer')));
-    assert.deepEqual(prod.roles['aws-ebs-csi-driver'].managedPolicyArns, ['arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy']);
+    // V2 (tag-scoped) is an AWS managed policy at the root path, unlike V1 (service-role/): AWS managed policy
+    // reference, AmazonEBSCSIDriverPolicyV2, "ARN: arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2".
+    assert.deepEqual(prod.roles['aws-ebs-csi-driver'].managedPolicyArns, ['arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2']);
     // Every ${token} of every document is an input the IaC is told about.
     for (const name of ['hub', 'spoke-staging', 'spoke-prod']) {
       const c = json(files, `iac/clusters/${name}.json`);

@@ -499,7 +499,9 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   'aws-load-balancer-controller': awsLoadBalancerController,
   // docs/install.md of kubernetes-sigs/aws-ebs-csi-driver at helm-chart-aws-ebs-csi-driver-2.64.0: V2 scopes
   // the driver to volumes and snapshots tagged ebs.csi.aws.com/cluster=true (the driver tags what it creates).
-  'aws-ebs-csi-driver': managedOnly(`arn:${PARTITION}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2`),
+  // That page writes it under service-role/, where only V1 lives: AWS's managed policy reference has V2 at
+  // arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2, with no path.
+  'aws-ebs-csi-driver': managedOnly(`arn:${PARTITION}:iam::aws:policy/AmazonEBSCSIDriverPolicyV2`),
   // docs/iam-policy-create.md of kubernetes-sigs/aws-efs-csi-driver at helm-chart-aws-efs-csi-driver-4.4.1, for
   // EFS volumes (its Amazon S3 Files policies are for S3 Files volumes, not used here).
   'aws-efs-csi-driver': managedOnly(`arn:${PARTITION}:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy`),
