@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ADDON_CATALOG, fleetOutputs, resolveFleet, ResolvedFleet } from '../charts/index.js';
 import { FLEET_README_MARKER, fleetReadme } from '../charts/readme/fleet-readme.js';
 import { GITHUB_MERMAID_LIMITS } from '../charts/readme/topology-diagram.js';
+import { addonVersionFor } from '../charts/model/addon-versions.js';
 import { SIZES, syntheticFleet } from '../bench/synthetic-fleet.js';
 import { exampleFleet, fleetCopy, objects, render, withSpec } from './support/fleet.js';
 
@@ -112,7 +113,7 @@ describe('fleet README', () => {
       assert.ok(readme.includes(`- \`${folder}\`: `), `folder ${folder}`);
     }
     // Argo CD installed with the fleet's own values first (its health checks hold from the first sync), at the hub's version.
-    assert.ok(readme.includes('```sh\nhelm install argo-cd argo-cd --repo https://argoproj.github.io/argo-helm --version 9.1.4 -n argocd --create-namespace -f dist/addons/values/default/argo-cd/values.yaml -f dist/addons/values/clusters/hub/argo-cd/values.yaml\nkubectl apply -n argocd -f dist/hub/bootstrap/root-app.yaml\n```'));
+    assert.ok(readme.includes('```sh\nhelm install argo-cd argo-cd --repo https://argoproj.github.io/argo-helm --version 10.1.1 -n argocd --create-namespace -f dist/addons/values/default/argo-cd/values.yaml -f dist/addons/values/clusters/hub/argo-cd/values.yaml\nkubectl apply -n argocd -f dist/hub/bootstrap/root-app.yaml\n```'));
     const values = readFileSync(new URL('../dist/addons/values/default/argo-cd/values.yaml', import.meta.url), 'utf8');
     assert.match(values, /resource\.customizations\.health\.argoproj\.io_Application/, 'the install values hold the child Application health check');
     assert.ok(readme.includes('root Application `fleet-root`'));
@@ -138,7 +139,8 @@ describe('fleet README', () => {
   it('hangs one add-ons node and one apps node off each cluster: names up to 8, else the count', () => {
     const mermaid = mermaidBlock(readme);
     assert.ok(mermaid.includes('addons_hub(["6 add-ons<br/>argo-cd, aws-load-balancer-controller, cert-manager<br/>crossplane, external-secrets, metrics-server"]):::addons'));
-    assert.ok(mermaid.includes('addons_spoke_staging(["12 add-ons"]):::addons'));
+    assert.ok(mermaid.includes('addons_spoke_staging(["13 add-ons"]):::addons'));
+    assert.ok(mermaid.includes('addons_spoke_prod(["15 add-ons"]):::addons'), 'prod adds velero and aws-for-fluent-bit');
     assert.ok(mermaid.includes('apps_spoke_staging["4 apps<br/>webstore: backend, frontend, mailer, ui"]:::apps'));
     assert.ok(mermaid.includes('apps_spoke_prod["3 apps<br/>webstore: backend, frontend, mailer"]:::apps'), 'ui runs only in staging');
     assert.ok(!mermaid.includes('apps_hub'), 'the hub runs no team workloads');
@@ -162,7 +164,7 @@ describe('fleet README', () => {
     const spec = fleetCopy();
     spec.clusters.find((c) => c.name === 'spoke-prod')!.region = 'us-"west"<2>';
     const mermaid = mermaidBlock(fleetReadme(resolveFleet(spec, ADDON_CATALOG)));
-    assert.ok(mermaid.includes('us-#quot;west#quot;#lt;2#gt; · Kubernetes 1.30'));
+    assert.ok(mermaid.includes('us-#quot;west#quot;#lt;2#gt; · Kubernetes 1.33'));
     assert.deepEqual(mermaidProblems(mermaid), []);
   });
 
@@ -176,24 +178,30 @@ describe('fleet README', () => {
 
   it('shows environment and cluster pins in their column, in bold; — where an add-on is off', () => {
     const t = sectionTable(readme, 'Add-on versions');
-    // environments.ts: staging pins karpenter 1.2.0, prod pins cert-manager v1.15.3.
-    assert.equal(cellOf(t, '`karpenter`', 'spoke-staging'), '**1.2.0**');
-    assert.equal(cellOf(t, '`karpenter`', 'spoke-prod'), '1.1.1');
-    assert.equal(cellOf(t, '`karpenter`', 'catalog'), '1.1.1');
+    // environments.ts: prod pins cert-manager v1.20.3; the hub (1.33) and staging (1.34) run what their minor gets.
+    assert.equal(cellOf(t, '`cert-manager`', 'spoke-prod'), '**v1.20.3**');
+    assert.equal(cellOf(t, '`cert-manager`', 'spoke-staging'), 'v1.21.1');
+    assert.equal(cellOf(t, '`cert-manager`', 'hub'), 'v1.21.1');
+    assert.equal(cellOf(t, '`cert-manager`', 'catalog'), 'v1.21.1');
+    assert.equal(cellOf(t, '`karpenter`', 'spoke-staging'), '1.14.1');
+    assert.equal(cellOf(t, '`karpenter`', 'spoke-prod'), '1.14.1');
+    assert.equal(cellOf(t, '`karpenter`', 'catalog'), '1.14.1');
     assert.equal(cellOf(t, '`karpenter`', 'hub'), '—');
-    assert.equal(cellOf(t, '`cert-manager`', 'spoke-prod'), '**v1.15.3**');
-    assert.equal(cellOf(t, '`cert-manager`', 'spoke-staging'), 'v1.16.2');
     // clusters.ts: spoke-prod keeps kube-prometheus-stack 65.8.1.
     assert.equal(cellOf(t, '`kube-prometheus-stack`', 'spoke-prod'), '**65.8.1**');
-    assert.equal(cellOf(t, '`kube-prometheus-stack`', 'spoke-staging'), '66.3.1');
+    assert.equal(cellOf(t, '`kube-prometheus-stack`', 'spoke-staging'), '88.5.3');
+    // Not a pin: the descheduler's version follows each cluster's Kubernetes minor (staging 1.34, prod 1.33).
+    assert.equal(cellOf(t, '`descheduler`', 'catalog'), '0.36.0');
+    assert.equal(cellOf(t, '`descheduler`', 'spoke-staging'), '0.34.0');
+    assert.equal(cellOf(t, '`descheduler`', 'spoke-prod'), '0.33.0');
     assert.equal(cellOf(t, '`velero`', 'spoke-staging'), '—');
   });
 
   it('above the column limit, the version matrix has a column per environment with versions and cluster counts', () => {
     const t = sectionTable(fleetReadme(twoHubFleet(), { maxMatrixClusters: 4 }), 'Add-on versions');
     assert.deepEqual(t[0], ['add-on', 'catalog', 'control-plane<br>2 clusters', 'staging<br>1 cluster', 'prod<br>2 clusters']);
-    assert.equal(cellOf(t, '`kube-prometheus-stack`', 'prod'), '**65.8.1** ×1<br>66.3.1 ×1');
-    assert.equal(cellOf(t, '`velero`', 'prod'), '8.1.0');
+    assert.equal(cellOf(t, '`kube-prometheus-stack`', 'prod'), '**65.8.1** ×1<br>88.5.3 ×1');
+    assert.equal(cellOf(t, '`velero`', 'prod'), '12.1.0');
     assert.equal(cellOf(t, '`velero`', 'staging'), '—');
     assert.equal(cellOf(t, '`crossplane`', 'control-plane'), '2.3.4');
   });
@@ -286,7 +294,11 @@ describe('fleet README', () => {
       // Version matrix: one column per environment, with its number of clusters.
       const t = sectionTable(md, 'Add-on versions');
       assert.deepEqual(t[0].slice(2).map((h) => h.split('<br>')[0]), ['control-plane', 'dev', 'staging', 'prod']);
-      assert.equal(cellOf(t, '`cert-manager`', 'dev'), 'v1.16.2');
+      // No pin in dev: every dev cluster runs the cert-manager of its Kubernetes minor, not in bold.
+      const devMinors = new Set(fleet.clusters.filter((c) => c.environment.name === 'dev').map((c) => c.kubernetesVersion));
+      assert.equal(devMinors.size, 1, 'the dev spokes share a Kubernetes minor');
+      const certManager = ADDON_CATALOG.find((a) => a.name === 'cert-manager')!;
+      assert.equal(cellOf(t, '`cert-manager`', 'dev'), addonVersionFor(certManager, [...devMinors][0]));
       // Image matrix: a row per app.
       assert.equal(sectionTable(md, 'App images').length - 1, size.apps);
     });
