@@ -78,7 +78,8 @@ export function fleetRender(input: FleetSource, options: FleetOutputsOptions = {
 export function deprecationNotices(fleet: ResolvedFleet): string[] {
   return fleet.catalog.flatMap((a) => {
     const on = fleet.clusters.filter((c) => c.addons.has(a.name)).map((c) => c.name);
-    return a.deprecated && on.length > 0 ? [`add-on ${a.name} (on ${on.join(', ')}) is deprecated: ${a.deprecated}`] : [];
+    const where = on.length <= 5 ? on.join(', ') : `${on.slice(0, 5).join(', ')} and ${on.length - 5} more clusters`;
+    return a.deprecated && on.length > 0 ? [`add-on ${a.name} (on ${where}) is deprecated: ${a.deprecated}`] : [];
   });
 }
 
