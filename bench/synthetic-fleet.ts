@@ -65,6 +65,23 @@ const TENANTS = 10;
 const accountId = (i: number) => String(200000000000 + i);
 
 /**
+ * The value the IaC of a synthetic cluster writes for an add-on's fact of the IaC contract (`AddonDefinition.facts`),
+ * as a real IaC would name it: per cluster (queues, node role), per account (the backup bucket, the
+ * Prometheus workspace). Throws on a fact it does not know, so a new one gets a value here rather than
+ * the bench fleets going invalid.
+ */
+export function syntheticFact(key: string, account: string, cluster: string): string {
+  switch (key) {
+    case 'karpenter_sqs_queue_name': return `${cluster}-karpenter`;
+    case 'karpenter_node_iam_role_name': return `${cluster}-karpenter-node`;
+    case 'velero_backup_s3_bucket_name': return `bench-backups-${account}`;
+    case 'aws_node_termination_handler_queue_url': return `https://sqs.us-west-2.amazonaws.com/${account}/${cluster}-nth`;
+    case 'adot_collector_amp_remote_write_url': return `https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-bench-${account}/api/v1/remote_write`;
+    default: throw new Error(`bench/synthetic-fleet.ts: no synthetic value for the add-on fact "${key}": add one to syntheticFact`);
+  }
+}
+
+/**
  * A synthetic fleet. `promote: true` is the inner-loop change a developer makes: the first app's new
  * tag reaches prod (one Deployment file changes, and the README's image matrix). `addSpoke: true` is a
  * change of the platform: one more spoke joins (its cluster Secret, IaC contract and IAM, the README),
@@ -81,8 +98,18 @@ export function syntheticFleet(size: FleetSize, options: { readonly promote?: bo
   const spokeAddons = size.allAddons
     ? ADDON_CATALOG.filter((a) => (a.placement ?? 'any') !== 'hub').map((a) => a.name)
     : ['aws-load-balancer-controller', 'cert-manager', 'external-dns', 'external-secrets', 'karpenter', 'metrics-server', 'kube-prometheus-stack'];
+  // What the IaC gives each cluster for its add-ons: the IAM role of those that call AWS, and the facts
+  // of those that need some (karpenter's queue and node role, velero's bucket...).
   const iam = (account: string, cluster: string, names: string[]): Record<string, ClusterAddonSetting> =>
-    Object.fromEntries(names.filter((n) => ADDON_CATALOG.find((a) => a.name === n)!.iamRole).map((n) => [n, { iamRoleArn: `arn:aws:iam::${account}:role/${cluster}-${n}` }]));
+    Object.fromEntries(names.flatMap((n): Array<[string, ClusterAddonSetting]> => {
+      const addon = ADDON_CATALOG.find((a) => a.name === n)!;
+      const facts = Object.fromEntries((addon.facts ?? []).map((f) => [f.key, syntheticFact(f.key, account, cluster)]));
+      const setting: ClusterAddonSetting = {
+        ...(addon.iamRole ? { iamRoleArn: `arn:aws:iam::${account}:role/${cluster}-${n}` } : {}),
+        ...(Object.keys(facts).length > 0 ? { facts } : {}),
+      };
+      return Object.keys(setting).length > 0 ? [[n, setting]] : [];
+    }));
 
   const environments: EnvironmentSpec[] = [
     { name: 'control-plane', promotionOrder: 0 },

@@ -82,13 +82,21 @@ describe('hub bootstrap and app-of-ApplicationSets', () => {
 describe('names', () => {
   it('every object has a unique kind/namespace/name on the cluster it goes to', () => {
     const seen = new Map<string, string>();
+    const clusters = fleetCopy().clusters;
+    const spokesOf = (env: string) => clusters.filter((c) => c.role === 'spoke' && c.environment === env).map((c) => c.name);
     for (const { file, obj } of all) {
-      // hub/... goes to the hub; teams/<team>/<env>/... and apps/<team>/<app>/<env>/... to the spokes of <env>.
+      // hub/... goes to the hub; teams/<team>/<env>/... and apps/<team>/<app>/<env>/... to every spoke of <env>;
+      // addons/companions/<cluster>/<addon>/... to that one cluster, hub or spoke.
       const parts = file.split('/');
-      const cluster = parts[0] === 'hub' ? 'hub' : `spokes:${parts[0] === 'teams' ? parts[2] : parts[3]}`;
-      const key = `${cluster}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
-      assert.ok(!seen.has(key), `${key} in ${file} and ${seen.get(key)}`);
-      seen.set(key, file);
+      const to = parts[0] === 'hub' ? ['hub']
+        : parts[0] === 'addons' && parts[1] === 'companions' ? [parts[2]]
+          : spokesOf(parts[0] === 'teams' ? parts[2] : parts[3]);
+      assert.ok(to.length > 0 && to.every((c) => clusters.some((x) => x.name === c)), `${file} goes to a cluster of the fleet`);
+      for (const cluster of to) {
+        const key = `${cluster}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+        assert.ok(!seen.has(key), `${key} in ${file} and ${seen.get(key)}`);
+        seen.set(key, file);
+      }
     }
   });
 

@@ -77,7 +77,13 @@ describe('several hubs', () => {
     }
     // Each hub's git credentials store has a role of its own: one IAM document per hub (test/git-credentials.test.ts).
     // Each hub's Argo CD has its own SSO and RBAC values (the teams it manages): one argo-cd values file per hub.
-    const perHub = ['iam/git-credentials/hub-eu.json', 'addons/values/clusters/hub-eu/argo-cd/values.yaml', 'iac/clusters/hub-eu.json'];
+    // Companions are per cluster (addons/companions/<cluster>/): hub-eu, a copy of the hub in eu-west-1, has the
+    // hub's, file for file, in its own region (cert-manager's Route 53 solver).
+    const hubCompanions = [...single.keys()].filter((p) => p.startsWith('addons/companions/hub/'));
+    assert.ok(hubCompanions.length > 0, 'the hub has companions (cert-manager\'s ClusterIssuers)');
+    const euCompanions = hubCompanions.map((p) => p.replace('addons/companions/hub/', 'addons/companions/hub-eu/'));
+    for (const [i, p] of euCompanions.entries()) assert.equal(tree.files.get(p), single.get(hubCompanions[i])!.replaceAll('region: us-west-2', 'region: eu-west-1'), p);
+    const perHub = ['iam/git-credentials/hub-eu.json', 'addons/values/clusters/hub-eu/argo-cd/values.yaml', 'iac/clusters/hub-eu.json', ...euCompanions];
     const shared = [...tree.files.keys()].filter((p) => !p.startsWith('hubs/') && p !== 'README.md' && !perHub.includes(p));
     assert.deepEqual(shared, [...single.keys()].filter((p) => !p.startsWith('hub/') && p !== 'README.md'));
   });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ADDON_CATALOG, AddonDefinition, AppSpec, ClusterAddonSetting, ClusterSpec, EnvironmentDatabases, EnvironmentSpec, fleetOutputs, FleetSource, FleetSpec, FleetValidationError, formatProblem, TeamSpec } from '../charts/index.js';
 import { isEnabled } from '../charts/model/resolve.js';
+import { addonPin, addonVersionFor, LISTED_KUBERNETES_MINORS, rangeHolds } from '../charts/model/addon-versions.js';
 import { RESERVED_PROJECTS } from '../charts/validate/teams.js';
 import { renderFiles, renderTree } from '../render/render.js';
 import { planFleet } from '../render/plan/plan.js';
@@ -64,6 +65,22 @@ function closure(names: Iterable<string>): Set<string> {
   return out;
 }
 
+/**
+ * Kubernetes minors a cluster may run: those the catalog lists version sets for, and one older than
+ * them (where add-ons whose every checked version is newer cannot run).
+ */
+const MINORS = ['1.29', ...LISTED_KUBERNETES_MINORS];
+
+/**
+ * The facts of the IaC contract (`AddonDefinition.facts`) a cluster's IaC would write, one value per fact
+ * of the catalog, drawn from the fact's pattern (any non-empty string without one): values YAML could
+ * misread included. A cluster gets those of the add-ons it runs.
+ */
+const factsArb = fc.record(Object.fromEntries(ADDON_CATALOG.flatMap((a) => a.facts ?? []).map((f) => [
+  f.key,
+  f.pattern === undefined ? fc.stringMatching(/^[A-Za-z0-9:/._-]{1,20}$/) : fc.stringMatching(new RegExp(`^(?:${f.pattern})$`)),
+])) as Record<string, fc.Arbitrary<string>>);
+
 const pinArb = fc.array(fc.record({ addon: fc.constantFrom(...SPOKE_ADDONS), version: chartVersion, values: maybe(helmValues) }), { maxLength: 3 });
 
 const spokeArb = fc.record({
@@ -71,7 +88,7 @@ const spokeArb = fc.record({
   environment: fc.constantFrom<SpokeEnv>(...SPOKE_ENVS),
   tenant: fc.nat(2),
   region: fc.constantFrom(...REGIONS),
-  kubernetesVersion: fc.constantFrom('1.29', '1.30', '1.31'),
+  kubernetesVersion: fc.constantFrom(...MINORS),
   vpc: hex(17),
   endpoint: fc.stringMatching(/^[0-9A-F]{32}$/),
   /** Add-ons enabled on top of the environment's. */
@@ -79,6 +96,7 @@ const spokeArb = fc.record({
   /** Environment add-ons this cluster turns off (unless something enabled needs them). */
   off: fc.subarray(SPOKE_ADDONS, { maxLength: 4 }),
   pins: pinArb,
+  facts: factsArb,
   tenantLabel: maybe(label(12)),
 });
 
@@ -112,6 +130,8 @@ const fleetArb = fc.record({
   argocdAddon: fc.boolean(),
   accountIds: fc.uniqueArray(fc.stringMatching(/^\d{12}$/), { minLength: 4, maxLength: 4 }),
   hubRegion: fc.constantFrom(...REGIONS),
+  hubKubernetesVersion: fc.constantFrom(...MINORS),
+  hubFacts: factsArb,
   hubAddons: fc.subarray(HUB_ADDONS, { maxLength: 6 }),
   hubPins: fc.array(fc.record({ addon: fc.constantFrom(...HUB_ADDONS), version: chartVersion }), { maxLength: 2 }),
   envAddons: fc.tuple(fc.subarray(SPOKE_ADDONS, { maxLength: 8 }), fc.subarray(SPOKE_ADDONS, { maxLength: 8 })),
@@ -206,14 +226,42 @@ function buildFleet(c: FleetChoices): FleetSpec {
   ];
 
   const irsa = (accountId: string, cluster: string, a: string) => `arn:aws:iam::${accountId}:role/${cluster}-${a}`;
+  type Pins = ReadonlyArray<{ addon: string; version: string; values?: Record<string, unknown> }>;
+  /**
+   * Of the add-ons a cluster on Kubernetes `minor` would run, those it can: each needs a version for that
+   * minor (its pin, the cluster's else its environment's, when the catalog checked it with a range that
+   * holds the minor or does not know it; else the version set's), and everything it depends on, which
+   * excludes `unavailable` (the argo-cd add-on under the EKS capability).
+   */
+  const runnable = (wanted: Set<string>, minor: string, pins: Pins, envSettings: EnvironmentSpec['addons'], unavailable: readonly string[] = []) => {
+    const hasVersion = (a: string) => {
+      const envSetting = envSettings?.[a];
+      const pinned = pins.find((p) => p.addon === a)?.version ?? (typeof envSetting === 'object' ? envSetting.version : undefined);
+      if (pinned === undefined) return addonVersionFor(byName.get(a)!, minor) !== undefined;
+      const pin = addonPin(byName.get(a)!, pinned);
+      return pin === undefined || rangeHolds(pin.kubernetes, minor);
+    };
+    const out = new Set([...wanted].filter((a) => !unavailable.includes(a) && hasVersion(a)));
+    for (let dropped = true; dropped;) {
+      dropped = false;
+      for (const a of out) {
+        if ((byName.get(a)!.dependsOn ?? []).every((d) => out.has(d))) continue;
+        out.delete(a);
+        dropped = true;
+      }
+    }
+    return out;
+  };
   /** One cluster's add-on settings so that exactly `enabled` runs, given what its environment enables. */
-  const settings = (cluster: string, accountId: string, enabled: Set<string>, fromEnv: Set<string>, pins: ReadonlyArray<{ addon: string; version: string; values?: Record<string, unknown> }>) => {
+  const settings = (cluster: string, accountId: string, enabled: Set<string>, fromEnv: Set<string>, pins: Pins, facts: Record<string, string>) => {
     const out: Record<string, boolean | ClusterAddonSetting> = {};
     for (const a of [...fromEnv].filter((n) => !enabled.has(n))) out[a] = false;
     for (const a of enabled) {
       const pin = pins.find((p) => p.addon === a);
+      const addonFacts = (byName.get(a)!.facts ?? []).map((f) => [f.key, facts[f.key]] as const);
       const s: ClusterAddonSetting = {
         ...(byName.get(a)!.iamRole && { iamRoleArn: irsa(accountId, cluster, a) }),
+        ...(addonFacts.length > 0 && { facts: Object.fromEntries(addonFacts) }),
         ...(pin && { version: pin.version, ...(pin.values && { values: pin.values }) }),
       };
       if (Object.keys(s).length > 0) out[a] = s;
@@ -222,11 +270,11 @@ function buildFleet(c: FleetChoices): FleetSpec {
     return out;
   };
 
-  const hubEnabled = closure([
+  const hubEnabled = runnable(closure([
     ...c.hubAddons,
     ...(c.mode === 'self-managed' && c.argocdAddon ? ['argo-cd'] : []),
     ...(wantsDatabases ? ['crossplane'] : []),
-  ]);
+  ]), c.hubKubernetesVersion, c.hubPins, undefined, c.mode === 'eks-capability' ? ['argo-cd'] : []);
   const clusters: ClusterSpec[] = [
     {
       name: 'hub',
@@ -234,15 +282,18 @@ function buildFleet(c: FleetChoices): FleetSpec {
       region: c.hubRegion,
       environment: 'control-plane',
       role: 'hub',
-      kubernetesVersion: '1.31',
+      kubernetesVersion: c.hubKubernetesVersion,
       vpcId: `vpc-${'0a'.repeat(8)}1`,
-      addons: settings('hub', centralId, hubEnabled, new Set(), c.hubPins),
+      addons: settings('hub', centralId, hubEnabled, new Set(), c.hubPins, c.hubFacts),
     },
     ...spokes.map((s, k): ClusterSpec => {
       const i = SPOKE_ENVS.indexOf(s.environment);
       const tenant = tenants[s.tenant % tenants.length];
       const fromEnv = new Set(c.envAddons[i]);
-      const enabled = closure([...[...fromEnv].filter((a) => !s.off.includes(a)), ...s.extra, ...(wantsDatabases ? ['external-secrets', 'reloader'] : [])]);
+      const wanted = closure([...[...fromEnv].filter((a) => !s.off.includes(a)), ...s.extra, ...(wantsDatabases ? ['external-secrets', 'reloader'] : [])]);
+      const enabled = runnable(wanted, s.kubernetesVersion, s.pins, environments.find((e) => e.name === s.environment)!.addons);
+      // What apps with databases need runs on every minor: the generator never drops it.
+      if (wantsDatabases) assert.ok(enabled.has('external-secrets') && enabled.has('reloader'), `external-secrets and reloader run on Kubernetes ${s.kubernetesVersion}`);
       return {
         name: s.name,
         account: tenant.name,
@@ -256,7 +307,7 @@ function buildFleet(c: FleetChoices): FleetSpec {
         caData: TEST_CA,
         argocdRoleArn: `arn:aws:iam::${tenant.id}:role/${s.name}-argocd-spoke`,
         ...(s.tenantLabel && { tenant: s.tenantLabel }),
-        addons: settings(s.name, tenant.id, enabled, fromEnv, s.pins),
+        addons: settings(s.name, tenant.id, enabled, fromEnv, s.pins, s.facts),
       };
     }),
   ];
@@ -394,6 +445,8 @@ describe('properties', () => {
     if (!schemas) t.diagnostic(`CRDs not found at ${CRDS_DIR}: rendering without the schema check`);
     let withTeams = 0;
     let withDatabases = 0;
+    let withFacts = 0;
+    let mixedMinors = 0;
     fc.assert(
       fc.property(validFleet, (spec) => {
         const files = render(spec);
@@ -418,11 +471,14 @@ describe('properties', () => {
         }
         if ((spec.teams ?? []).some((x) => x.apps.length > 0)) withTeams++;
         if ((spec.teams ?? []).some((x) => x.apps.some((a) => a.database))) withDatabases++;
+        if (spec.clusters.some((c) => Object.values(c.addons ?? {}).some((a) => typeof a === 'object' && a.facts !== undefined))) withFacts++;
+        if (new Set(spec.clusters.map((c) => c.kubernetesVersion)).size > 1) mixedMinors++;
       }),
       { seed: 20240611, numRuns: RUNS.render, includeErrorInReport: true },
     );
-    t.diagnostic(`${RUNS.render} fleets: ${withTeams} with apps, ${withDatabases} with databases`);
+    t.diagnostic(`${RUNS.render} fleets: ${withTeams} with apps, ${withDatabases} with databases, ${withFacts} with add-on facts, ${mixedMinors} with several Kubernetes minors`);
     assert.ok(withTeams > RUNS.render / 6 && withDatabases > RUNS.render / 15, `the generator reaches apps (${withTeams}) and databases (${withDatabases})`);
+    assert.ok(withFacts > RUNS.render / 6 && mixedMinors > RUNS.render / 6, `the generator reaches add-ons with facts (${withFacts}) and fleets on several minors (${mixedMinors})`);
   });
 
   it('Argo CD can expand what random valid fleets render, with one hub or split over two: the plan finds no problem', (t) => {

@@ -81,18 +81,31 @@ describe('render output', () => {
     assert.throws(() => renderFiles([{ path: '../x.yaml', data: {} }]), /is not a plain relative path inside dist/);
   });
 
-  it('an extra spoke adds its cluster Secret and its IaC contract, and nothing else', () => {
+  it("an extra spoke adds its cluster Secret, its IaC contract and its add-ons' companions, and nothing else", () => {
     const spec = fleetCopy();
     const baseFiles = render(withSpec(spec));
     const base = baseFiles.size;
+    // Companions are rendered per cluster (addons/companions/<cluster>/<addon>/), from the cluster's facts:
+    // each extra spoke, a copy of spoke-staging, gets spoke-staging's, file for file.
+    const model = 'addons/companions/spoke-staging/';
+    const companions = [...baseFiles.keys()].filter((f) => f.startsWith(model)).map((f) => f.slice(model.length));
+    assert.ok(companions.length > 0, 'spoke-staging has companions');
     for (let i = 0; i < 20; i++) {
       // Each its own API server: two clusters on one server URL are refused.
       const endpoint = `https://${i.toString(16).toUpperCase().padStart(32, 'E')}.gr7.us-west-2.eks.amazonaws.com`;
       spec.clusters.push({ ...structuredClone(spec.clusters[1]), name: `spoke-extra-${i}`, endpoint } as any);
     }
     const moreFiles = render(withSpec(spec));
-    assert.equal(moreFiles.size, base + 40, 'one cluster Secret and one contract per extra spoke: nothing is copied per cluster');
+    assert.equal(moreFiles.size, base + 20 * (2 + companions.length), "one cluster Secret, one contract and the cluster's companions per extra spoke: nothing else is copied per cluster");
     const added = [...moreFiles.keys()].filter((f) => !baseFiles.has(f));
-    assert.ok(added.every((f) => /^(hub\/argocd\/clusters|iac\/clusters)\/spoke-extra-\d+\.(yaml|json)$/.test(f)), added.join(', '));
+    assert.ok(added.every((f) => /^(hub\/argocd\/clusters|iac\/clusters)\/spoke-extra-\d+\.(yaml|json)$/.test(f) || /^addons\/companions\/spoke-extra-\d+\//.test(f)), added.join(', '));
+    for (let i = 0; i < 20; i++) {
+      const name = `spoke-extra-${i}`;
+      assert.deepEqual(added.filter((f) => f.startsWith(`addons/companions/${name}/`)).map((f) => f.slice(`addons/companions/${name}/`.length)).sort(), [...companions].sort(), name);
+      // The same objects, but for the cluster's own name where they select its resources (Karpenter's discovery tag).
+      for (const c of companions) {
+        assert.equal(moreFiles.get(`addons/companions/${name}/${c}`), baseFiles.get(model + c)!.replaceAll('karpenter.sh/discovery: spoke-staging', `karpenter.sh/discovery: ${name}`), `${name}/${c}`);
+      }
+    }
   });
 });
