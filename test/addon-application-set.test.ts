@@ -29,7 +29,7 @@ describe('AddonApplicationSet', () => {
   it('selects clusters by enable_<addon> and names Applications after the cluster', () => {
     const a = appsetOf(files, 'aws-load-balancer-controller');
     assert.deepEqual(a.spec.generators, [
-      { clusters: { selector: { matchLabels: { enable_aws_load_balancer_controller: 'true' } }, values: { [CHART_VERSION_KEY]: '1.11.0' } } },
+      { clusters: { selector: { matchLabels: { enable_aws_load_balancer_controller: 'true' } }, values: { [CHART_VERSION_KEY]: '3.5.0' } } },
     ]);
     assert.equal(a.spec.template.metadata.name, 'aws-load-balancer-controller-{{.nameNormalized}}');
     assert.deepEqual(
@@ -38,22 +38,33 @@ describe('AddonApplicationSet', () => {
     );
   });
 
-  it('renders version pins only where they differ: environment pin, then cluster pin, merged on server', () => {
-    const cm = appsetOf(files, 'cert-manager');
-    const merge = cm.spec.generators[0].merge;
-    assert.deepEqual(merge.mergeKeys, ['server']);
-    assert.deepEqual(merge.generators.map((g: any) => [g.clusters.selector.matchLabels, g.clusters.values[CHART_VERSION_KEY]]), [
-      [{ enable_cert_manager: 'true' }, 'v1.16.2'],
-      [{ enable_cert_manager: 'true', environment: 'prod' }, 'v1.15.3'],
+  it('renders version pins only where they differ: Kubernetes version, then environment pin, then cluster pin, merged on server', () => {
+    const layers = (addon: string) => {
+      const merge = appsetOf(files, addon).spec.generators[0].merge;
+      assert.deepEqual(merge.mergeKeys, ['server'], addon);
+      return merge.generators.map((g: any) => [g.clusters.selector.matchLabels, g.clusters.values[CHART_VERSION_KEY]]);
+    };
+    // Every cluster's minor (1.33, 1.34) gets cert-manager v1.21.1: no Kubernetes layer; prod pins v1.20.3.
+    assert.deepEqual(layers('cert-manager'), [
+      [{ enable_cert_manager: 'true' }, 'v1.21.1'],
+      [{ enable_cert_manager: 'true', environment: 'prod' }, 'v1.20.3'],
     ]);
-    const kps = appsetOf(files, 'kube-prometheus-stack').spec.generators[0].merge.generators;
-    assert.deepEqual(kps[kps.length - 1].clusters.selector.matchLabels, { enable_kube_prometheus_stack: 'true', cluster_name: 'spoke-prod' });
-    assert.equal(kps[kps.length - 1].clusters.values[CHART_VERSION_KEY], '65.8.1');
+    // One descheduler minor per Kubernetes minor: a layer for each minor the fleet's clusters run.
+    assert.deepEqual(layers('descheduler'), [
+      [{ enable_descheduler: 'true' }, '0.36.0'],
+      [{ enable_descheduler: 'true', kubernetes_version: '1.33' }, '0.33.0'],
+      [{ enable_descheduler: 'true', kubernetes_version: '1.34' }, '0.34.0'],
+    ]);
+    assert.deepEqual(layers('kube-prometheus-stack'), [
+      [{ enable_kube_prometheus_stack: 'true' }, '88.5.3'],
+      [{ enable_kube_prometheus_stack: 'true', cluster_name: 'spoke-prod' }, '65.8.1'],
+    ]);
   });
 
   it('a pin equal to the default renders no override', () => {
     const spec = fleetCopy();
-    spec.environments[2].addons = { ...spec.environments[2].addons, 'cert-manager': { version: 'v1.16.2' } };
+    // v1.21.1 is what prod's Kubernetes minor (1.33) gets unpinned.
+    spec.environments[2].addons = { ...spec.environments[2].addons, 'cert-manager': { version: 'v1.21.1' } };
     assert.equal(appsetOf(render(withSpec(spec)), 'cert-manager').spec.generators[0].merge, undefined);
   });
 
@@ -87,11 +98,16 @@ describe('AddonApplicationSet', () => {
   });
 
   it('uses ServerSideApply for large CRDs and ignores webhook caBundle differences', () => {
+    const kps = appsetOf(files, 'kube-prometheus-stack').spec.template.spec;
+    assert.ok(kps.syncPolicy.syncOptions.includes('ServerSideApply=true'));
+    assert.ok(kps.syncPolicy.syncOptions.includes('RespectIgnoreDifferences=true'));
+    assert.deepEqual(kps.ignoreDifferences.map((d: any) => d.kind), ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
+    assert.deepEqual(kps.ignoreDifferences[0].jqPathExpressions, ['.webhooks[]?.clientConfig.caBundle']);
+    // Large CRDs, but the 3.9.0 chart renders no webhook configuration: nothing to ignore.
     const kyverno = appsetOf(files, 'kyverno').spec.template.spec;
     assert.ok(kyverno.syncPolicy.syncOptions.includes('ServerSideApply=true'));
-    assert.ok(kyverno.syncPolicy.syncOptions.includes('RespectIgnoreDifferences=true'));
-    assert.deepEqual(kyverno.ignoreDifferences.map((d: any) => d.kind), ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
-    assert.deepEqual(kyverno.ignoreDifferences[0].jqPathExpressions, ['.webhooks[]?.clientConfig.caBundle']);
+    assert.equal(kyverno.syncPolicy.syncOptions.includes('RespectIgnoreDifferences=true'), false);
+    assert.equal(kyverno.ignoreDifferences, undefined);
     const ms = appsetOf(files, 'metrics-server').spec.template.spec;
     assert.deepEqual(ms.syncPolicy.syncOptions, ['CreateNamespace=true']);
     assert.equal(ms.ignoreDifferences, undefined);
@@ -142,7 +158,10 @@ describe('the add-on catalog', () => {
   });
 
   it('flags OCI charts and registers them with Argo CD, credential-free', () => {
-    assert.deepEqual(ADDON_CATALOG.filter((a) => a.oci).map((a) => a.name).sort(), ['aws-gateway-api-controller', 'karpenter']);
+    assert.deepEqual(ADDON_CATALOG.filter((a) => a.oci).map((a) => a.name).sort(), [
+      'ack-dynamodb-controller', 'ack-eks-controller', 'ack-iam-controller', 'ack-rds-controller', 'ack-s3-controller',
+      'aws-gateway-api-controller', 'aws-node-termination-handler', 'karpenter',
+    ]);
     const repo = objects(files).find((o) => o.file === 'hub/argocd/repositories/karpenter.yaml')!.obj;
     assert.deepEqual(repo.stringData, { enableOCI: 'true', name: 'karpenter', type: 'helm', url: 'public.ecr.aws/karpenter' });
     assert.equal(repo.metadata.labels['argocd.argoproj.io/secret-type'], 'repository');
@@ -168,7 +187,7 @@ describe('add-on removal (onDisable)', () => {
       assert.equal(obj.spec.syncPolicy.preserveResourcesOnDeletion, true);
       if (addon.onDisable === 'uninstall') uninstalled.push(addon.name);
     }
-    assert.deepEqual(uninstalled.sort(), ['aws-for-fluent-bit', 'external-dns', 'metrics-server', 'reloader'], 'the example runs these stateless add-ons, which uninstall');
+    assert.deepEqual(uninstalled.sort(), ['aws-for-fluent-bit', 'descheduler', 'external-dns', 'metrics-server', 'reloader'], 'the example runs these stateless add-ons, which uninstall');
   });
 
   it("uninstalls where the catalog says so: Argo CD's resources finalizer in the template, the rest unchanged", () => {

@@ -32,6 +32,8 @@ const ENVIRONMENTS = 'environments/environments.ts';
 const FLEET = 'environments/fleet.ts';
 const TEAMS = 'environments/teams.ts';
 const CATALOG = 'charts/addons/catalog.ts';
+/** The list an unknown add-on's message gives: every add-on of the catalog, sorted. */
+const KNOWN_ADDONS = ADDON_CATALOG.map((a) => a.name).sort().join(', ');
 const DNS = 'is not a DNS-1123 label: use lower-case letters, digits and \'-\', starting and ending with a letter or digit';
 const ROLE = 'arn:aws:iam::444455556666:role/x';
 
@@ -117,7 +119,7 @@ const CATALOGUE: BadInput[] = [
   { name: 'a promotion order is negative', change: (s) => { s.environments[1].promotionOrder = -1; },
     expect: line(`${ENVIRONMENTS}: environments[1].promotionOrder: must be a whole number >= 0, got -1`) },
   { name: 'an environment enables an unknown add-on', change: (s) => { s.environments[1].addons = { ...s.environments[1].addons, nope: true }; },
-    expect: line(`${ENVIRONMENTS}: environments[1].addons.nope: unknown add-on "nope"; known add-ons: argo-cd, `, '[a-z, -]+') },
+    expect: line(`${ENVIRONMENTS}: environments[1].addons.nope: unknown add-on "nope"; known add-ons: ${KNOWN_ADDONS}`) },
   { name: 'an environment pins a version range', change: (s) => { s.environments[1].addons = { ...s.environments[1].addons, karpenter: { version: '^1.2' } }; },
     expect: line(`${ENVIRONMENTS}: environments[1].addons.karpenter.version: "^1.2" is not an exact chart version (semver such as 1.2.3)`) },
   { name: 'an environment gives an IAM role', change: (s) => { s.environments[2].addons = { ...s.environments[2].addons, velero: any({ iamRoleArn: ROLE }) }; },
@@ -183,7 +185,7 @@ const CATALOGUE: BadInput[] = [
 
   // --- add-ons on clusters -----------------------------------------------------------------------------
   { name: 'a cluster enables an unknown add-on', change: (s) => { staging(s).addons['cert-manger'] = true; },
-    expect: line(`${CLUSTERS}: clusters[1].addons.cert-manger: unknown add-on "cert-manger"; known add-ons: argo-cd, `, '[a-z, -]+') },
+    expect: line(`${CLUSTERS}: clusters[1].addons.cert-manger: unknown add-on "cert-manger"; known add-ons: ${KNOWN_ADDONS}`) },
   { name: 'an enabled add-on misses its IAM role annotation', change: (s) => { delete staging(s).addons['aws-load-balancer-controller']; },
     expect: line(`${CLUSTERS}: clusters[1].addons.aws-load-balancer-controller.iamRoleArn: add-on "aws-load-balancer-controller" needs an IAM role (enabled by environment "staging"): give iamRoleArn, written as annotation aws_load_balancer_controller_iam_role_arn`) },
   { name: 'an add-on without AWS calls gets an IAM role', change: (s) => { staging(s).addons['metrics-server'] = { iamRoleArn: ROLE }; },
@@ -201,6 +203,21 @@ const CATALOGUE: BadInput[] = [
   { name: 'the argo-cd add-on runs in EKS capability mode', change: (s) => { s.argocd = { mode: 'eks-capability' }; },
     expect: line(`${CLUSTERS}: clusters[0].addons.argo-cd: the EKS Argo CD capability manages Argo CD; disable the argo-cd add-on or use mode "self-managed"`) },
 
+  // Versions per Kubernetes minor (docs/addons.md): a pin must hold the minor of every cluster it reaches.
+  { name: 'an environment pins a version whose checked range misses one of its clusters', change: (s) => { any(s.environments[2].addons).descheduler = { version: '0.34.0' }; },
+    expect: line(`${ENVIRONMENTS}: environments[2].addons.descheduler.version: descheduler 0.34.0 supports Kubernetes 1.34-1.34 (kubernetes-sigs/descheduler@descheduler-helm-chart-0.34.0:charts/descheduler/Chart.yaml), but cluster "spoke-prod" runs 1.33: environment "prod"'s pin, for cluster "spoke-prod" must be a version whose range holds it; the catalog's checked versions: `, '.*') },
+  { name: 'a cluster pins a version whose checked range misses its minor', change: (s) => { prod(s).addons.descheduler = { version: '0.35.1' }; },
+    expect: line(`${CLUSTERS}: clusters[2].addons.descheduler.version: descheduler 0.35.1 supports Kubernetes 1.35-1.35 (kubernetes-sigs/descheduler@descheduler-helm-chart-0.35.1:charts/descheduler/Chart.yaml), but cluster "spoke-prod" runs 1.33: this pin must be a version whose range holds it; the catalog's checked versions: `, '.*') },
+  { name: 'a cluster runs a Kubernetes minor no checked version supports', change: (s) => { staging(s).kubernetesVersion = '1.29'; },
+    expect: line(`${ENVIRONMENTS}: environments[1].addons.keda: no version of keda the catalog checked supports Kubernetes 1.29, which cluster "spoke-staging" runs (enabled by environment "staging"): the catalog's checked versions are 2.20.2 (Kubernetes 1.33-1.35), 2.19.0 (Kubernetes 1.32-1.34), 2.18.3 (Kubernetes 1.31-1.33), 2.17.2 (Kubernetes 1.30-1.32); pin a version known to work, or disable keda there`) },
+  // Facts of the IaC contract: what an add-on needs beyond its role.
+  { name: 'an enabled add-on misses a fact of the IaC contract', change: (s) => { delete staging(s).addons.karpenter.facts.karpenter_sqs_queue_name; },
+    expect: line(`${CLUSTERS}: clusters[1].addons.karpenter.facts.karpenter_sqs_queue_name: add-on "karpenter" needs `, '.*the IaC writes it as annotation karpenter_sqs_queue_name \\(dist/iac/clusters/spoke-staging\\.json lists it\\).*') },
+  { name: 'a fact does not match its pattern (an ARN where a role name belongs)', change: (s) => { staging(s).addons.karpenter.facts.karpenter_node_iam_role_name = ROLE; },
+    expect: line(`${CLUSTERS}: clusters[1].addons.karpenter.facts.karpenter_node_iam_role_name: "${ROLE}" is not `, '.*') },
+  { name: 'a cluster gives a fact the add-on does not have', change: (s) => { staging(s).addons.karpenter.facts.karpenter_queue = 'q'; },
+    expect: line(`${CLUSTERS}: clusters[1].addons.karpenter.facts: "karpenter_queue" is not a fact of karpenter; its facts: karpenter_sqs_queue_name, karpenter_node_iam_role_name`) },
+
   // --- a custom catalog ---------------------------------------------------------------------------------
   { name: 'the catalog has an add-on dependency cycle', change: nothing, catalog: withEntry('cert-manager', { dependsOn: ['opentelemetry-operator'] }),
     expect: line(`${CATALOG}: ADDON_CATALOG[${catalogIndex('cert-manager')}].dependsOn: dependency cycle between add-ons: cert-manager -> opentelemetry-operator -> cert-manager; remove one of these dependencies`) },
@@ -210,6 +227,12 @@ const CATALOGUE: BadInput[] = [
     expect: line(`${CATALOG}: ADDON_CATALOG[${catalogIndex('karpenter')}].repoUrl: "oci://public.ecr.aws/karpenter" is not an OCI registry path without scheme (like public.ecr.aws/karpenter)`) },
   { name: 'a catalog version is a range', change: nothing, catalog: withEntry('keda', { version: '2.x' }),
     expect: line(`${CATALOG}: ADDON_CATALOG[${catalogIndex('keda')}].version: "2.x" is not an exact chart version (semver such as 1.2.3 or v1.2.3)`) },
+  { name: 'a catalog pin does not say where it was checked', change: nothing, catalog: withEntry('keda', { pins: ADDON_CATALOG[catalogIndex('keda')].pins!.map((p, i) => (i === 0 ? { ...p, checkedAgainst: 'the KEDA docs' } : p)) }),
+    expect: line(`${CATALOG}: ADDON_CATALOG[${catalogIndex('keda')}].pins[0].checkedAgainst: "the KEDA docs" does not name where the pin was checked: <owner>/<repo>@<tag>:<path of Chart.yaml>`) },
+  { name: 'a catalog version is not its newest checked version', change: nothing, catalog: withEntry('keda', { version: '2.19.0' }),
+    expect: line(`${CATALOG}: ADDON_CATALOG[${catalogIndex('keda')}].version: "2.19.0" is not the newest checked version; pins[0] is 2.20.2: the default is the newest pin`) },
+  { name: 'a catalog pin\'s Kubernetes range is upside down', change: nothing, catalog: withEntry('keda', { pins: ADDON_CATALOG[catalogIndex('keda')].pins!.map((p, i) => (i === 0 ? { ...p, kubernetes: { min: '1.35', max: '1.33' } } : p)) }),
+    expect: line(`${CATALOG}: ADDON_CATALOG[${catalogIndex('keda')}].pins[0].kubernetes: max 1.33 is below min 1.35`) },
   { name: 'the catalog defines an add-on twice', change: nothing, catalog: [...ADDON_CATALOG, { ...ADDON_CATALOG[catalogIndex('keda')] }],
     expect: line(`${CATALOG}: ADDON_CATALOG[${ADDON_CATALOG.length}].name: add-on "keda" is defined twice; names must be unique`) },
   { name: 'a spokes-only add-on is enabled on the hub', change: nothing, catalog: withEntry('metrics-server', { placement: 'spokes' }),

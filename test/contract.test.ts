@@ -87,7 +87,7 @@ describe('GitOps Bridge contract on cluster Secrets', () => {
     assert.equal(labels[ClusterLabel.fleetMember], 'spoke');
     assert.equal(labels[ClusterLabel.tenant], 'tenant1');
     assert.equal(labels[ClusterLabel.clusterName], 'spoke-staging');
-    assert.equal(labels[ClusterLabel.kubernetesVersion], '1.31');
+    assert.equal(labels[ClusterLabel.kubernetesVersion], '1.34');
     assert.equal(labels[ClusterLabel.workloads], 'true');
     assert.equal(labels[enableLabel('aws-load-balancer-controller')], 'true');
     assert.equal(labels.enable_velero, undefined, 'velero runs in prod only');

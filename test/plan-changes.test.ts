@@ -16,14 +16,15 @@ describe('Application changes of a diff', () => {
   it('names a version pin change as the one Application it changes, on its cluster', () => {
     const spec = fleetCopy();
     const prod = spec.environments.find((e) => e.name === 'prod')!;
-    (prod.addons as Record<string, unknown>)['cert-manager'] = { version: 'v1.16.1' };
+    // Prod's pin (v1.20.3) moved to what staging runs, as `npm run promote -- addon:cert-manager staging prod` would.
+    (prod.addons as Record<string, unknown>)['cert-manager'] = { version: 'v1.21.1' };
     const after = planOfFiles(render(withSpec(spec)));
     const changes = comparePlans(before, after);
     assert.deepEqual(changes.map((c) => [c.change, c.cluster, c.application, c.before?.source, c.after?.source]), [
-      ['changed', 'spoke-prod', 'cert-manager-spoke-prod', 'cert-manager@v1.15.3', 'cert-manager@v1.16.1'],
+      ['changed', 'spoke-prod', 'cert-manager-spoke-prod', 'cert-manager@v1.20.3', 'cert-manager@v1.21.1'],
     ]);
     const md = applicationChangesMarkdown(changes, after);
-    assert.match(md, /\| spoke-prod \| `cert-manager-spoke-prod` \| `cert-manager@v1\.15\.3` → `cert-manager@v1\.16\.1` \|/);
+    assert.match(md, /\| spoke-prod \| `cert-manager-spoke-prod` \| `cert-manager@v1\.20\.3` → `cert-manager@v1\.21\.1` \|/);
   });
 
   it('lists an app that starts running in prod as added on each prod spoke, and nothing else', () => {

@@ -100,7 +100,7 @@ describe('plan of the example fleet', () => {
       namespace: 'argocd',
       applicationSet: 'addon-argo-cd',
       project: 'addons',
-      source: 'argo-cd@9.1.4',
+      source: 'argo-cd@10.1.1',
       repoURL: 'https://argoproj.github.io/argo-helm',
       destinationNamespace: 'argocd',
       file: 'hub/argocd/addons/argo-cd.yaml',
@@ -110,11 +110,19 @@ describe('plan of the example fleet', () => {
     assert.deepEqual(hubAddons, ['argo-cd-hub', 'aws-load-balancer-controller-hub', 'cert-manager-hub', 'crossplane-hub', 'external-secrets-hub', 'metrics-server-hub']);
   });
 
-  it('applies version pins: the prod pin of cert-manager and the staging pin of karpenter', () => {
-    assert.equal(entry('cert-manager-spoke-prod').source, 'cert-manager@v1.15.3');
-    assert.equal(entry('cert-manager-spoke-staging').source, 'cert-manager@v1.16.2');
-    assert.equal(entry('karpenter-spoke-staging').source, 'karpenter@1.2.0');
-    assert.equal(entry('karpenter-spoke-prod').source, 'karpenter@1.1.1');
+  it('applies version pins: the prod pin of cert-manager, the spoke-prod pin of kube-prometheus-stack, else the version set of the Kubernetes minor', () => {
+    // Environment pin (prod), over the newest cert-manager whose range holds 1.33 (v1.21.1, as on the hub).
+    assert.equal(entry('cert-manager-spoke-prod').source, 'cert-manager@v1.20.3');
+    assert.equal(entry('cert-manager-spoke-staging').source, 'cert-manager@v1.21.1');
+    assert.equal(entry('cert-manager-hub').source, 'cert-manager@v1.21.1');
+    // Cluster pin (spoke-prod).
+    assert.equal(entry('kube-prometheus-stack-spoke-prod').source, 'kube-prometheus-stack@65.8.1');
+    assert.equal(entry('kube-prometheus-stack-spoke-staging').source, 'kube-prometheus-stack@88.5.3');
+    // No pin: one descheduler minor per Kubernetes minor, staging on 1.34, prod on 1.33.
+    assert.equal(entry('descheduler-spoke-staging').source, 'descheduler@0.34.0');
+    assert.equal(entry('descheduler-spoke-prod').source, 'descheduler@0.33.0');
+    assert.equal(entry('karpenter-spoke-staging').source, 'karpenter@1.14.1');
+    assert.equal(entry('karpenter-spoke-prod').source, 'karpenter@1.14.1');
   });
 
   it('lists workload Applications per app and spoke of its environment (the matrix of apps and clusters)', () => {
@@ -313,7 +321,7 @@ describe('npm run plan', () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
     assert.equal(lines[0], `hub (environment control-plane, https://kubernetes.default.svc): ${plan.clusters[0].applications} Applications`);
-    assert.match(lines[1], /^ {2}argo-cd-hub +addons +argo-cd@9\.1\.4 +argocd +removal: orphan$/);
+    assert.match(lines[1], /^ {2}argo-cd-hub +addons +argo-cd@10\.1\.1 +argocd +removal: orphan$/);
     const generated = plan.entries.filter((e) => e.applicationSet).length;
     assert.equal(
       lines.at(-2),

@@ -3,8 +3,8 @@
  * environments (teams x clusters bytes: 60 KB per team at L, ~50 MB in all at 4L) but one glob per
  * environment when the fleet's names allow an exact one.
  *
- * What Argo CD does, read in argoproj/argo-cd v3.2.0 (the version our catalog pins: argo-helm chart
- * 9.1.4, appVersion v3.2.0):
+ * What Argo CD does, read in argoproj/argo-cd v3.4.4 (the version our catalog pins: argo-helm chart
+ * 10.1.1, appVersion v3.4.4; the code quoted below is unchanged since v3.2.0):
  *
  * - `pkg/apis/application/v1alpha1/app_project_types.go`, `IsDestinationPermitted(destCluster *Cluster, ...)`
  *   builds `dst := ApplicationDestination{Server: destCluster.Server, Name: destCluster.Name, ...}` from the

@@ -7,11 +7,11 @@ const AMP_REMOTE_WRITE_URL = 'adot_collector_amp_remote_write_url';
 export const adotCollector: AddonDefinition = {
   name: 'adot-collector',
   description: 'AWS Distro for OpenTelemetry collector as a DaemonSet: scrapes annotated pods and remote-writes to Amazon Managed Service for Prometheus.',
-  chart: 'adot-exporter-for-eks-on-ec2',
-  repoUrl: 'https://aws-observability.github.io/aws-otel-helm-charts',
   homepage: 'https://github.com/aws-observability/aws-otel-helm-charts',
   deprecated:
     'AWS deprecated the ADOT Helm charts (README of aws-observability/aws-otel-helm-charts, October 2024; no release since 0.22.0 of January 2024): use the ADOT EKS add-on, or the opentelemetry-operator add-on with an OpenTelemetryCollector.',
+  chart: 'adot-exporter-for-eks-on-ec2',
+  repoUrl: 'https://aws-observability.github.io/aws-otel-helm-charts',
   version: '0.22.0',
   pins: [
     {

@@ -8,8 +8,8 @@ const NTH_QUEUE_URL_FACT = 'aws_node_termination_handler_queue_url';
 export const awsNodeTerminationHandler: AddonDefinition = {
   name: 'aws-node-termination-handler',
   description: 'Drains nodes on EC2 spot interruptions, rebalance and maintenance events and ASG lifecycle hooks (queue processor).',
-  chart: 'aws-node-termination-handler',
   // The eks-charts copy was removed in October 2024 (aws/eks-charts#1155); the chart is published here.
+  chart: 'aws-node-termination-handler',
   repoUrl: 'public.ecr.aws/aws-ec2/helm',
   oci: true,
   version: '0.27.6',

@@ -20,9 +20,9 @@ const pin = (version: string): AddonPin => {
 export const descheduler: AddonDefinition = {
   name: 'descheduler',
   description: 'Evicts pods that violate spread, affinity or utilization policies so the scheduler places them better (a CronJob by default).',
+  homepage: 'https://github.com/kubernetes-sigs/descheduler',
   chart: 'descheduler',
   repoUrl: 'https://kubernetes-sigs.github.io/descheduler/',
-  homepage: 'https://github.com/kubernetes-sigs/descheduler',
   version: '0.36.0',
   pins: ['0.36.0', '0.35.1', '0.34.0', '0.33.0', '0.32.2', '0.31.0', '0.30.2'].map(pin),
   namespace: 'kube-system',

@@ -6,10 +6,10 @@ const ESO = 'external-secrets/external-secrets';
 export const externalSecrets: AddonDefinition = {
   name: 'external-secrets',
   description: 'Syncs secrets from AWS Secrets Manager and Parameter Store.',
-  chart: 'external-secrets',
-  repoUrl: 'https://charts.external-secrets.io',
   // The newest release in the store; its CRDs are the v2.9.0 ones the fleet's bindings are generated from
   // (../shared/crds/SOURCES.md): the chart release (helm-chart-2.9.0) changes no CRD of tag v2.9.0.
+  chart: 'external-secrets',
+  repoUrl: 'https://charts.external-secrets.io',
   version: '2.9.0',
   pins: [
     {

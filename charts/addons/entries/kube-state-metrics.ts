@@ -18,9 +18,9 @@ const pin = (version: string, appVersion: string, kubernetes: string, appTag: st
 export const kubeStateMetrics: AddonDefinition = {
   name: 'kube-state-metrics',
   description: 'Metrics on the state of Kubernetes objects, standalone (kube-prometheus-stack bundles its own: enable one of the two).',
+  homepage: 'https://github.com/kubernetes/kube-state-metrics',
   chart: 'kube-state-metrics',
   repoUrl: 'https://prometheus-community.github.io/helm-charts',
-  homepage: 'https://github.com/kubernetes/kube-state-metrics',
   version: '8.4.0',
   pins: [
     pin('8.4.0', '2.20.0', '1.36', 'v2.20.0'),

@@ -4,9 +4,9 @@ import { kyvernoCompanions } from '../companions/kyverno.js';
 export const kyverno: AddonDefinition = {
   name: 'kyverno',
   description: 'Kubernetes-native policy engine.',
+  // Not newer: the companion policies are validated against Kyverno v1.19.0's CRDs (../shared/crds/SOURCES.md).
   chart: 'kyverno',
   repoUrl: 'https://kyverno.github.io/kyverno',
-  // Not newer: the companion policies are validated against Kyverno v1.19.0's CRDs (../shared/crds/SOURCES.md).
   version: '3.9.0',
   pins: [
     {

@@ -8,9 +8,9 @@ const kpsRelease = kubePrometheusStack.releaseName ?? kubePrometheusStack.name;
 export const opencost: AddonDefinition = {
   name: 'opencost',
   description: 'Kubernetes cost allocation (OpenCost and its UI), on the kube-prometheus-stack Prometheus.',
+  homepage: 'https://opencost.io',
   chart: 'opencost',
   repoUrl: 'https://opencost.github.io/opencost-helm-chart',
-  homepage: 'https://opencost.io',
   version: '2.5.17',
   pins: [
     {

@@ -13,9 +13,9 @@ const kubePrometheusStackPrometheus = `http://${kubePrometheusStack.releaseName 
 export const prometheusAdapter: AddonDefinition = {
   name: 'prometheus-adapter',
   description: 'Custom metrics API (custom.metrics.k8s.io) from the kube-prometheus-stack Prometheus, for HPAs on application metrics.',
+  homepage: 'https://github.com/kubernetes-sigs/prometheus-adapter',
   chart: 'prometheus-adapter',
   repoUrl: 'https://prometheus-community.github.io/helm-charts',
-  homepage: 'https://github.com/kubernetes-sigs/prometheus-adapter',
   version: '5.3.0',
   pins: [
     {
