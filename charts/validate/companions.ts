@@ -133,10 +133,23 @@ export function companionProblems(ctx: FleetContext): FieldProblem[] {
   const hubs = hubNames(ctx.spec);
   const out: FieldProblem[] = [];
   const shared = new Map<string, { path: string; message: string; clusters: string[]; at: number }>();
+  // Once per hub, and per add-on and hub: asked for every cluster, these made validation quadratic.
+  const byHub = new Map<string | undefined, ResolvedCluster[]>();
+  for (const c of fleet.clusters) {
+    const hub = hubOf(c.spec, hubs);
+    byHub.set(hub, [...(byHub.get(hub) ?? []), c]);
+  }
+  const delivered = new Map<string, boolean>();
+  const delivers = (addon: AddonDefinition, hub: string | undefined): boolean => {
+    const key = `${addon.name}\0${hub}`;
+    let d = delivered.get(key);
+    if (d === undefined) delivered.set(key, (d = deliversCompanions(addon, byHub.get(hub)!)));
+    return d;
+  };
   for (const cluster of fleet.clusters) {
     const clusterAt = `clusters[${clusterIndex.get(cluster.spec)}]`;
     const envAt = `environments[${envIndex.get(cluster.environment)}]`;
-    const sameHub = fleet.clusters.filter((c) => hubOf(c.spec, hubs) === hubOf(cluster.spec, hubs));
+    const hub = hubOf(cluster.spec, hubs);
     for (const [name, running] of cluster.addons) {
       const addon = running.definition;
       const companions = clusterCompanions(addon, cluster);
@@ -157,7 +170,7 @@ export function companionProblems(ctx: FleetContext): FieldProblem[] {
         }
       };
       if (companions.length === 0) {
-        if (!deliversCompanions(addon, sameHub)) continue;
+        if (!delivers(addon, hub)) continue;
         const source: CompanionSource = asSetting<ClusterAddonSetting>(cluster.spec.addons?.[name])?.companions !== undefined ? 'cluster' : 'environment';
         out.push(problem(settingAt(source), `removes every companion of "${name}" on cluster "${cluster.name}", but its Application reads its companions folder (addons/companions/${cluster.name}/${name}/), which must hold at least one object: keep one, or give the add-on its companions on every cluster of its hub or none`));
         continue;
