@@ -58,7 +58,8 @@ const lastLines = (text: string, n: number): string => {
   return body.slice(at + 1);
 };
 console.log = (m: string) => (planFd === undefined ? lines.push(m) : toPlanFile(`${m}\n`));
-console.error = (m: string) => lines.push(m);
+// Notes (a deprecated add-on the fleet runs) are not the summary: the synthetic fleets enable every add-on.
+console.error = (m: string) => (String(m).startsWith('cdk8s-fleet: note: ') ? undefined : lines.push(m));
 
 /** What a cdk8s user writes per app and environment: the environment's values set directly as props. */
 function appChart(scope: App, team: TeamSpec, a: AppSpec, env: string): void {
