@@ -9,7 +9,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADDON_CATALOG } from '../charts/addons/catalog.js';
-import type { AddonDefinition } from '../charts/model/addon.js';
 import { addonVersionFor, LISTED_KUBERNETES_MINORS } from '../charts/model/addon-versions.js';
 import { clusterAnnotations, clusterLabels } from '../charts/model/cluster-metadata.js';
 import { ClusterTemplate } from '../charts/model/contract.js';
@@ -26,6 +25,7 @@ import { amazonCloudwatchObservabilityPermissions } from '../charts/iam/permissi
 import { awsMountpointS3CsiDriverPermissions } from '../charts/iam/permissions/aws-mountpoint-s3-csi-driver.js';
 import { awsPrivatecaIssuerPermissions } from '../charts/iam/permissions/aws-privateca-issuer.js';
 import { exampleFleet, fleetCopy } from './support/fleet.js';
+import { catalogEntry as entry } from './support/catalog.js';
 
 const ACK = ['ack-dynamodb-controller', 'ack-eks-controller', 'ack-iam-controller', 'ack-rds-controller', 'ack-s3-controller'];
 const BUILDERS: Readonly<Record<string, (ctx: AddonPermissionContext) => AddonPermissions>> = {
@@ -42,11 +42,6 @@ const NAMES = [...ACK, 'amazon-cloudwatch-observability', 'aws-mountpoint-s3-csi
 /** Charts with no `kubeVersion` and no documented Kubernetes range upstream: one pin, without a range. */
 const NO_RANGE = [...ACK, 'amazon-cloudwatch-observability', 'aws-privateca-issuer'];
 
-const entry = (name: string): AddonDefinition => {
-  const a = ADDON_CATALOG.find((x) => x.name === name);
-  assert.ok(a, `${name} is in the catalog`);
-  return a;
-};
 /** Every string leaf of a values object. */
 const strings = (v: unknown): string[] =>
   typeof v === 'string' ? [v] : typeof v === 'object' && v !== null ? Object.values(v).flatMap(strings) : [];

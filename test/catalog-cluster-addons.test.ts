@@ -8,10 +8,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ADDON_CATALOG } from '../charts/addons/catalog.js';
-import type { AddonDefinition } from '../charts/model/addon.js';
 import { addonPin, addonVersionFor, LISTED_KUBERNETES_MINORS, rangeHolds } from '../charts/model/addon-versions.js';
 import { resolved } from './support/fleet.js';
+import { catalogEntry as entry, newer } from './support/catalog.js';
 
 const NAMES = [
   'argo-events', 'argo-rollouts', 'argo-workflows', 'gatekeeper', 'keda', 'kube-prometheus-stack',
@@ -21,17 +20,6 @@ const NAMES = [
 const KNOWN_GAPS: Record<string, readonly string[]> = { 'argo-rollouts': ['1.35'] };
 const ROOT = path.join(import.meta.dirname, '..');
 
-const entry = (name: string): AddonDefinition => {
-  const a = ADDON_CATALOG.find((x) => x.name === name);
-  assert.ok(a, `${name} is in the catalog`);
-  return a;
-};
-const parts = (v: string): number[] => v.replace(/^v/, '').split('.').map(Number);
-const newer = (a: string, b: string): boolean => {
-  const [x, y] = [parts(a), parts(b)];
-  const i = x.findIndex((n, k) => n !== y[k]);
-  return i >= 0 && x[i] > y[i];
-};
 
 describe('in-cluster add-ons of the catalog', () => {
   it('pins each newest first, the default being the newest, each checked at the release of its own version', () => {

@@ -9,7 +9,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ADDON_CATALOG } from '../charts/addons/catalog.js';
 import type { AddonDefinition } from '../charts/model/addon.js';
 import { addonVersionFor, LISTED_KUBERNETES_MINORS, minorNumber } from '../charts/model/addon-versions.js';
 import { ClusterTemplate } from '../charts/model/contract.js';
@@ -19,22 +18,12 @@ import { VELERO_AWS_PLUGIN_IMAGE, VELERO_BUCKET_FACT } from '../charts/addons/en
 import { karpenterPermissions } from '../charts/iam/permissions/karpenter.js';
 import { veleroPermissions } from '../charts/iam/permissions/velero.js';
 import type { IamPolicy, IamStatement } from '../charts/iam/iam-documents.js';
+import { catalogEntry as entry, newer } from './support/catalog.js';
 
 const NAMES = ['cert-manager', 'crossplane', 'ingress-nginx', 'karpenter', 'velero'];
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'chart-values');
 const ROLE = 'eks.amazonaws.com/role-arn';
 
-const entry = (name: string): AddonDefinition => {
-  const a = ADDON_CATALOG.find((x) => x.name === name);
-  assert.ok(a, `${name} is in the catalog`);
-  return a;
-};
-const semver = (v: string): number[] => v.replace(/^v/, '').split('.').map(Number);
-const newer = (a: string, b: string): boolean => {
-  const [x, y] = [semver(a), semver(b)];
-  const i = x.findIndex((n, k) => n !== y[k]);
-  return i >= 0 && x[i] > y[i];
-};
 const versions = (a: AddonDefinition): string[] => (a.pins?.length ? a.pins.map((p) => p.version) : [a.version]);
 const values = (name: string, identities: Array<'irsa' | 'pod-identity'> = ['irsa']): { t: ClusterTemplate; v: any } => {
   const a = entry(name);

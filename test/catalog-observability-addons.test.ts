@@ -9,12 +9,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ADDON_CATALOG } from '../charts/addons/catalog.js';
 import type { AddonDefinition } from '../charts/model/addon.js';
 import { addonVersionFor, LISTED_KUBERNETES_MINORS, minorNumber } from '../charts/model/addon-versions.js';
 import { ClusterTemplate } from '../charts/model/contract.js';
 import { adotCollectorPermissions } from '../charts/iam/permissions/adot-collector.js';
 import { trivyOperatorPermissions } from '../charts/iam/permissions/trivy-operator.js';
+import { catalogEntry as entry, newer } from './support/catalog.js';
 
 const NAMES = [
   'adot-collector',
@@ -30,17 +30,6 @@ const NAMES = [
 const PER_MINOR = ['descheduler', 'kube-state-metrics'];
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'chart-values');
 
-const entry = (name: string): AddonDefinition => {
-  const a = ADDON_CATALOG.find((x) => x.name === name);
-  assert.ok(a, `${name} is in the catalog`);
-  return a;
-};
-const semver = (v: string): number[] => v.replace(/^v/, '').split('.').map(Number);
-const newer = (a: string, b: string): boolean => {
-  const [x, y] = [semver(a), semver(b)];
-  const i = x.findIndex((n, k) => n !== y[k]);
-  return i >= 0 && x[i] > y[i];
-};
 const versions = (a: AddonDefinition): string[] => (a.pins ?? []).map((p) => p.version).concat(a.pins?.length ? [] : [a.version]);
 
 /** Leaf key paths of a values object (a map value that is not a plain object is a leaf). */

@@ -58,3 +58,24 @@ export function versionSet(catalog: readonly AddonDefinition[], kubernetesVersio
 export function pinsText(addon: AddonDefinition): string {
   return (addon.pins ?? []).map((p) => `${p.version} (Kubernetes ${rangeText(p.kubernetes)})`).join(', ');
 }
+
+/**
+ * Orders chart versions by their numbers (`v1.21.1` and `1.21.1` alike): negative when `a` is older.
+ * A pre-release (`1.2.0-rc.1`) comes before its release; pre-releases compare as text.
+ */
+export function compareChartVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [core, pre] = v.replace(/^v/, '').split(/-(.*)/s, 2);
+    return { nums: core.split('+')[0].split('.').map(Number), pre };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < Math.max(x.nums.length, y.nums.length); i++) {
+    const d = (x.nums[i] ?? 0) - (y.nums[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  if (x.pre === y.pre) return 0;
+  if (x.pre === undefined) return 1;
+  if (y.pre === undefined) return -1;
+  return x.pre < y.pre ? -1 : 1;
+}
