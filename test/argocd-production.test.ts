@@ -22,6 +22,7 @@ import type { AddonPin } from '../charts/model/addon.js';
 import { ClusterTemplate } from '../charts/model/contract.js';
 import { FleetSize, SIZES, syntheticFleet } from '../bench/synthetic-fleet.js';
 import { fleetCopy, render, resolved, withSpec } from './support/fleet.js';
+import { fixture, undeclaredKeys } from './support/chart-values.js';
 
 const argoCd = ADDON_CATALOG.find((a) => a.name === 'argo-cd')!;
 const HUB_VALUES = 'addons/values/clusters/hub/argo-cd/values.yaml';
@@ -31,24 +32,6 @@ function hubLayer(spec: FleetSpec, hub = 'hub'): any {
   const fleet = resolveFleet(spec, ADDON_CATALOG);
   const file = addonValuesOutputs(fleet).find((f) => f.path.endsWith(`/clusters/${hub}/argo-cd/values.yaml`));
   return file && 'data' in file ? file.data : undefined;
-}
-
-/** Every key path of a values object down to its leaves (lists are leaves). */
-function keyPaths(v: unknown, prefix: string[] = []): string[][] {
-  if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length === 0) return [prefix];
-  return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => keyPaths(x, [...prefix, k]));
-}
-
-/** Whether the chart reads a key path: declared in its values.yaml, under a free-form map or list, or read by a template (`read`). */
-function chartReads(fixture: { shape: unknown; read: string[] }, path: string[]): boolean {
-  if (fixture.read.some((r) => path.join('.') === r || path.join('.').startsWith(`${r}.`))) return true;
-  let node: unknown = fixture.shape;
-  for (const key of path) {
-    if (node === null || Array.isArray(node) || (typeof node === 'object' && Object.keys(node as object).length === 0)) return true;
-    if (typeof node !== 'object' || !(key in (node as object))) return false;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return true;
 }
 
 describe('argo-cd: the pin', () => {
@@ -74,9 +57,9 @@ describe('argo-cd: the pin', () => {
 });
 
 describe('argo-cd: every key the fleet sets is read by the chart at the pin', () => {
-  const fixture = JSON.parse(readFileSync(new URL(`./fixtures/chart-values/argo-cd@${argoCd.version}.json`, import.meta.url), 'utf8'));
+  const shape = fixture('argo-cd', argoCd.version)!;
   const check = (values: unknown, where: string) => {
-    for (const path of keyPaths(values)) assert.ok(chartReads(fixture, path), `${where}: ${path.join('.')} is not in argo-cd ${argoCd.version}'s values.yaml nor read by a template`);
+    assert.deepEqual(undeclaredKeys(values as Record<string, unknown>, shape), [], `${where}: keys not in argo-cd ${argoCd.version}'s values.yaml nor read by a template`);
   };
 
   it('the catalog values', () => check(argoCd.values, 'values'));
