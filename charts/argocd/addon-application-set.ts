@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ApplicationSet } from '../../imports/argocd-applicationset-argoproj.io.js';
+import { ApplicationSet, ApplicationSetSpecTemplateSpecSources } from '../../imports/argocd-applicationset-argoproj.io.js';
 import { AddonDefinition, AddonOnDisable, addonApplicationSetOnDisable, RESOURCES_FINALIZER } from '../model/addon.js';
 import { addonCompanionsDir, addonValuesFiles } from '../layout/dist-layout.js';
 import { deliversCompanions } from '../model/companions.js';
@@ -10,6 +10,33 @@ import { addonVersionGenerators, CHART_VERSION_KEY } from './addon-version-gener
 import { ADDONS_PROJECT, APPLICATIONSET_DEFAULTS, MANAGED_BY, SYNC_RETRY, syncWave } from './conventions.js';
 
 export { CHART_VERSION_KEY } from './addon-version-generators.js';
+
+/** One of an add-on's `extraSources`. */
+type AddonExtraSource = NonNullable<AddonDefinition['extraSources']>[number];
+
+/** An add-on's extra source as a source of its Application (the generated binding's shape). */
+function extraSourceOf(s: AddonExtraSource): ApplicationSetSpecTemplateSpecSources {
+  return {
+    repoUrl: s.repoUrl,
+    targetRevision: s.targetRevision,
+    path: s.path,
+    chart: s.chart,
+    ref: s.ref,
+    name: s.name,
+    helm: s.helm && {
+      ...s.helm,
+      valueFiles: s.helm.valueFiles && [...s.helm.valueFiles],
+      parameters: s.helm.parameters?.map((p) => ({ ...p })),
+    },
+    directory: s.directory && { ...s.directory },
+    kustomize: s.kustomize && {
+      ...s.kustomize,
+      images: s.kustomize.images && [...s.kustomize.images],
+      commonLabels: s.kustomize.commonLabels && { ...s.kustomize.commonLabels },
+      commonAnnotations: s.kustomize.commonAnnotations && { ...s.kustomize.commonAnnotations },
+    },
+  };
+}
 
 export interface AddonApplicationSetProps {
   /** The resolved fleet. */
@@ -25,6 +52,8 @@ export interface AddonApplicationSetProps {
  * layers default -> environment -> cluster from this repository (`$values`), and the IAM role,
  * namespace and cluster facts come from the cluster Secret's annotations. An add-on with companion
  * objects gets a third source: its folder `companions/<cluster>/<addon>/` of the add-ons repository.
+ * The catalog's escape hatches go in as written: `extraSources` after those, `templatePatch` and
+ * `ignoreApplicationDifferences` on the ApplicationSet (docs/addons.md, "Escape hatches").
  *
  * Disabling the add-on on a cluster (or removing the ApplicationSet) makes Argo CD delete the
  * cluster's Application; what happens to what it installed is the add-on's `onDisable`: `uninstall`
@@ -90,6 +119,13 @@ export class AddonApplicationSet extends Construct {
         ...APPLICATIONSET_DEFAULTS,
         generators,
         strategy: fleet.progressiveSync ? rollingSyncStrategy(fleet) : undefined,
+        // Escape hatches (docs/addons.md): a per-Application patch, and fields the controller leaves alone.
+        templatePatch: addon.templatePatch,
+        ignoreApplicationDifferences: addon.ignoreApplicationDifferences?.map((d) => ({
+          name: d.name,
+          jsonPointers: d.jsonPointers && [...d.jsonPointers],
+          jqPathExpressions: d.jqPathExpressions && [...d.jqPathExpressions],
+        })),
         template: {
           metadata: {
             name: `${addon.name}-${t.nameNormalized}`,
@@ -121,6 +157,8 @@ export class AddonApplicationSet extends Construct {
                 },
               },
               ...companions,
+              // Escape hatch: the catalog's further sources, as written (validation checks them).
+              ...(addon.extraSources ?? []).map(extraSourceOf),
             ],
             destination: {
               server: t.server,

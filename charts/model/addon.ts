@@ -54,8 +54,8 @@ export function addonOnDisableByCluster(fleet: { readonly clusters: readonly Clu
 
 /**
  * The one `onDisable` of an add-on's ApplicationSet: its template's `metadata.finalizers` apply to every
- * Application it generates (Argo CD's `templatePatch` could vary them per cluster, but the offline plan
- * cannot evaluate it), so all the clusters it renders must agree. Without clusters, the catalog's.
+ * Application it generates (a `templatePatch` could vary them per cluster, but Argo CD merges finalizers
+ * in an order the offline plan does not reproduce), so all the clusters it renders must agree. Without clusters, the catalog's.
  * Throws when they do not agree (validation reports it first, at the settings).
  */
 export function addonApplicationSetOnDisable(fleet: { readonly clusters: readonly ClusterAddons[] }, addon: AddonDefinition): AddonOnDisable {
@@ -244,6 +244,76 @@ export interface AddonDefinition {
    * @default 'orphan'
    */
   readonly onDisable?: AddonOnDisable;
+  /**
+   * Escape hatch: Argo CD's ApplicationSet `spec.templatePatch`. A Go template (like the template:
+   * `goTemplate` with `missingkey=error`, the parameters of the clusters generator: `.name`,
+   * `.metadata.labels`, `.metadata.annotations`...) rendered per generated Application, read as YAML (or
+   * JSON) and applied to it as a strategic merge patch: maps merge, lists are replaced, `null` deletes a
+   * key. To vary what a template cannot (syncPolicy, annotations, value files) by a cluster's labels:
+   * `{{ if eq .metadata.labels.environment "prod" }}spec: { syncPolicy: { automated: null } }{{ end }}`.
+   * It must not set `spec.project`: Argo CD resets it to the template's after the patch. The plan
+   * evaluates it per cluster, and refuses (unsupported) what it cannot reproduce exactly (`$patch`
+   * directives...). See docs/addons.md, "Escape hatches".
+   * @default - none
+   */
+  readonly templatePatch?: string;
+  /**
+   * Escape hatch: the ApplicationSet's `spec.ignoreApplicationDifferences`: fields of the generated
+   * Applications the ApplicationSet controller leaves as they are in the cluster (changed by hand or by
+   * another controller) instead of overwriting them, each entry by JSON pointers (`/spec/syncPolicy`) or
+   * jq path expressions, for all Applications or those named `name`.
+   * @default - none
+   */
+  readonly ignoreApplicationDifferences?: ReadonlyArray<{
+    /** Only the Application of this name. @default - every Application of the ApplicationSet */
+    readonly name?: string;
+    /** RFC 6901 pointers, each starting with `/`. @default [] */
+    readonly jsonPointers?: readonly string[];
+    /** jq path expressions (`.spec.source.helm.valuesObject`). @default [] */
+    readonly jqPathExpressions?: readonly string[];
+  }>;
+  /**
+   * Escape hatch: further sources appended to the add-on's Application `sources`, after the values, the
+   * chart and the companions: a Git path (`path`), a Helm chart (`chart`), or a `ref` for value files.
+   * Their repositories are permitted in the add-ons AppProject. Same values for every cluster (vary them
+   * with `templatePatch`).
+   * @default - none
+   */
+  readonly extraSources?: ReadonlyArray<{
+    /** Git repository (`https://...`), Helm repository (`https://...`) or OCI registry path without scheme. */
+    readonly repoUrl: string;
+    /** Git revision, or the exact chart version with `chart`. */
+    readonly targetRevision: string;
+    /** Folder in a Git repository. @default - none */
+    readonly path?: string;
+    /** Helm chart name (in a Helm or OCI repository). @default - none */
+    readonly chart?: string;
+    /** Name other sources use for this one's files (`$<ref>/...`). @default - none */
+    readonly ref?: string;
+    /** Source name (for the CLI and the UI). @default - none */
+    readonly name?: string;
+    /** Helm options of a chart, or of a Git path holding a chart. @default - none */
+    readonly helm?: {
+      readonly releaseName?: string;
+      readonly namespace?: string;
+      readonly valueFiles?: readonly string[];
+      readonly ignoreMissingValueFiles?: boolean;
+      readonly valuesObject?: Readonly<Record<string, unknown>>;
+      readonly parameters?: ReadonlyArray<{ readonly name: string; readonly value: string; readonly forceString?: boolean }>;
+      readonly skipCrds?: boolean;
+    };
+    /** Plain-manifest options of a Git path. @default - none */
+    readonly directory?: { readonly recurse?: boolean; readonly include?: string; readonly exclude?: string };
+    /** Kustomize options of a Git path. @default - none */
+    readonly kustomize?: {
+      readonly namePrefix?: string;
+      readonly nameSuffix?: string;
+      readonly namespace?: string;
+      readonly images?: readonly string[];
+      readonly commonLabels?: Readonly<Record<string, string>>;
+      readonly commonAnnotations?: Readonly<Record<string, string>>;
+    };
+  }>;
   /**
    * Default Helm values, the lowest layer (rendered to `addons/values/default/<addon>/values.yaml`).
    * @default {}

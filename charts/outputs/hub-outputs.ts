@@ -37,7 +37,8 @@ export function coreHubComponents(fleet: ResolvedFleet): HubComponent[] {
           name: ADDONS_PROJECT,
           namespace: ns,
           description: 'Platform add-ons on every cluster of the fleet (charts from the add-on catalog).',
-          sourceRepos: [fleet.repos.addons.url, ...running.map((a) => a.repoUrl)],
+          // Every source of an add-on's Applications: its chart repository and its extra sources' (IsSourcePermitted).
+          sourceRepos: [fleet.repos.addons.url, ...running.flatMap((a) => [a.repoUrl, ...(a.extraSources ?? []).map((s) => s.repoUrl)])],
           destinations: fleet.clusters.map((c) => ({ server: c.server, namespace: '*' })),
           clusterResources: 'all',
         }),

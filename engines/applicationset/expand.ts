@@ -6,6 +6,7 @@ import { formatGoValue, GoMap, GoValue, isGoMap } from '../go-template/values.js
 import { compileSelector, CompiledSelector, SelectorError } from './selector.js';
 import { FieldPick, objectRenderer, TemplateEngine, TemplateRenderError } from './template-object.js';
 import { HashSlots } from '../util/hash-slots.js';
+import { patchApplication, TemplatePatchError } from './template-patch.js';
 
 /** An Application object as Argo CD would create it from an ApplicationSet. */
 export interface ApplicationObject {
@@ -179,8 +180,9 @@ function noParams(params: ParamSet): boolean {
  * Expands an ApplicationSet into the Applications Argo CD would generate from it, against the cluster
  * Secrets given (or an inventory already read from them): runs its generators (list, clusters, matrix,
  * merge), renders `spec.template` for every parameter set (every string and map key, with Go templates
- * and `goTemplateOptions`, or fasttemplate without `goTemplate`), and sets `metadata.namespace` to the
- * ApplicationSet's namespace, as the controller does.
+ * and `goTemplateOptions`, or fasttemplate without `goTemplate`), applies `spec.templatePatch` to each
+ * (see template-patch.ts: what Argo CD v3.5.1 does, or an unsupported problem), and sets
+ * `metadata.namespace` to the ApplicationSet's namespace, as the controller does.
  *
  * Never throws for bad input: every generator or template error is a problem naming the field and the
  * cluster; so are a clusters generator whose selector matches no cluster, an Application name the API
@@ -221,9 +223,11 @@ export function expandApplicationSet(
     problems.push({ path: 'spec.template', message: 'the ApplicationSet has no template: give spec.template with metadata and spec' });
     return result();
   }
-  if (spec.templatePatch !== undefined) {
-    problems.push({ path: 'spec.templatePatch', message: 'templatePatch is not supported by the plan: its Applications would differ from what is listed', unsupported: true });
+  if (spec.templatePatch !== undefined && spec.templatePatch !== null && typeof spec.templatePatch !== 'string') {
+    problems.push({ path: 'spec.templatePatch', message: `templatePatch must be a string (a Go template of a patch), got ${JSON.stringify(spec.templatePatch)}` });
+    return result();
   }
+  const templatePatch = typeof spec.templatePatch === 'string' ? spec.templatePatch : undefined;
   const goTemplate = spec.goTemplate === true;
   let missingKey: MissingKey = 'invalid';
   try {
@@ -237,7 +241,8 @@ export function expandApplicationSet(
   if (generators.length === 0) problems.push({ path: 'spec.generators', message: 'the ApplicationSet has no generators: it generates nothing' });
 
   const rolling = rollingSyncCheck(spec);
-  const render = objectRenderer(template, 'spec.template', visit && fields ? withMetadata(fields, rolling !== undefined) : undefined);
+  // A templatePatch may change any field: the whole template is rendered before it is applied.
+  const render = objectRenderer(template, 'spec.template', visit && fields && templatePatch === undefined ? withMetadata(fields, rolling !== undefined) : undefined);
   const names = new NameCounts();
   const rollingProblems: ExpandProblem[] = [];
   let generated = 0;
@@ -273,6 +278,17 @@ export function expandApplicationSet(
         const who = cluster !== undefined ? `cluster "${cluster}"` : `parameters ${describeParams(params)}`;
         problems.push({ path: e.path, message: `${who}: ${e.message}${missingKeyHint(e.message, cluster)}`, cluster, unsupported: e.unsupported });
         continue;
+      }
+      if (templatePatch !== undefined) {
+        // Argo CD renders and applies the patch per parameter set, after the template (template.go).
+        try {
+          rendered = patchApplication(rendered, templatePatch, params as GoMap, engine);
+        } catch (e) {
+          if (!(e instanceof TemplatePatchError)) throw e;
+          const who = cluster !== undefined ? `cluster "${cluster}"` : `parameters ${describeParams(params)}`;
+          problems.push({ path: 'spec.templatePatch', message: `${who}: ${e.message}${missingKeyHint(e.message, cluster)}`, cluster, unsupported: e.unsupported });
+          continue;
+        }
       }
       const tmeta = isObj(rendered.metadata) ? rendered.metadata : {};
       const appName = typeof tmeta.name === 'string' ? tmeta.name : '';

@@ -9,3 +9,4 @@ export * from './param-merge.js';
 export * from './template-object.js';
 export * from './generators.js';
 export * from './expand.js';
+export * from './template-patch.js';
