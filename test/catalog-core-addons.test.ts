@@ -32,26 +32,7 @@ const values = (name: string, identities: Array<'irsa' | 'pod-identity'> = ['irs
 };
 const fullMatch = (pattern: string | undefined, value: string): boolean => new RegExp(`^(?:${pattern ?? '.+'})$`).test(value);
 
-/** Leaf key paths of a values object (a list, or a map that is empty, is a leaf). */
-function keyPaths(value: unknown, prefix: string[] = []): string[][] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) return [prefix];
-  return Object.entries(value).flatMap(([k, v]) => keyPaths(v, [...prefix, k]));
-}
 
-/** Whether the chart declares a key path: in the shape, below a free-form {} / null / [], or read by a template (`read`). */
-function declared(shape: unknown, keys: readonly string[], read: readonly string[]): boolean {
-  const dotted = keys.join('.');
-  if (read.some((r) => dotted === r || dotted.startsWith(`${r}.`))) return true;
-  let node = shape;
-  for (const k of keys) {
-    if (node === null || Array.isArray(node)) return true;
-    if (typeof node !== 'object') return false;
-    if (Object.keys(node).length === 0) return true;
-    if (!Object.prototype.hasOwnProperty.call(node, k)) return false;
-    node = (node as Record<string, unknown>)[k];
-  }
-  return true;
-}
 
 const list = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : [...v]);
 const sid = (p: IamPolicy, id: string): IamStatement => {
@@ -99,26 +80,7 @@ describe('core add-ons of the catalog: karpenter, velero, cert-manager, crosspla
     }
   });
 
-  it('set only values keys the chart declares, at every pinned version, under IRSA and Pod Identity', () => {
-    for (const name of NAMES) {
-      const a = entry(name);
-      const paths = [
-        ...keyPaths(a.values ?? {}),
-        ...keyPaths(values(name, ['irsa']).v),
-        ...keyPaths(values(name, ['irsa', 'pod-identity']).v),
-      ].filter((p) => p.length > 0);
-      for (const version of versions(a)) {
-        const file = path.join(FIXTURES, `${name}@${version}.json`);
-        assert.ok(fs.existsSync(file), `${file} exists`);
-        const fixture = JSON.parse(fs.readFileSync(file, 'utf8')) as { addon: string; chart: string; version: string; source: string; shape: unknown; read: string[] };
-        assert.equal(fixture.addon, name);
-        assert.equal(fixture.chart, a.chart);
-        assert.equal(fixture.version, version);
-        assert.match(fixture.source, /values\.yaml$/);
-        for (const keys of paths) assert.ok(declared(fixture.shape, keys, fixture.read), `${name}@${version}: ${keys.join('.')} is not in the chart's values`);
-      }
-    }
-  });
+  // Every values key against the chart at every pin: test/chart-values-keys.test.ts, for every add-on.
 
   it('declare their facts with snake_case keys of their own and patterns that hold real values', () => {
     for (const name of NAMES) {

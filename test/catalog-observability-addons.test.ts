@@ -7,9 +7,6 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { AddonDefinition } from '../charts/model/addon.js';
 import { addonVersionFor, LISTED_KUBERNETES_MINORS, minorNumber } from '../charts/model/addon-versions.js';
 import { ClusterTemplate } from '../charts/model/contract.js';
 import { adotCollectorPermissions } from '../charts/iam/permissions/adot-collector.js';
@@ -28,29 +25,9 @@ const NAMES = [
 ];
 /** Upstream states one Kubernetes minor per release: one pin per minor. */
 const PER_MINOR = ['descheduler', 'kube-state-metrics'];
-const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'chart-values');
 
-const versions = (a: AddonDefinition): string[] => (a.pins ?? []).map((p) => p.version).concat(a.pins?.length ? [] : [a.version]);
 
-/** Leaf key paths of a values object (a map value that is not a plain object is a leaf). */
-function keyPaths(value: unknown, prefix: string[] = []): string[][] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) return [prefix];
-  return Object.entries(value).flatMap(([k, v]) => keyPaths(v, [...prefix, k]));
-}
 
-/** Whether the chart declares a key path: it exists in the shape, or sits below a free-form {} / null / []. */
-function declared(shape: unknown, keys: readonly string[], read: readonly string[]): boolean {
-  if (read.some((r) => keys.join('.') === r || keys.join('.').startsWith(`${r}.`))) return true;
-  let node = shape;
-  for (const k of keys) {
-    if (node === null || Array.isArray(node)) return true;
-    if (typeof node !== 'object') return false;
-    if (Object.keys(node).length === 0) return true;
-    if (!Object.prototype.hasOwnProperty.call(node, k)) return false;
-    node = (node as Record<string, unknown>)[k];
-  }
-  return true;
-}
 
 describe('observability and security add-ons of the catalog', () => {
   it('has each, version = newest pin, pins newest first, each naming the Chart.yaml of its version', () => {
@@ -89,21 +66,7 @@ describe('observability and security add-ons of the catalog', () => {
     for (const p of entry('descheduler').pins ?? []) assert.equal(p.kubernetes!.min, `1.${p.version.split('.')[1]}`);
   });
 
-  it('sets only values keys the chart declares, at every pinned version', () => {
-    for (const name of NAMES) {
-      const a = entry(name);
-      const t = new ClusterTemplate({ identities: ['irsa'] });
-      const paths = [...keyPaths(a.values ?? {}), ...keyPaths(a.clusterValues?.(t, a) ?? {})].filter((p) => p.length > 0);
-      for (const version of versions(a)) {
-        const file = path.join(FIXTURES, `${name}@${version}.json`);
-        assert.ok(fs.existsSync(file), `${file} exists`);
-        const fixture = JSON.parse(fs.readFileSync(file, 'utf8')) as { chart: string; version: string; shape: unknown; read: string[] };
-        assert.equal(fixture.chart, a.chart);
-        assert.equal(fixture.version, version);
-        for (const keys of paths) assert.ok(declared(fixture.shape, keys, fixture.read), `${name}@${version}: ${keys.join('.')} is not in the chart's values`);
-      }
-    }
-  });
+  // Every values key against the chart at every pin: test/chart-values-keys.test.ts, for every add-on.
 
   it('points prometheus-adapter and opencost at the Prometheus of kube-prometheus-stack, which they depend on', () => {
     const kps = entry('kube-prometheus-stack');
