@@ -233,6 +233,8 @@ const CATALOGUE: BadInput[] = [
     expect: line(`${CATALOG}: ADDON_CATALOG[${catalogIndex('keda')}].version: "2.19.0" is not the newest checked version; pins[0] is 2.20.2: the default is the newest pin`) },
   { name: 'a catalog pin\'s Kubernetes range is upside down', change: nothing, catalog: withEntry('keda', { pins: ADDON_CATALOG[catalogIndex('keda')].pins!.map((p, i) => (i === 0 ? { ...p, kubernetes: { min: '1.35', max: '1.33' } } : p)) }),
     expect: line(`${CATALOG}: ADDON_CATALOG[${catalogIndex('keda')}].pins[0].kubernetes: max 1.33 is below min 1.35`) },
+  { name: 'a catalog lists its pins oldest first', change: nothing, catalog: withEntry('keda', { pins: [...ADDON_CATALOG[catalogIndex('keda')].pins!].reverse(), version: '2.17.2' }),
+    expect: line(`${CATALOG}: ADDON_CATALOG[${catalogIndex('keda')}].pins[1].version: 2.18.3 is newer than pins[0] (2.17.2): list pins newest first, so a cluster gets the newest that supports its Kubernetes minor`) },
   { name: 'the catalog defines an add-on twice', change: nothing, catalog: [...ADDON_CATALOG, { ...ADDON_CATALOG[catalogIndex('keda')] }],
     expect: line(`${CATALOG}: ADDON_CATALOG[${ADDON_CATALOG.length}].name: add-on "keda" is defined twice; names must be unique`) },
   { name: 'a spokes-only add-on is enabled on the hub', change: nothing, catalog: withEntry('metrics-server', { placement: 'spokes' }),

@@ -5,7 +5,7 @@ import { FleetContext } from './fleet-context.js';
 import { FieldProblem } from './problems.js';
 import { checkEach, NestedRule, problem, Rule } from './rule-table.js';
 import { CHART_VERSION, dnsLabelProblem, GIT_URL, HELM_REPO_URL, isString, OCI_REPO } from './rules.js';
-import { minorNumber } from '../model/addon-versions.js';
+import { compareChartVersions, minorNumber } from '../model/addon-versions.js';
 import { AddonAnnotation, snakeCase } from '../model/contract.js';
 import { GLOB_CHARACTERS } from '../argocd/git-url.js';
 import { ADDONS_PROJECT } from '../argocd/conventions.js';
@@ -62,6 +62,10 @@ const pins: NestedRule<AddonDefinition, FleetContext> = (a, at) => (a.pins ?? []
   }
   const earlier = (a.pins ?? []).slice(0, j).find((q) => q.version === p.version);
   if (earlier) out.push(problem(`${pat}.version`, `${p.version} is listed twice`));
+  const before = j > 0 ? a.pins![j - 1].version : undefined;
+  if (!earlier && before !== undefined && isString(before) && isString(p.version) && CHART_VERSION.test(p.version) && compareChartVersions(before, p.version) < 0) {
+    out.push(problem(`${pat}.version`, `${p.version} is newer than pins[${j - 1}] (${before}): list pins newest first, so a cluster gets the newest that supports its Kubernetes minor`));
+  }
   return out;
 });
 
