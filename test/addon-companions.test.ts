@@ -281,7 +281,14 @@ describe('companion resources', () => {
 describe('engines/schema: the structural checker agrees with ajv on the real CRD schemas', { skip: skipCrds }, () => {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const lock = readLock();
+  // One parse per kind: ajv caches a compiled schema by the object, so a new parse would compile again.
+  const schemas = new Map<string, any>();
   const crdSchema = (apiVersion: string, kind: string): any => {
+    const key = `${apiVersion} ${kind}`;
+    if (!schemas.has(key)) schemas.set(key, readCrdSchema(apiVersion, kind));
+    return schemas.get(key);
+  };
+  const readCrdSchema = (apiVersion: string, kind: string): any => {
     const [group, version] = apiVersion.split('/');
     for (const e of lock) {
       if (!e.name.endsWith(`.${group}`)) continue;
