@@ -55,6 +55,9 @@ const COST = {
   'database-chain': 1.2, 'validate': 1.0, 'app-manifests': 0.8, 'addon-permissions': 0.8, 'app-workload': 0.7, 'object-diff': 0.7,
   'promote': 3.8, 'team-repo': 1.5, 'renovate': 0.6, 'plan-speed-fast-paths': 2.9, 'overlay': 0.6, 'line-diff': 0.6, 'applicationset-generators': 0.4, 'go-template': 0.4, 'bench-scaling': 0.3,
   'team-repo-template': 2.4, 'docs-examples': 4.9,
+  'addon-companions': 4.5, 'addon-escape-hatches': 2, 'addon-versions': 1.3, 'argocd-production': 2, 'catalog-aws-addons': 1,
+  'catalog-aws-existing': 0.4, 'catalog-cli': 1.5, 'catalog-cluster-addons': 0.8, 'catalog-core-addons': 0.4,
+  'catalog-observability-addons': 0.4, 'chart-values-keys': 1.2,
 };
 /** What a file costs in a shared process, against alone: its share of the loading is gone. */
 const SHARED = 0.45;
