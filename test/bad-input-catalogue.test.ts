@@ -218,6 +218,14 @@ const CATALOGUE: BadInput[] = [
   { name: 'a cluster gives a fact the add-on does not have', change: (s) => { staging(s).addons.karpenter.facts.karpenter_queue = 'q'; },
     expect: line(`${CLUSTERS}: clusters[1].addons.karpenter.facts: "karpenter_queue" is not a fact of karpenter; its facts: karpenter_sqs_queue_name, karpenter_node_iam_role_name`) },
 
+  // Companion resources (docs/addons.md): checked against their CRD schemas and the contract at synth.
+  { name: 'a NodePool companion names an EC2NodeClass the cluster does not have', change: (s) => { prod(s).addons.karpenter.companions = { 'nodepool-default': { spec: { template: { spec: { nodeClassRef: { name: 'gpu' } } } } } }; },
+    expect: line(`${CLUSTERS}: clusters[2].addons.karpenter.companions.nodepool-default.spec.template.spec.nodeClassRef.name: names karpenter.k8s.aws/EC2NodeClass "gpu", which is not among the EC2NodeClasses of "karpenter" on cluster "spoke-prod" ("default")`) },
+  { name: 'an EC2NodeClass companion names a role the IaC contract does not give', change: (s) => { prod(s).addons.karpenter.companions = { 'ec2nodeclass-default': { spec: { role: 'KarpenterNodeRole' } } }; },
+    expect: line(`${CLUSTERS}: clusters[2].addons.karpenter.companions.ec2nodeclass-default.spec.role: is "KarpenterNodeRole", not the node role the IaC contract gives cluster "spoke-prod" (karpenter_node_iam_role_name: "spoke-prod-karpenter-node"); use that role or an instanceProfile`) },
+  { name: 'an environment\'s companion fails its CRD schema', change: (s) => { any(s.environments[1].addons).karpenter = { companions: { 'nodepool-default': { spec: { disruption: { consolidationPolicy: 'Sometimes' } } } } }; },
+    expect: line(`${ENVIRONMENTS}: environments[1].addons.karpenter.companions.nodepool-default.spec.disruption.consolidationPolicy: `, '.*\\[schema karpenter\\.sh/v1 NodePool\\].*') },
+
   // --- a custom catalog ---------------------------------------------------------------------------------
   { name: 'the catalog has an add-on dependency cycle', change: nothing, catalog: withEntry('cert-manager', { dependsOn: ['opentelemetry-operator'] }),
     expect: line(`${CATALOG}: ADDON_CATALOG[${catalogIndex('cert-manager')}].dependsOn: dependency cycle between add-ons: cert-manager -> opentelemetry-operator -> cert-manager; remove one of these dependencies`) },
