@@ -8,7 +8,9 @@
 // The fleet model: what environments/ is written in, and what it resolves to.
 export * from './model/spec.js';
 export * from './model/workload.js';
-export type { AddonDefinition, AddonPlacement } from './model/addon.js';
+export type { AddonDefinition, AddonFact, AddonPin, AddonPlacement, KubernetesRange } from './model/addon.js';
+export type { AddonCompanions, CompanionContext, CompanionObject } from './model/companions.js';
+export { addonVersionFor, versionSet } from './model/addon-versions.js';
 export * from './model/contract.js';
 export { clusterAnnotations, clusterLabels } from './model/cluster-metadata.js';
 export type { ClusterAddon, ResolvedCluster, ResolvedFleet, ResolvedTeam } from './model/resolve.js';
