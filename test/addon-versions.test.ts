@@ -122,7 +122,7 @@ describe('refused: a version outside the Kubernetes range it was checked for', (
     const found = problems(fleetWith(['1.31', '1.33', '1.31'], { env: { prod: '3.0.0' } }));
     const prodAt = (fleetCopy().environments as any[]).findIndex((e) => e.name === 'prod');
     assert.equal(found.length, 1, found.join('\n'));
-    assert.match(found[0], new RegExp(`environments\\.ts: environments\\[${prodAt}\\]\\.addons\\.demo\\.version: demo 3\\.0\\.0 supports Kubernetes >=1\\.33 \\(example/demo@v3\\.0\\.0:charts/demo/Chart\\.yaml\\), but cluster "spoke-prod" runs 1\\.31`));
+    assert.match(found[0], new RegExp(`environments\\.ts: environments\\[${prodAt}\\]\\.addons\\.demo\\.version: demo 3\\.0\\.0 supports Kubernetes >=1\\.33 \\(example/demo@v3\\.0\\.0:charts/demo/Chart\\.yaml\\), but cluster "spoke-prod" of environment "prod" runs 1\\.31: pin a version whose range holds 1\\.31 \\(or pin that cluster on its own\\)`));
   });
 
   it('a cluster pin outside its range, and a cluster on a minor no checked version supports', () => {

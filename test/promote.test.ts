@@ -207,7 +207,7 @@ describe('npm run promote -- <team>/<app> <from-env> <to-env>', () => {
     // staging (1.34) runs descheduler 0.34.0 from its version set; prod (1.33) runs 0.33.0, and 0.34.0 supports only 1.34.
     const r = promote(t, dir, ['addon:descheduler', 'staging', 'prod']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stderr, /environments\/environments\.ts: environments\[2\]\.addons\.descheduler\.version: descheduler 0\.34\.0 supports Kubernetes 1\.34-1\.34 \([^)]*\), but cluster "spoke-prod" runs 1\.33/);
+    assert.match(r.stderr, /environments\/environments\.ts: environments\[2\]\.addons\.descheduler\.version: descheduler 0\.34\.0 supports Kubernetes 1\.34-1\.34 \([^)]*\), but cluster "spoke-prod" of environment "prod" runs 1\.33: pin a version whose range holds 1\.33/);
     assert.match(r.stderr, /the render failed: environments\/environments\.ts has its bytes back, nothing was promoted/);
     assert.equal(r.stdout, '');
     assert.deepEqual(snapshot(dir), before);

@@ -192,14 +192,14 @@ function addonVersionProblems({ addon: a, cluster: c, env, setting, where, clust
   const envIndex = ctx.environments.items.find(([e]) => e === env)?.[1];
   const envAt = envIndex === undefined ? undefined : `environments[${envIndex}].addons.${a.name}`;
   const pinned = setting?.version !== undefined
-    ? { version: setting.version, at: `${clusterAt}.addons.${a.name}.version`, whose: 'this pin' }
+    ? { version: setting.version, at: `${clusterAt}.addons.${a.name}.version`, who: `cluster "${c.name}"`, fix: '' }
     : envSetting?.version !== undefined && envAt !== undefined
-      ? { version: envSetting.version, at: `${envAt}.version`, whose: `environment "${c.environment}"'s pin, for cluster "${c.name}"` }
+      ? { version: envSetting.version, at: `${envAt}.version`, who: `cluster "${c.name}" of environment "${c.environment}"`, fix: ' (or pin that cluster on its own)' }
       : undefined;
   if (pinned !== undefined) {
     const pin = isString(pinned.version) ? addonPin(a, pinned.version) : undefined;
     if (pin === undefined || rangeHolds(pin.kubernetes, minor)) return [];
-    return [problem(pinned.at, `${a.name} ${pin.version} supports Kubernetes ${rangeText(pin.kubernetes)} (${pin.checkedAgainst.split(';')[0]}), but cluster "${c.name}" runs ${minor}: ${pinned.whose} must be a version whose range holds it; the catalog's checked versions: ${pinsText(a)}`)];
+    return [problem(pinned.at, `${a.name} ${pin.version} supports Kubernetes ${rangeText(pin.kubernetes)} (${pin.checkedAgainst.split(';')[0]}), but ${pinned.who} runs ${minor}: pin a version whose range holds ${minor}${pinned.fix}; the catalog's checked versions: ${pinsText(a)}`)];
   }
   if (addonVersionFor(a, minor) !== undefined) return [];
   const at = setting !== undefined ? `${clusterAt}.addons.${a.name}` : envAt ?? `${clusterAt}.addons`;
