@@ -10,7 +10,7 @@
 import { AddonDefinition } from '../model/addon.js';
 import { clusterCompanions, CompanionSource, companionSourceOf, deliversCompanions, ResolvedCompanion } from '../model/companions.js';
 import { ClusterAddonSetting } from '../model/spec.js';
-import { asSetting, ResolvedCluster, resolveFleet } from '../model/resolve.js';
+import { asSetting, ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import { hubNames, hubOf } from '../model/hubs.js';
 import { addonCompanionFile } from '../layout/dist-layout.js';
 import { checkStructural, formatSchemaPath, SchemaError } from '../../engines/schema/index.js';
@@ -121,13 +121,13 @@ function settingShapeProblems(settings: unknown, at: string): FieldProblem[] {
   });
 }
 
-export function companionProblems(ctx: FleetContext): FieldProblem[] {
+/** The companions' problems, on the fleet as resolved from `ctx` (validateFleet resolves it once, for the contract too). */
+export function companionProblems(ctx: FleetContext, fleet: ResolvedFleet): FieldProblem[] {
   const shape = [
     ...ctx.environments.items.flatMap(([e, i]) => settingShapeProblems(e.addons, `environments[${i}]`)),
     ...ctx.clusters.items.flatMap(([c, i]) => settingShapeProblems(c.addons, `clusters[${i}]`)),
   ];
   if (shape.length > 0) return shape;
-  const fleet = resolveFleet(ctx.spec, ctx.catalog);
   const clusterIndex = new Map(ctx.spec.clusters.map((c, i) => [c, i]));
   const envIndex = new Map(ctx.spec.environments.map((e, i) => [e, i]));
   const hubs = hubNames(ctx.spec);

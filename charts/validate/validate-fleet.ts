@@ -1,4 +1,5 @@
 import { AddonDefinition } from '../model/addon.js';
+import { resolveFleet } from '../model/resolve.js';
 import { FleetSource } from '../model/spec.js';
 import { accountProblems } from './accounts.js';
 import { CATALOG_FILE, CATALOG_PATH, catalogProblems } from './catalog.js';
@@ -33,8 +34,11 @@ const SECTIONS: readonly Section<FleetContext>[] = [
 export function validateFleet(source: FleetSource, catalog: readonly AddonDefinition[]): Problem[] {
   const ctx = fleetContext(source.spec, catalog);
   let found = SECTIONS.flatMap((section) => section(ctx));
-  // The contract and the companions are checked on the resolved fleet, which needs valid input.
-  if (found.length === 0) found = [...contractProblems(ctx), ...companionProblems(ctx)];
+  // The contract and the companions are checked on the resolved fleet, which needs valid input: resolved once for both.
+  if (found.length === 0) {
+    const fleet = resolveFleet(source.spec, catalog);
+    found = [...contractProblems(ctx, fleet), ...companionProblems(ctx, fleet)];
+  }
   return found.map((p) => inFile(source, p));
 }
 
