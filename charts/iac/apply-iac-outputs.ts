@@ -6,7 +6,7 @@
  * and key. What comes out is an ordinary typed fleet: the same validation and render follow.
  */
 import { IacPaths } from '../layout/dist-layout.js';
-import type { AddonDefinition } from '../model/addon.js';
+import { AddonDefinition, factPhrase, factValueProblem } from '../model/addon.js';
 import { AddonAnnotation, ClusterAnnotation, enableLabel, snakeCase } from '../model/contract.js';
 import { asSetting, isEnabled } from '../model/resolve.js';
 import { argoCdSpokeAccess } from '../model/hubs.js';
@@ -252,12 +252,13 @@ function addonContractFacts(
     const f = facts.annotations.get(fact.key);
     if (f === undefined) {
       if (typed[fact.key] === undefined) {
-        report.bad({ value: '', key: report.metadataKey(fact.key) }, `is missing: ${addon.name} runs on ${cluster} and needs ${lowerFirst(fact.description)}; the IaC creates it and writes it here (dist/${IacPaths.cluster(cluster)} lists it under addonFacts)`);
+        report.bad({ value: '', key: report.metadataKey(fact.key) }, `is missing: ${addon.name} runs on ${cluster} and needs ${factPhrase(fact)}; the IaC creates it and writes it here (dist/${IacPaths.cluster(cluster)} lists it under addonFacts)`);
       }
       continue;
     }
-    if (!new RegExp(`^(?:${fact.pattern ?? '.+'})$`).test(f.value)) {
-      report.bad(f, `"${f.value}" is not ${fact.description} (must match ${fact.pattern ?? 'a non-empty string'})`);
+    const bad = factValueProblem(fact, f.value);
+    if (bad) {
+      report.bad(f, bad);
       continue;
     }
     if (typed[fact.key] !== undefined && typed[fact.key] !== f.value) {
@@ -269,8 +270,6 @@ function addonContractFacts(
   }
   return changed ? out : undefined;
 }
-
-const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 function addonFacts(
   c: ClusterSpec,

@@ -126,6 +126,21 @@ export interface AddonFact {
   readonly pattern?: string;
 }
 
+/**
+ * Why a value cannot be a fact's, as `"x" is not <description> (must match <pattern>)`; undefined when
+ * it can: a string its pattern matches in full (any non-empty string without a pattern).
+ */
+export function factValueProblem(fact: AddonFact, value: unknown): string | undefined {
+  const pattern = fact.pattern ?? '.+';
+  if (typeof value === 'string' && new RegExp(`^(?:${pattern})$`).test(value)) return undefined;
+  return `${JSON.stringify(value)} is not ${fact.description} (must match ${fact.pattern ?? 'a non-empty string'})`;
+}
+
+/** A fact's description inside a sentence ("add-on X needs <this>"): its first letter lower-cased. */
+export function factPhrase(fact: AddonFact): string {
+  return fact.description.charAt(0).toLowerCase() + fact.description.slice(1);
+}
+
 /** Where an add-on may run. */
 export type AddonPlacement = 'any' | 'hub' | 'spokes';
 

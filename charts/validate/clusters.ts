@@ -1,7 +1,7 @@
 /** Rules of the clusters: identity, where they run, how Argo CD reaches them, and the add-ons they run. */
 import { addonPin, addonVersionFor, minorNumber, pinsText, rangeHolds, rangeText } from '../model/addon-versions.js';
 import { IacPaths } from '../layout/dist-layout.js';
-import { AddonDefinition } from '../model/addon.js';
+import { AddonDefinition, factPhrase, factValueProblem } from '../model/addon.js';
 import { ClusterAddonSetting, ClusterSpec, EnvironmentSpec } from '../model/spec.js';
 import { asSetting, clusterArn, isEnabled } from '../model/resolve.js';
 import { argoCdSpokeAccess } from '../model/hubs.js';
@@ -256,10 +256,10 @@ const ENABLED_ADDON: readonly Rule<EnabledAddon, FleetContext>[] = [
     const value = isRecord(setting?.facts) ? setting.facts[f.key] : undefined;
     const at = `${clusterAt}.addons.${a.name}.facts.${f.key}`;
     if (value === undefined) {
-      return [problem(at, `add-on "${a.name}" needs ${f.description.charAt(0).toLowerCase()}${f.description.slice(1)}${where}: the IaC writes it as annotation ${f.key} (dist/${IacPaths.cluster(String(c.name))} lists it); give it in the cluster's IaC output or here`)];
+      return [problem(at, `add-on "${a.name}" needs ${factPhrase(f)}${where}: the IaC writes it as annotation ${f.key} (dist/${IacPaths.cluster(String(c.name))} lists it); give it in the cluster's IaC output or here`)];
     }
-    if (!isString(value) || !new RegExp(`^(?:${f.pattern ?? '.+'})$`).test(value)) return [problem(at, `${JSON.stringify(value)} is not ${f.description} (must match ${f.pattern ?? 'a non-empty string'})`)];
-    return [];
+    const bad = factValueProblem(f, value);
+    return bad ? [problem(at, bad)] : [];
   }),
   (enabled, _at, ctx) => addonVersionProblems(enabled, ctx),
   ({ addon: a, cluster: c, env, where }, at, ctx) => (a.dependsOn ?? [])
