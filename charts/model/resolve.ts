@@ -13,6 +13,8 @@ export interface ClusterAddon {
   readonly iamRoleArn?: string;
   /** The add-on's facts of the IaC contract on this cluster (annotation key -> value), sorted by key. */
   readonly facts: ReadonlyMap<string, string>;
+  /** What gave `version`: the cluster's pin, its environment's, or the version set of its Kubernetes minor. */
+  readonly versionFrom: 'cluster pin' | 'environment pin' | 'version set';
 }
 
 /** A cluster with every default applied. */
@@ -159,6 +161,7 @@ export function resolveFleet(spec: FleetSpec, catalog: readonly AddonDefinition[
       addons.set(definition.name, {
         definition,
         version: cs?.version ?? es?.version ?? addonVersionFor(definition, c.kubernetesVersion!) ?? definition.version,
+        versionFrom: cs?.version !== undefined ? 'cluster pin' : es?.version !== undefined ? 'environment pin' : 'version set',
         iamRoleArn: cs?.iamRoleArn,
         facts: new Map(Object.entries(cs?.facts ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
       });

@@ -7,11 +7,10 @@
 import type { AddonDefinition } from '../../charts/model/addon.js';
 import { addonPin, addonVersionFor, LISTED_KUBERNETES_MINORS, rangeHolds } from '../../charts/model/addon-versions.js';
 import { addonPermissions } from '../../charts/iam/permissions/addon-permissions.js';
-import { asSetting, ResolvedFleet } from '../../charts/model/resolve.js';
-import type { ClusterAddonSetting } from '../../charts/model/spec.js';
+import type { ClusterAddon, ResolvedFleet } from '../../charts/model/resolve.js';
 
 /** Why a cluster runs the version it runs. */
-export type VersionSource = 'cluster pin' | 'environment pin' | 'version set';
+export type VersionSource = ClusterAddon['versionFrom'];
 
 export interface CatalogEnabled {
   readonly cluster: string;
@@ -61,12 +60,9 @@ export function catalogReport(catalog: readonly AddonDefinition[], fleet?: Resol
     const enabledOn = (fleet?.clusters ?? []).flatMap((c): CatalogEnabled[] => {
       const running = c.addons.get(a.name);
       if (!running) return [];
-      const from: VersionSource = asSetting<ClusterAddonSetting>(c.spec.addons?.[a.name])?.version !== undefined
-        ? 'cluster pin'
-        : asSetting(c.environment.addons?.[a.name])?.version !== undefined ? 'environment pin' : 'version set';
       const pin = addonPin(a, running.version);
       const checked = a.pins === undefined ? running.version === a.version : pin !== undefined && rangeHolds(pin.kubernetes, c.kubernetesVersion);
-      return [{ cluster: c.name, environment: c.environment.name, kubernetesVersion: c.kubernetesVersion, version: running.version, from, checked }];
+      return [{ cluster: c.name, environment: c.environment.name, kubernetesVersion: c.kubernetesVersion, version: running.version, from: running.versionFrom, checked }];
     });
     return {
       name: a.name,

@@ -14,7 +14,7 @@ import ts from 'typescript';
 import { ADDON_CATALOG } from '../../charts/addons/catalog.js';
 import { resolveFleetSource } from '../../charts/outputs/fleet-outputs.js';
 import { asSetting, ResolvedFleet } from '../../charts/model/resolve.js';
-import { ClusterAddonSetting, EnvironmentSpec, FleetSource } from '../../charts/model/spec.js';
+import { EnvironmentSpec, FleetSource } from '../../charts/model/spec.js';
 import { formatProblem } from '../../charts/validate/problems.js';
 import { ExpectedError } from '../cli-failure.js';
 import { readTree } from '../tree.js';
@@ -51,7 +51,7 @@ export function environmentAddon(fleet: ResolvedFleet, source: FleetSource, env:
     const a = c.addons.get(addon);
     if (c.environment.name !== env.name || a === undefined) continue;
     const run = { cluster: c.name, at: `clusters[${source.spec.clusters.findIndex((s) => s.name === c.name)}]`, kubernetesVersion: c.kubernetesVersion, version: a.version };
-    (asSetting<ClusterAddonSetting>(c.spec.addons?.[addon])?.version !== undefined ? pinned : unpinned).push(run);
+    (a.versionFrom === 'cluster pin' ? pinned : unpinned).push(run);
   }
   return { enabled: setting !== undefined && setting.enabled !== false, pin: setting?.version, unpinned, pinned };
 }
