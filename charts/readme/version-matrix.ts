@@ -1,10 +1,10 @@
 /** The add-on x cluster version matrix of the generated README. */
 import { ResolvedCluster, ResolvedFleet } from '../model/resolve.js';
 import type { AddonDefinition } from '../model/addon.js';
-import { addonVersionFor } from '../model/addon-versions.js';
+import { addonVersionFor, compareChartVersions } from '../model/addon-versions.js';
 import { clusterOrder } from './fleet-queries.js';
 import { plural } from '../../engines/util/index.js';
-import { compareVersions, table } from './markdown.js';
+import { table } from './markdown.js';
 
 /**
  * The README's "Add-on versions" section: the chart version of each running add-on per cluster, or per
@@ -59,7 +59,7 @@ export function addonMatrix(fleet: ResolvedFleet, opts: { readonly maxMatrixClus
           return mark(only.version, only.bold);
         }
         if (counts.size === 0) return '—';
-        const parts = [...counts.values()].sort((x, y) => compareVersions(x.version, y.version) || Number(x.bold) - Number(y.bold)).map((v) => `${mark(v.version, v.bold)} ×${v.n}`);
+        const parts = [...counts.values()].sort((x, y) => compareChartVersions(x.version, y.version) || Number(x.bold) - Number(y.bold)).map((v) => `${mark(v.version, v.bold)} ×${v.n}`);
         return [...parts, ...(off > 0 ? [`— ×${off}`] : [])].join('<br>');
       }),
     ]);
