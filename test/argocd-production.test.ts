@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { ADDON_CATALOG } from '../charts/addons/catalog.js';
+import { addonValuesOutputs } from '../charts/outputs/addon-values.js';
 import {
-  addonValuesOutputs,
   ARGOCD_CONTROLLER_DEFAULTS,
   argoCdControllerTuning,
   MAX_SIZED_APPLICATIONS_PER_SHARD,
   argoCdControllerTuningValues,
   hubArgoCdLoad,
-} from '../charts/outputs/addon-values.js';
+} from '../charts/argocd/controller-sizing.js';
 import { resolveFleet } from '../charts/model/resolve.js';
 import type { FleetSpec } from '../charts/model/spec.js';
 import type { AddonPin } from '../charts/model/addon.js';
