@@ -6,25 +6,11 @@
 // its sha256 against the lock, and runs the same `cdk8s import`, so both paths write the same files.
 // The CRD files themselves are never committed here.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-const root = path.resolve(import.meta.dirname, '..');
-const crds = path.resolve(process.env.CRDS_DIR ?? path.join(root, '..', 'shared', 'crds'));
-const lock = JSON.parse(fs.readFileSync(path.join(root, 'crds.lock.json'), 'utf8'));
+import { lock, root, verifiedCrd } from './crd-files.mjs';
 
 for (const entry of lock.filter((e) => e.imports)) {
-  const file = path.join(crds, ...entry.path.split('/'));
-  if (!fs.existsSync(file)) {
-    console.error(`crds.lock.json: ${entry.name}: ${entry.path} is missing from ${crds} (node scripts/fetch-crds.mjs fetches the pinned CRDs)`);
-    process.exit(1);
-  }
-  const actual = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-  if (actual !== entry.sha256) {
-    console.error(`crds.lock.json: ${entry.name}: ${entry.path} has sha256 ${actual}, the lock pins ${entry.sha256}`);
-    process.exit(1);
-  }
+  const { file } = verifiedCrd(entry);
   console.log(`cdk8s import ${entry.imports} <- ${path.relative(root, file)}`);
   execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'),
     ['import', '--no-save', '--check-upgrade=false', '--language', 'typescript', '--output', 'imports', `${entry.imports}:=${file}`],

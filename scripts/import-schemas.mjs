@@ -12,14 +12,11 @@
 // The schemas are TypeScript modules holding JSON data, not .json files: the library reads no file and
 // is built one file per source into ES modules and CommonJS, which a JSON import would not survive.
 // The CRD files themselves are never committed here.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { lock, root, verifiedCrd } from './crd-files.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const crds = path.resolve(process.env.CRDS_DIR ?? path.join(root, '..', 'shared', 'crds'));
-const lock = JSON.parse(fs.readFileSync(path.join(root, 'crds.lock.json'), 'utf8'));
 const outDir = path.join(root, 'imports', 'schemas');
 const check = process.argv.includes('--check');
 
@@ -95,11 +92,7 @@ const files = new Map();
 for (const { crd, version } of CRD_KINDS) {
   const entry = lock.find((e) => e.name === crd);
   if (!entry) fail(`import-schemas: ${crd} is not pinned in crds.lock.json`);
-  const file = path.join(crds, ...entry.path.split('/'));
-  if (!fs.existsSync(file)) fail(`crds.lock.json: ${entry.name}: ${entry.path} is missing from ${crds} (node scripts/fetch-crds.mjs fetches the pinned CRDs)`);
-  const bytes = fs.readFileSync(file);
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== entry.sha256) fail(`crds.lock.json: ${entry.name}: ${entry.path} has sha256 ${actual}, the lock pins ${entry.sha256}`);
+  const { bytes } = verifiedCrd(entry);
   const doc = parse(bytes.toString('utf8'));
   const v = doc.spec.versions.find((x) => x.name === version);
   if (!v || !v.served) fail(`import-schemas: ${crd} does not serve ${version}`);
